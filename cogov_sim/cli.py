@@ -1,0 +1,68 @@
+"""The ``cogov-sim`` command: a thin Hydra shell over :func:`cogov_sim.api.run`."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+
+CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "configs")
+_REGISTERED = False
+
+
+def register_configs() -> None:
+    """Register the typed schema in Hydra's ConfigStore (idempotent)."""
+    global _REGISTERED
+    if _REGISTERED:
+        return
+    from hydra.core.config_store import ConfigStore
+
+    from cogov_sim.config import Config
+
+    ConfigStore.instance().store(name="schema", node=Config)
+    _REGISTERED = True
+
+
+def _job(cfg) -> None:
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+
+    from cogov_sim.api import run
+    from cogov_sim.validation import ConfigError
+
+    hc = HydraConfig.get()
+    out = hc.runtime.output_dir
+    multirun = hc.mode == RunMode.MULTIRUN
+    try:
+        run(cfg, out, progress=cfg.output.progress, table=cfg.output.table and not multirun)
+        if not multirun:
+            print(f"results: {out}")
+    except ConfigError as exc:
+        print(f"cogov-sim: error: {exc}", file=sys.stderr)
+        if not multirun:
+            sys.exit(2)
+        _write_error(out, exc)
+    except Exception as exc:  # one failed run must not kill a sweep
+        if not multirun:
+            raise
+        traceback.print_exc()
+        _write_error(out, exc)
+
+
+def _write_error(folder: str, exc: BaseException) -> None:
+    path = Path(folder) / "error.json"
+    path.write_text(json.dumps({"error": f"{type(exc).__name__}: {exc}"}, indent=2) + "\n")
+
+
+def main() -> None:
+    """Entry point of ``cogov-sim`` and ``python -m cogov_sim``."""
+    import hydra
+
+    register_configs()
+    app = hydra.main(version_base=None, config_path=CONFIG_DIR, config_name="config")(_job)
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,344 @@
+"""Typed configuration schema of cogov-sim.
+
+Every tunable number of the model is a field here, with its default. The schema
+is registered in Hydra's ``ConfigStore`` by :mod:`cogov_sim.cli`, so a typo or
+a wrong type fails when the configuration is composed, with the key named; the
+ranges are checked by :func:`cogov_sim.validation.validate` before a run
+starts. This module needs only OmegaConf, never Hydra, so the model runs
+without Hydra.
+
+Units: rates are per eligible household per year; times are hours; shares and
+probabilities are in [0, 1].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from omegaconf import DictConfig, OmegaConf
+
+
+@dataclass
+class WorldConfig:
+    """Layout of the street (街道): lattice, zones (网格), communities, compounds."""
+
+    name: str = "street"
+    width: int = 110
+    height: int = 110
+    density: float = 0.85  # share of cells holding a household
+    households_per_zone: int = 250  # 网格: 200-300 households
+    zones_per_community: int = 8
+    compound_size: int = 10  # side, in cells, of a residential compound (小区)
+    managed_share: float = 0.6  # share of compounds served by a property firm
+    compounds_per_firm: int = 4
+    party_member_share: float = 0.08
+    vulnerable_share: float = 0.12
+    n_departments: int = 7  # line departments = the silos of traditional grids
+
+
+@dataclass
+class ResidentConfig:
+    satisfaction_mean: float = 0.6
+    trust_mean: float = 0.55
+    civic_mean: float = 0.29
+    legal_literacy_mean: float = 0.33
+    concentration: float = 8.0  # Beta concentration of the initial attributes
+    satisfaction_rate: float = 0.3  # pull of an own issue's outcome on satisfaction
+    neighbour_rate: float = 0.05  # pull of a Moore neighbour's issue outcome
+    satisfaction_drift: float = 0.002  # daily drift back to a resident's own baseline
+    trust_rate: float = 0.02  # daily pull of trust toward satisfaction
+    contact_trust: float = 0.003  # trust gained from a visit (patrol, party member)
+    complaint_penalty: float = 0.05  # satisfaction lost at each hotline complaint
+    report_trust_floor: float = 0.3  # reporting propensity at zero trust (share of max)
+    resident_report_accuracy: float = 0.7
+    vulnerable_report_factor: float = 0.5  # vulnerable households report less
+
+
+@dataclass
+class IssueTypeConfig:
+    rate: float = 0.05  # per eligible household per year
+    severity_a: float = 2.0
+    severity_b: float = 5.0
+    base_hours: float = 2.0  # handler hours at severity 0.5
+    deadline_hours: float = 72.0  # from report, for closure_rate and escalation
+    expected_hours: float = 48.0  # residents' expectation of a response
+    self_report: float = 0.2  # daily probability that the resident reports it
+    home_department: int = 0  # silo that owns this type in traditional governance
+
+
+def _it(**kw) -> IssueTypeConfig:
+    return IssueTypeConfig(**kw)
+
+
+@dataclass
+class IssuesConfig:
+    neighbour_dispute: IssueTypeConfig = field(
+        default_factory=lambda: _it(
+            rate=0.03, base_hours=3.0, deadline_hours=120.0, expected_hours=48.0,
+            self_report=0.25, home_department=0,
+        )
+    )
+    property_dispute: IssueTypeConfig = field(
+        default_factory=lambda: _it(
+            rate=0.08, base_hours=2.0, deadline_hours=72.0, expected_hours=48.0,
+            self_report=0.4, home_department=4,
+        )
+    )
+    facility_fault: IssueTypeConfig = field(
+        default_factory=lambda: _it(
+            rate=0.06, severity_b=6.0, base_hours=2.0, deadline_hours=72.0,
+            expected_hours=48.0, self_report=0.15, home_department=1,
+        )
+    )
+    safety_hazard: IssueTypeConfig = field(
+        default_factory=lambda: _it(
+            rate=0.02, severity_b=4.0, base_hours=3.0, deadline_hours=48.0,
+            expected_hours=24.0, self_report=0.08, home_department=2,
+        )
+    )
+    service_need: IssueTypeConfig = field(
+        default_factory=lambda: _it(
+            rate=0.5, base_hours=2.0, deadline_hours=72.0, expected_hours=48.0,
+            self_report=0.1, home_department=3,
+        )
+    )
+    collective_matter: IssueTypeConfig = field(
+        default_factory=lambda: _it(
+            rate=0.005, severity_b=3.0, base_hours=8.0, deadline_hours=720.0,
+            expected_hours=336.0, self_report=0.3, home_department=4,
+        )
+    )
+    worsen_per_day: float = 0.005  # severity growth of an undiscovered issue
+    neglect_effect: float = 1.0  # faults/hazards: rate x (1 + effect * neglect share)
+    neglect_days: int = 60  # days without patrol at which neglect saturates
+    severity_penalty: float = 0.5  # success = skill * (1 - penalty * severity)
+    max_attempts: int = 3
+    reopen_delay_hours: float = 24.0
+    hours_noise: float = 0.3  # lognormal sigma of the hours an issue needs
+
+
+@dataclass
+class WorkerConfig:
+    """网格员: part-time, siloed by default."""
+
+    hours_per_day: float = 4.0
+    patrol_hours: float = 2.0
+    cells_per_patrol_hour: float = 15.0
+    find_prob: float = 0.5  # finds an issue in a patrolled cell
+    silo_coverage: float = 0.4  # find factor for types outside the worker's silo
+    report_accuracy: float = 0.85
+    report_delay_hours: float = 4.0
+    skill: float = 0.8
+    small_threshold: float = 0.3  # severity up to which the worker handles on the spot
+    remit: list[str] = field(default_factory=lambda: ["neighbour_dispute", "safety_hazard"])
+
+
+@dataclass
+class DepartmentConfig:
+    """职能部门: slow by default."""
+
+    hours_per_day: float = 16.0
+    skill: float = 0.85
+    response_delay_hours: float = 96.0  # mean of an exponential delay before work starts
+    misroute_prob: float = 0.1  # an accurate report sent to the wrong silo
+    misroute_inaccurate: float = 0.4  # extra misroute probability of an inaccurate report
+    transfer_hours: float = 0.5  # handler time to find out an issue is not theirs
+    transfer_delay_hours: float = 48.0
+    drop_prob: float = 0.1  # a transferred issue is lost
+
+
+@dataclass
+class FirmConfig:
+    """物业公司."""
+
+    quality_mean: float = 0.6
+    quality_sd: float = 0.05
+    hours_per_day: float = 6.0
+    skill_base: float = 0.3  # skill = skill_base + skill_quality * quality
+    skill_quality: float = 0.8
+    response_delay_hours: float = 24.0
+    quality_adjust: float = 0.2  # monthly pull of quality toward its target
+    income_effect: float = 0.3  # target quality rises with fee collection
+    property_sat_rate: float = 0.02  # daily pull of property satisfaction toward quality
+    fee_slope: float = 6.0  # logistic slope of fee payment in property satisfaction
+    fee_midpoint: float = 0.55
+    billing_days: int = 30
+
+
+@dataclass
+class NGOConfig:
+    """社会组织 / 社工: one per community by default."""
+
+    hours_per_day: float = 6.0
+    skill: float = 0.85
+    response_delay_hours: float = 24.0
+
+
+@dataclass
+class PartyConfig:
+    """社区党委: one per community."""
+
+    hours_per_day: float = 4.0
+    skill: float = 0.8
+    volunteer_share: float = 0.05  # share of yesterday's volunteer hours at its disposal
+    topdown_execution: float = 0.6  # a top-down collective decision is carried out
+
+
+@dataclass
+class ParticipationConfig:
+    intercept: float = -5.1
+    civic: float = 2.0
+    trust: float = 1.5
+    neighbours: float = 2.0
+    incentive: float = 1.0
+    time_cost: float = 1.0
+    party_member: float = 1.0
+    hours_per_activity: float = 2.0
+    window_days: int = 30
+    contagion: float = 2.0  # dispute multiplier per share of neighbours with a recent dispute
+    cohesion_effect: float = 2.0  # dispute multiplier exp(-k * (participating neighbours - ref))
+    cohesion_reference: float = 0.19
+
+
+@dataclass
+class EscalationConfig:
+    hotline_prob: float = 0.35  # at each passed deadline of an open reported issue
+    petition_after: int = 2  # complaints before the next becomes a petition
+    dispute_growth_per_day: float = 0.004
+    literacy_damping: float = 0.5  # legal literacy slows dispute growth
+    criminal_threshold: float = 0.9  # 民转刑
+
+
+@dataclass
+class ReviewConfig:
+    """考核: handlers are reviewed and adapt their effort."""
+
+    period_days: int = 30
+    weight_closure: float = 0.4
+    weight_response: float = 0.3
+    weight_satisfaction: float = 0.3
+    target_score: float = 0.7
+    effort_gain: float = 0.3
+    max_effort_change: float = 0.2
+
+
+@dataclass
+class OutcomeConfig:
+    weight_satisfaction: float = 0.4
+    weight_disposal: float = 0.3
+    weight_innovation: float = 0.3
+    wage_worker: float = 40.0  # yuan per hour
+    wage_department: float = 80.0
+    wage_firm: float = 35.0
+    wage_ngo: float = 45.0
+    wage_party: float = 50.0
+
+
+@dataclass
+class IntegratedGridParams:
+    """全科网格: see :mod:`cogov_sim.mechanisms.integrated_grid`."""
+
+    worker_hours_factor: float = 1.5
+    small_threshold: float = 0.6
+    coverage: float = 1.0
+
+
+@dataclass
+class WhistleResponseParams:
+    """街乡吹哨、部门报到: see :mod:`cogov_sim.mechanisms.whistle_response`."""
+
+    response_deadline_hours: float = 24.0
+    severity_threshold: float = 0.0
+    whistles_per_day: int = 10  # per community
+    party_hours_per_whistle: float = 0.25
+
+
+@dataclass
+class RedPropertyParams:
+    """红色物业: see :mod:`cogov_sim.mechanisms.red_property`."""
+
+    oversight_quality: float = 0.28
+    response_delay_factor: float = 0.4
+    hours_factor: float = 1.3
+
+
+@dataclass
+class MechanismParams:
+    integrated_grid: IntegratedGridParams = field(default_factory=IntegratedGridParams)
+    whistle_response: WhistleResponseParams = field(default_factory=WhistleResponseParams)
+    red_property: RedPropertyParams = field(default_factory=RedPropertyParams)
+
+
+@dataclass
+class OutputConfig:
+    figures: bool = True
+    events: bool = True
+    progress: bool = True
+    table: bool = True
+
+
+@dataclass
+class Config:
+    """Root configuration. Canonical keys: seed, steps, world.*, mechanisms."""
+
+    seed: int = 42
+    steps: int = 365
+    mechanisms: list[str] = field(default_factory=list)
+    world: WorldConfig = field(default_factory=WorldConfig)
+    residents: ResidentConfig = field(default_factory=ResidentConfig)
+    issues: IssuesConfig = field(default_factory=IssuesConfig)
+    workers: WorkerConfig = field(default_factory=WorkerConfig)
+    departments: DepartmentConfig = field(default_factory=DepartmentConfig)
+    firms: FirmConfig = field(default_factory=FirmConfig)
+    ngos: NGOConfig = field(default_factory=NGOConfig)
+    party: PartyConfig = field(default_factory=PartyConfig)
+    participation: ParticipationConfig = field(default_factory=ParticipationConfig)
+    escalation: EscalationConfig = field(default_factory=EscalationConfig)
+    review: ReviewConfig = field(default_factory=ReviewConfig)
+    outcomes: OutcomeConfig = field(default_factory=OutcomeConfig)
+    mechanism_params: MechanismParams = field(default_factory=MechanismParams)
+    output: OutputConfig = field(default_factory=OutputConfig)
+
+
+WORLD_PRESETS: dict[str, dict] = {
+    "classroom": {"name": "classroom", "width": 50, "height": 50},
+    "street": {"name": "street", "width": 110, "height": 110},
+    "district": {"name": "district", "width": 345, "height": 345},
+}
+
+
+def default_config() -> DictConfig:
+    """The schema's defaults as a structured (typed, closed) OmegaConf config."""
+    return OmegaConf.structured(Config)
+
+
+def make_config(cfg: DictConfig | dict | None = None, **dotted) -> DictConfig:
+    """Merge a partial config and dotted overrides onto the typed schema.
+
+    Args:
+        cfg: a (possibly partial) config; unknown keys and wrong types raise
+            :class:`cogov_sim.validation.ConfigError` naming the key.
+        **dotted: overrides as dotted keys, e.g. ``**{"world.width": 40}``.
+
+    Returns:
+        A typed, read-only-structured config.
+    """
+    from omegaconf.errors import OmegaConfBaseException
+
+    from cogov_sim.validation import ConfigError
+
+    base = default_config()
+    try:
+        if cfg is not None:
+            if not isinstance(cfg, DictConfig):
+                cfg = OmegaConf.create(cfg)
+            cfg = OmegaConf.masked_copy(cfg, [k for k in cfg.keys() if k != "hydra"])
+            base = OmegaConf.merge(base, cfg)
+        for key, value in dotted.items():
+            node_key = key
+            if OmegaConf.select(base, node_key, default="__missing__") == "__missing__":
+                raise ConfigError(key, "a known configuration key", value, unknown=True)
+            OmegaConf.update(base, node_key, value, merge=True)
+    except OmegaConfBaseException as exc:
+        raise ConfigError.from_omegaconf(exc) from None
+    return base

@@ -1,0 +1,234 @@
+"""Governance issues (事件) and the event log, both columnar.
+
+An issue moves through the closed loop 发现—上报—分流—处置—反馈—考核
+(discover, report, triage, handle, feedback, review). Its state is one
+:class:`IssueState` at any time; every transition is appended to the
+:class:`EventLog` with its time in hours, so that every outcome can be
+recomputed from the log.
+
+Both tables are structures of numpy arrays that grow by doubling, so that the
+hot path appends and updates in bulk.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+import pandas as pd
+
+
+class IssueType(IntEnum):
+    NEIGHBOUR_DISPUTE = 0  # 邻里纠纷
+    PROPERTY_DISPUTE = 1  # 物业纠纷
+    FACILITY_FAULT = 2  # 设施故障
+    SAFETY_HAZARD = 3  # 安全隐患
+    SERVICE_NEED = 4  # 民生需求
+    COLLECTIVE_MATTER = 5  # 公共事务
+
+    @property
+    def key(self) -> str:
+        return ISSUE_KEYS[self]
+
+
+ISSUE_KEYS = (
+    "neighbour_dispute", "property_dispute", "facility_fault",
+    "safety_hazard", "service_need", "collective_matter",
+)
+DISPUTES = (IssueType.NEIGHBOUR_DISPUTE, IssueType.PROPERTY_DISPUTE)
+
+
+class IssueState(IntEnum):
+    LATENT = 0  # occurred, not yet discovered
+    REPORTED = 1  # in a queue, awaiting triage and dispatch
+    ASSIGNED = 2  # dispatched to a handler
+    RESOLVED = 3  # terminal: fixed
+    FAILED = 4  # terminal: closed without being fixed (or lost in transfer)
+    ESCALATED = 5  # terminal: a dispute grown into a criminal matter (民转刑)
+
+
+OPEN_STATES = (IssueState.LATENT, IssueState.REPORTED, IssueState.ASSIGNED)
+TERMINAL_STATES = (IssueState.RESOLVED, IssueState.FAILED, IssueState.ESCALATED)
+
+
+class HandlerKind(IntEnum):
+    NONE = -1
+    RESIDENT_SELF = 0
+    MEDIATOR = 1
+    GRID_WORKER = 2
+    PROPERTY_FIRM = 3
+    NGO = 4
+    PARTY_BRANCH = 5
+    DEPARTMENT = 6
+
+
+#: Handler kinds that count as "zone level or below" for grid_level_share.
+ZONE_LEVEL = (HandlerKind.RESIDENT_SELF, HandlerKind.MEDIATOR, HandlerKind.GRID_WORKER,
+              HandlerKind.PROPERTY_FIRM, HandlerKind.NGO)
+
+
+class Channel(IntEnum):
+    NONE = -1
+    RESIDENT = 0  # the household reports it (worker, hotline or app)
+    WORKER = 1  # the zone's grid worker finds it on patrol
+    PLATFORM = 2  # a sensor / the platform detects it
+    PARTY = 3  # a party member on a household visit finds it
+
+
+class EventKind(IntEnum):
+    """Kinds of event-log rows. ``value`` means, by kind: OCCUR severity;
+    DISCOVER 1 if the report is accurate else 0; REPORT the deadline (hours);
+    ATTEMPT 1 if the handling attempt succeeded else 0; DECIDE 1 if the
+    collective decision was carried out; others 0."""
+
+    OCCUR = 0  # -> LATENT
+    DISCOVER = 1  # LATENT -> LATENT, channel set
+    REPORT = 2  # LATENT -> REPORTED
+    DISPATCH = 3  # REPORTED -> ASSIGNED
+    TRANSFER = 4  # ASSIGNED -> REPORTED (wrong silo) or -> FAILED (lost)
+    ATTEMPT = 5  # a handling attempt completed (no transition by itself)
+    REOPEN = 6  # ASSIGNED -> ASSIGNED after a failed attempt
+    RESOLVE = 7  # ASSIGNED -> RESOLVED
+    FAIL = 8  # ASSIGNED -> FAILED
+    CRIMINAL = 9  # open -> ESCALATED
+    HOTLINE = 10  # complaint to the 12345 hotline (no transition)
+    PETITION = 11  # petition (信访) (no transition)
+    WHISTLE = 12  # the community whistles a department (no transition)
+    DECIDE = 13  # a collective decision is taken (no transition)
+
+
+_ISSUE_COLUMNS: dict[str, tuple[type, object]] = {
+    "itype": (np.int8, -1),
+    "hh": (np.int32, -1),
+    "zone": (np.int32, -1),
+    "community": (np.int32, -1),
+    "firm": (np.int32, -1),
+    "vulnerable": (np.bool_, False),
+    "severity": (np.float64, 0.0),
+    "state": (np.int8, -1),
+    "t_occur": (np.float64, np.nan),
+    "t_discover": (np.float64, np.nan),
+    "t_report": (np.float64, np.nan),
+    "t_available": (np.float64, np.nan),
+    "t_close": (np.float64, np.nan),
+    "deadline": (np.float64, np.nan),
+    "next_check": (np.float64, np.inf),
+    "hours_needed": (np.float64, 0.0),
+    "hours_spent": (np.float64, 0.0),
+    "handler": (np.int32, -1),
+    "handler_kind": (np.int8, -1),
+    "channel": (np.int8, -1),
+    "accurate": (np.bool_, True),
+    "misrouted": (np.bool_, False),
+    "attempts": (np.int16, 0),
+    "complaints": (np.int16, 0),
+    "transfers": (np.int16, 0),
+    "whistled": (np.bool_, False),
+}
+
+
+class IssueTable:
+    """Columnar store of issues; row index = issue id."""
+
+    def __init__(self, capacity: int = 1024):
+        self.n = 0
+        self._cap = max(16, capacity)
+        for name, (dtype, fill) in _ISSUE_COLUMNS.items():
+            setattr(self, name, np.full(self._cap, fill, dtype=dtype))
+
+    def __len__(self) -> int:
+        return self.n
+
+    def _grow(self, need: int) -> None:
+        cap = self._cap
+        while cap < need:
+            cap *= 2
+        for name, (dtype, fill) in _ISSUE_COLUMNS.items():
+            old = getattr(self, name)
+            new = np.full(cap, fill, dtype=dtype)
+            new[: self.n] = old[: self.n]
+            setattr(self, name, new)
+        self._cap = cap
+
+    def add(self, **cols: np.ndarray) -> np.ndarray:
+        """Append issues given as equal-length columns; return their ids."""
+        k = len(next(iter(cols.values())))
+        if self.n + k > self._cap:
+            self._grow(self.n + k)
+        ids = np.arange(self.n, self.n + k, dtype=np.int64)
+        for name, values in cols.items():
+            getattr(self, name)[self.n : self.n + k] = values
+        self.n += k
+        return ids
+
+    def column(self, name: str) -> np.ndarray:
+        return getattr(self, name)[: self.n]
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame({name: self.column(name) for name in _ISSUE_COLUMNS})
+
+
+_EVENT_COLUMNS: dict[str, type] = {
+    "t": np.float64,
+    "step": np.int32,
+    "issue": np.int32,
+    "kind": np.int8,
+    "state_from": np.int8,
+    "state_to": np.int8,
+    "itype": np.int8,
+    "vulnerable": np.bool_,
+    "handler_kind": np.int8,
+    "handler": np.int32,
+    "channel": np.int8,
+    "value": np.float64,
+}
+
+
+class EventLog:
+    """Append-only columnar event log. Each row is one event of one issue."""
+
+    def __init__(self, capacity: int = 4096):
+        self.n = 0
+        self._cap = max(16, capacity)
+        self._cols = {k: np.zeros(self._cap, dtype=d) for k, d in _EVENT_COLUMNS.items()}
+
+    def __len__(self) -> int:
+        return self.n
+
+    def append(self, *, t, step, issue, kind, state_from, state_to, itype, vulnerable,
+               handler_kind=-1, handler=-1, channel=-1, value=0.0) -> None:
+        """Append one row per element of ``issue``; scalars are broadcast."""
+        issue = np.asarray(issue)
+        k = issue.shape[0]
+        if k == 0:
+            return
+        if self.n + k > self._cap:
+            cap = self._cap
+            while cap < self.n + k:
+                cap *= 2
+            for name, arr in self._cols.items():
+                new = np.zeros(cap, dtype=arr.dtype)
+                new[: self.n] = arr[: self.n]
+                self._cols[name] = new
+            self._cap = cap
+        sl = slice(self.n, self.n + k)
+        c = self._cols
+        c["t"][sl] = t
+        c["step"][sl] = step
+        c["issue"][sl] = issue
+        c["kind"][sl] = kind
+        c["state_from"][sl] = state_from
+        c["state_to"][sl] = state_to
+        c["itype"][sl] = itype
+        c["vulnerable"][sl] = vulnerable
+        c["handler_kind"][sl] = handler_kind
+        c["handler"][sl] = handler
+        c["channel"][sl] = channel
+        c["value"][sl] = value
+        self.n += k
+
+    def column(self, name: str) -> np.ndarray:
+        return self._cols[name][: self.n]
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame({k: v[: self.n] for k, v in self._cols.items()})

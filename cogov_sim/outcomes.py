@@ -1,0 +1,269 @@
+"""Outcomes (brief section 7): per-step time series and per-run summary.
+
+The run summary is computed by :func:`summarize` from the event log (a
+DataFrame with the columns of :class:`cogov_sim.issues.EventLog`) and a small
+dict of final agent state (:func:`final_state`); nothing else. So every
+outcome of a saved run can be recomputed from ``events.parquet`` and
+``summary.json``'s state fields.
+
+Definitions (t_end = 24 * steps hours):
+- dispute_resolution_rate: disputes resolved / disputes closed (resolved,
+  failed or escalated);
+- closure_rate: issues resolved by their deadline / issues due (reported, with
+  deadline <= t_end);
+- response_hours_mean, response_hours_p90: report to resolution, resolved issues;
+- discovery_lag_hours: mean occurrence to discovery, discovered issues;
+- *_per_1000: per 1,000 households per year (annualised by steps / 365);
+- escalation_rate: hotline complaints and petitions per 1,000 households per year;
+- repeat_complaint_rate: reported issues with two or more complaints / reported issues;
+- grid_level_share: resolved issues resolved by a zone-level handler (resident,
+  mediator, grid worker, property firm, NGO) / resolved issues;
+- vulnerable_coverage: vulnerable residents' service needs resolved / those
+  that occurred at least their deadline before t_end;
+- fairness_gap: closure rate of other residents' issues minus that of
+  vulnerable residents' issues; fairness_gap_response_hours: mean response of
+  vulnerable minus others;
+- mediation_success_rate: successful handling attempts of disputes / attempts;
+- decision_execution_rate: collective decisions carried out / taken;
+- report_accuracy: accurate reports / reports;
+- efficiency_index: weighted satisfaction, disposal (closure rate) and
+  innovation (participation rate), weights normalised to sum 1.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from cogov_sim.issues import (
+    DISPUTES,
+    ZONE_LEVEL,
+    EventKind,
+    HandlerKind,
+    IssueState,
+    IssueType,
+)
+
+TIMESERIES_KEYS = (
+    "day", "open_issues", "occurred", "resolved_today", "dispute_resolution_rate",
+    "closure_rate", "response_hours_mean", "participation_rate", "satisfaction_mean",
+    "trust_mean", "property_satisfaction", "fee_collection_rate", "escalations",
+    "criminal_escalations", "volunteer_hours",
+)
+
+SUMMARY_KEYS = (
+    "dispute_resolution_rate", "closure_rate", "response_hours_mean", "response_hours_p90",
+    "discovery_lag_hours", "neighbour_disputes_per_1000", "property_disputes_per_1000",
+    "criminal_escalations_per_1000", "participation_rate", "satisfaction_mean", "trust_mean",
+    "escalation_rate", "repeat_complaint_rate", "grid_level_share", "vulnerable_coverage",
+    "fairness_gap", "fairness_gap_response_hours", "property_satisfaction",
+    "fee_collection_rate", "mediation_success_rate", "decision_execution_rate",
+    "report_accuracy", "cost_hours", "cost_funds", "efficiency_index",
+    "issues_occurred", "issues_resolved", "issues_failed", "issues_escalated", "issues_open",
+)
+
+#: Outcomes that are shares, checked to lie in [0, 1].
+RATE_KEYS = (
+    "dispute_resolution_rate", "closure_rate", "participation_rate", "satisfaction_mean",
+    "trust_mean", "repeat_complaint_rate", "grid_level_share", "vulnerable_coverage",
+    "property_satisfaction", "fee_collection_rate", "mediation_success_rate",
+    "decision_execution_rate", "report_accuracy", "efficiency_index",
+)
+
+
+def _ratio(num: float, den: float) -> float:
+    return float(num) / float(den) if den else math.nan
+
+
+def step_observables(model) -> dict[str, float]:
+    """Cheap per-step observables from the issue table and agent arrays."""
+    iss, r, cfg = model.issues, model.residents, model.cfg
+    n = iss.n
+    st = iss.state[:n]
+    k = iss.itype[:n]
+    now = model.day_end
+    disp = k <= IssueType.PROPERTY_DISPUTE
+    closed = st >= IssueState.RESOLVED
+    resolved = st == IssueState.RESOLVED
+    due = iss.deadline[:n] <= now
+    resp = iss.t_close[:n][resolved] - iss.t_report[:n][resolved]
+    managed = model.managed_idx
+    window = cfg.participation.window_days
+    hh = model.n_households
+    today = np.count_nonzero(model.issues.t_occur[:n] >= model.day_start)
+    return {
+        "day": model.day,
+        "open_issues": int(np.count_nonzero(~closed)),
+        "occurred": int(today),
+        "resolved_today": int(np.count_nonzero(
+            model.issues.state[model.closed_today] == IssueState.RESOLVED)),
+        "dispute_resolution_rate": _ratio(np.count_nonzero(disp & resolved),
+                                          np.count_nonzero(disp & closed)),
+        "closure_rate": _ratio(np.count_nonzero(due & resolved
+                                                & (iss.t_close[:n] <= iss.deadline[:n])),
+                               np.count_nonzero(due)),
+        "response_hours_mean": float(resp.mean()) if resp.size else math.nan,
+        "participation_rate": float(np.mean(model.day - r.last_part < window)),
+        "satisfaction_mean": float(r.satisfaction.mean()),
+        "trust_mean": float(r.trust.mean()),
+        "property_satisfaction": (float(r.property_sat[managed].mean()) if managed.size
+                                  else math.nan),
+        "fee_collection_rate": _ratio(model.firm_paid.sum(), model.firm_billed.sum()),
+        "escalations": int(iss.complaints[:n].sum()) / hh * 1000.0,
+        "criminal_escalations": int(np.count_nonzero(st == IssueState.ESCALATED)) / hh * 1000.0,
+        "volunteer_hours": float(model.volunteer_hours.sum()),
+    }
+
+
+def final_state(model) -> dict[str, float]:
+    """The agent state that the summary needs besides the event log."""
+    r, cfg, h = model.residents, model.cfg, model.handlers
+    managed = model.managed_idx
+    oc = cfg.outcomes
+    wage = {
+        HandlerKind.GRID_WORKER: oc.wage_worker, HandlerKind.DEPARTMENT: oc.wage_department,
+        HandlerKind.PROPERTY_FIRM: oc.wage_firm, HandlerKind.NGO: oc.wage_ngo,
+        HandlerKind.PARTY_BRANCH: oc.wage_party,
+    }
+    funds = float(sum(h.used_total[h.kind == k].sum() * w for k, w in wage.items()))
+    return {
+        "n_households": int(model.n_households),
+        "steps": int(model.day + 1),
+        "participation_rate": float(np.mean(model.day - r.last_part
+                                            < cfg.participation.window_days)),
+        "satisfaction_mean": float(r.satisfaction.mean()),
+        "trust_mean": float(r.trust.mean()),
+        "property_satisfaction": (float(r.property_sat[managed].mean()) if managed.size
+                                  else math.nan),
+        "fees_billed": float(model.firm_billed.sum()),
+        "fees_paid": float(model.firm_paid.sum()),
+        "cost_hours": float(h.used_total.sum()),
+        "cost_funds": funds,
+        "weight_satisfaction": oc.weight_satisfaction,
+        "weight_disposal": oc.weight_disposal,
+        "weight_innovation": oc.weight_innovation,
+    }
+
+
+def issue_frame(events: pd.DataFrame) -> pd.DataFrame:
+    """One row per issue, rebuilt from the event log."""
+    ev = events
+    occ = ev[ev["kind"] == EventKind.OCCUR].set_index("issue")
+    df = pd.DataFrame({
+        "itype": occ["itype"], "vulnerable": occ["vulnerable"],
+        "t_occur": occ["t"], "severity0": occ["value"],
+    })
+    disc = ev[ev["kind"] == EventKind.DISCOVER].drop_duplicates("issue").set_index("issue")
+    df["t_discover"] = disc["t"]
+    df["accurate"] = disc["value"]
+    rep = ev[ev["kind"] == EventKind.REPORT].drop_duplicates("issue").set_index("issue")
+    df["t_report"] = rep["t"]
+    df["deadline"] = rep["value"]
+    term = ev[ev["state_to"].isin([IssueState.RESOLVED, IssueState.FAILED,
+                                   IssueState.ESCALATED])]
+    term = term.drop_duplicates("issue", keep="last").set_index("issue")
+    df["state"] = term["state_to"].reindex(df.index).fillna(-1).astype(int)
+    df["t_close"] = term["t"]
+    df["handler_kind"] = term["handler_kind"]
+    comp = ev[ev["kind"].isin([EventKind.HOTLINE, EventKind.PETITION])]
+    df["complaints"] = comp.groupby("issue").size().reindex(df.index).fillna(0).astype(int)
+    # Current state of open issues: last transition.
+    last = ev.drop_duplicates("issue", keep="last").set_index("issue")["state_to"]
+    df.loc[df["state"] < 0, "state"] = last.reindex(df.index)[df["state"] < 0].astype(int)
+    return df
+
+
+def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
+    """Run outcomes from the event log and final agent state."""
+    n_hh = state["n_households"]
+    steps = state["steps"]
+    t_end = 24.0 * steps
+    years = steps / 365.0
+    per1000 = 1000.0 / n_hh / years
+    df = issue_frame(events)
+    st = df["state"].to_numpy()
+    it = df["itype"].to_numpy()
+    resolved = st == IssueState.RESOLVED
+    closed = st >= IssueState.RESOLVED
+    disp = np.isin(it, [int(d) for d in DISPUTES])
+    reported = df["t_report"].notna().to_numpy()
+    deadline = df["deadline"].to_numpy()
+    t_close = df["t_close"].to_numpy()
+    t_rep = df["t_report"].to_numpy()
+    due = reported & (deadline <= t_end)
+    on_time = resolved & (t_close <= deadline)
+    resp = (t_close - t_rep)[resolved]
+    vul = df["vulnerable"].to_numpy().astype(bool)
+
+    need = it == IssueType.SERVICE_NEED
+    dl_need = np.nan
+    need_due = need & vul
+    if need.any():
+        # deadline_hours of the type, from any reported need (same for all of a type)
+        d = (deadline - t_rep)[need & reported]
+        dl_need = float(np.nanmedian(d)) if d.size else 72.0
+        need_due = need & vul & (df["t_occur"].to_numpy() + dl_need <= t_end)
+
+    def closure(mask):
+        return _ratio(np.count_nonzero(mask & due & on_time), np.count_nonzero(mask & due))
+
+    att = events[(events["kind"] == EventKind.ATTEMPT)
+                 & events["itype"].isin([int(d) for d in DISPUTES])]
+    dec = events[events["kind"] == EventKind.DECIDE]
+    comp = df["complaints"].to_numpy()
+    hk = df["handler_kind"].to_numpy()
+    lag = (df["t_discover"] - df["t_occur"]).dropna()
+    resp_v = (t_close - t_rep)[resolved & vul]
+    resp_o = (t_close - t_rep)[resolved & ~vul]
+
+    out = {
+        "dispute_resolution_rate": _ratio(np.count_nonzero(disp & resolved),
+                                          np.count_nonzero(disp & closed)),
+        "closure_rate": closure(np.ones_like(resolved)),
+        "response_hours_mean": float(resp.mean()) if resp.size else math.nan,
+        "response_hours_p90": float(np.percentile(resp, 90)) if resp.size else math.nan,
+        "discovery_lag_hours": float(lag.mean()) if len(lag) else math.nan,
+        "neighbour_disputes_per_1000": np.count_nonzero(it == IssueType.NEIGHBOUR_DISPUTE)
+        * per1000,
+        "property_disputes_per_1000": np.count_nonzero(it == IssueType.PROPERTY_DISPUTE)
+        * per1000,
+        "criminal_escalations_per_1000": np.count_nonzero(st == IssueState.ESCALATED) * per1000,
+        "participation_rate": state["participation_rate"],
+        "satisfaction_mean": state["satisfaction_mean"],
+        "trust_mean": state["trust_mean"],
+        "escalation_rate": float(comp.sum()) * per1000,
+        "repeat_complaint_rate": _ratio(np.count_nonzero(reported & (comp >= 2)),
+                                        np.count_nonzero(reported)),
+        "grid_level_share": _ratio(np.count_nonzero(resolved & np.isin(hk, [int(z) for z in
+                                                                           ZONE_LEVEL])),
+                                   np.count_nonzero(resolved)),
+        "vulnerable_coverage": _ratio(np.count_nonzero(need_due & resolved),
+                                      np.count_nonzero(need_due)),
+        "fairness_gap": closure(~vul) - closure(vul),
+        "fairness_gap_response_hours": (float(resp_v.mean() - resp_o.mean())
+                                        if resp_v.size and resp_o.size else math.nan),
+        "property_satisfaction": state["property_satisfaction"],
+        "fee_collection_rate": _ratio(state["fees_paid"], state["fees_billed"]),
+        "mediation_success_rate": float(att["value"].mean()) if len(att) else math.nan,
+        "decision_execution_rate": float(dec["value"].mean()) if len(dec) else math.nan,
+        "report_accuracy": float(df["accurate"].mean()) if df["accurate"].notna().any()
+        else math.nan,
+        "cost_hours": state["cost_hours"],
+        "cost_funds": state["cost_funds"],
+        "issues_occurred": int(len(df)),
+        "issues_resolved": int(np.count_nonzero(resolved)),
+        "issues_failed": int(np.count_nonzero(st == IssueState.FAILED)),
+        "issues_escalated": int(np.count_nonzero(st == IssueState.ESCALATED)),
+        "issues_open": int(np.count_nonzero(~closed)),
+    }
+    ws, wd, wi = (state["weight_satisfaction"], state["weight_disposal"],
+                  state["weight_innovation"])
+    tot = ws + wd + wi
+    cr = out["closure_rate"]
+    out["efficiency_index"] = (ws * out["satisfaction_mean"] + wd * (0.0 if math.isnan(cr) else cr)
+                               + wi * out["participation_rate"]) / tot
+    out["n_households"] = n_hh
+    out["steps"] = steps
+    return {k: (float(v) if not isinstance(v, int) else v) for k, v in out.items()}

@@ -1,0 +1,87 @@
+"""Triage and dispatch (分流).
+
+Reported issues whose queue time has come are routed to one handler each:
+
+- a property dispute in a managed compound -> the serving property firm;
+- a service need -> the community's NGO;
+- small issues -> the zone's grid worker: in traditional (siloed) governance
+  only issues the worker found itself, within its silo's remit, with severity
+  up to ``workers.small_threshold``; under an integrated grid every issue
+  except property disputes, service needs and collective matters, with
+  severity up to the mechanism's threshold;
+- everything else -> the department owning the type (its silo).
+
+In siloed governance a department-bound report goes to the wrong silo with
+probability ``misroute_prob + misroute_inaccurate * (report inaccurate)``
+(once per issue); the wrong department finds out after ``transfer_hours`` of
+work and transfers it back to the queue (see handling).
+
+Work starts after the handler's response delay: exponential with the
+handler's mean (grid workers and party branches start at once). Mechanisms
+may re-route issues (``route`` hook) and act on the dispatched ones
+(``after_dispatch`` hook, e.g. whistling a department).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cogov_sim.issues import Channel, EventKind, HandlerKind, IssueState, IssueType
+
+
+def dispatch(model) -> None:
+    iss, h, rng, cfg = model.issues, model.handlers, model.rng, model.cfg
+    ids = model.open_ids
+    ids = ids[(iss.state[ids] == IssueState.REPORTED) & (iss.t_available[ids] < model.day_end)]
+    if ids.size == 0:
+        return
+    k = iss.itype[ids].astype(np.int64)
+    sev = iss.severity[ids]
+    pol = model.policy
+
+    kind = np.full(ids.size, int(HandlerKind.DEPARTMENT), dtype=np.int8)
+    target = h.index("department", model.it_home[k])
+
+    if pol.integrated:
+        to_worker = ((sev <= pol.worker_small_threshold)
+                     & ~np.isin(k, (IssueType.PROPERTY_DISPUTE, IssueType.SERVICE_NEED,
+                                    IssueType.COLLECTIVE_MATTER)))
+    else:
+        to_worker = ((iss.channel[ids] == Channel.WORKER) & model.it_in_remit[k]
+                     & (sev <= pol.worker_small_threshold))
+    kind[to_worker] = HandlerKind.GRID_WORKER
+    target[to_worker] = h.index("worker", iss.zone[ids][to_worker])
+
+    to_firm = (k == IssueType.PROPERTY_DISPUTE) & (iss.firm[ids] >= 0)
+    kind[to_firm] = HandlerKind.PROPERTY_FIRM
+    target[to_firm] = h.index("firm", iss.firm[ids][to_firm])
+
+    to_ngo = k == IssueType.SERVICE_NEED
+    kind[to_ngo] = HandlerKind.NGO
+    target[to_ngo] = h.index("ngo", iss.community[ids][to_ngo])
+
+    for m in model.mechanisms:
+        m.route(model, ids, kind, target)
+
+    # Wrong silo (traditional governance only, once per issue).
+    dc = cfg.departments
+    is_dept = kind == HandlerKind.DEPARTMENT
+    if not pol.integrated:
+        p_mis = dc.misroute_prob + dc.misroute_inaccurate * (~iss.accurate[ids])
+        mis = is_dept & (iss.transfers[ids] == 0) & (rng.random(ids.size) < p_mis)
+        if mis.any():
+            nd = cfg.world.n_departments
+            home = target[mis] - h.offset["department"]
+            wrong = (home + 1 + rng.integers(0, nd - 1, mis.sum())) % nd
+            target[mis] = h.index("department", wrong)
+            iss.misrouted[ids[mis]] = True
+
+    mean_delay = h.delay[target]
+    delay = np.where(mean_delay > 0, rng.exponential(1.0, ids.size) * mean_delay, 0.0)
+    iss.t_available[ids] = iss.t_available[ids] + delay
+    iss.handler[ids] = target
+    iss.handler_kind[ids] = kind
+    iss.hours_spent[ids] = 0.0
+    model.transition(ids, IssueState.ASSIGNED, EventKind.DISPATCH, iss.t_report[ids])
+    for m in model.mechanisms:
+        m.after_dispatch(model, ids)

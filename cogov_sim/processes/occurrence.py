@@ -1,0 +1,100 @@
+"""Occurrence: issues arise per household and day.
+
+Household *i* has an issue of type *k* on a day with probability
+``rate_k / 365 * m_ik``:
+
+- neighbour dispute: ``m = (1 + contagion * s_d) * exp(-cohesion_effect * (s_p - ref))``,
+  with ``s_d`` the share of Moore neighbours with a dispute in the last
+  ``window_days`` and ``s_p`` the share who took part in community activity;
+- property dispute: households of managed compounds only,
+  ``m = (1 - q_f) / (1 - quality_mean)`` for the serving firm's quality ``q_f``;
+- facility fault and safety hazard: ``m = 1 + neglect_effect * min(d, neglect_days) / neglect_days``,
+  ``d`` the days since the cell was last patrolled;
+- service need: vulnerable households only, ``m = 1``;
+- collective matter: every household, ``m = 1``.
+
+Sampling is exact thinning: a binomial number of candidates at the bound of
+``m``, each kept with probability ``m / bound`` (duplicate candidates of one
+day are merged, a negligible approximation when the daily rate is small).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cogov_sim.issues import EventKind, IssueState, IssueType
+from cogov_sim.world import neighbour_share
+
+
+def _thin(model, p: float, bound: float, eligible: np.ndarray | None, mult):
+    rng = model.rng
+    n_el = model.n_households if eligible is None else eligible.shape[0]
+    if n_el == 0 or p <= 0:
+        return np.empty(0, dtype=np.int64)
+    pb = min(1.0, p * bound)
+    k = rng.binomial(n_el, pb)
+    if k == 0:
+        return np.empty(0, dtype=np.int64)
+    cand = np.unique(rng.integers(0, n_el, k))
+    hh = cand if eligible is None else eligible[cand]
+    if mult is None:
+        return hh
+    keep = rng.random(hh.shape[0]) * bound < mult(hh)
+    return hh[keep]
+
+
+def occur(model) -> None:
+    cfg, r, w = model.cfg, model.residents, model.world
+    pc, ic = cfg.participation, cfg.issues
+    day = model.day
+    p_day = model.it_rate / 365.0
+    win = pc.window_days
+    out = []
+
+    def neighbour_mult(hh):
+        s_d = neighbour_share(w, day - r.last_dispute < win, hh)
+        s_p = neighbour_share(w, day - r.last_part < win, hh)
+        return (1 + pc.contagion * s_d) * np.exp(-pc.cohesion_effect * (s_p - pc.cohesion_reference))
+
+    b = (1 + pc.contagion) * np.exp(pc.cohesion_effect * pc.cohesion_reference)
+    out.append((IssueType.NEIGHBOUR_DISPUTE, _thin(model, p_day[0], b, None, neighbour_mult)))
+
+    q_ref = max(1e-6, 1 - cfg.firms.quality_mean)
+    firm_q = model.firm_quality
+
+    def property_mult(hh):
+        return (1 - firm_q[w.firm[hh]]) / q_ref
+
+    b = 1.0 / q_ref
+    out.append((IssueType.PROPERTY_DISPUTE,
+                _thin(model, p_day[1], b, model.managed_idx, property_mult)))
+
+    def neglect_mult(hh):
+        d = np.minimum(day - r.last_patrol[hh], ic.neglect_days) / ic.neglect_days
+        return 1 + ic.neglect_effect * d
+
+    b = 1 + ic.neglect_effect
+    out.append((IssueType.FACILITY_FAULT, _thin(model, p_day[2], b, None, neglect_mult)))
+    out.append((IssueType.SAFETY_HAZARD, _thin(model, p_day[3], b, None, neglect_mult)))
+    out.append((IssueType.SERVICE_NEED, _thin(model, p_day[4], 1.0, model.vulnerable_idx, None)))
+    out.append((IssueType.COLLECTIVE_MATTER, _thin(model, p_day[5], 1.0, None, None)))
+
+    itype = np.concatenate([np.full(h.shape[0], int(k), dtype=np.int8) for k, h in out])
+    hh = np.concatenate([h for _, h in out]).astype(np.int64)
+    if hh.size == 0:
+        return
+    rng = model.rng
+    k = itype.astype(np.int64)
+    sev = rng.beta(model.it_sev_a[k], model.it_sev_b[k])
+    hours = model.it_hours[k] * (0.5 + sev) * rng.lognormal(0.0, ic.hours_noise, hh.size)
+    t_occur = model.day_start + rng.random(hh.size) * 24.0
+    ids = model.issues.add(
+        itype=itype, hh=hh, zone=w.zone[hh], community=w.community[hh], firm=w.firm[hh],
+        vulnerable=r.vulnerable[hh], severity=sev, state=np.int8(IssueState.LATENT),
+        t_occur=t_occur, hours_needed=hours,
+    )
+    disputes = itype <= IssueType.PROPERTY_DISPUTE
+    r.last_dispute[hh[disputes]] = day
+    model.add_open(ids)
+    model.log_events(ids, EventKind.OCCUR, state_from=-1, state_to=int(IssueState.LATENT),
+                     t=t_occur, value=sev)

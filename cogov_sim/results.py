@@ -1,0 +1,94 @@
+"""Writing a run's results atomically.
+
+Every file is written to a temporary name in the output folder and renamed
+into place; ``summary.json`` is renamed last, so a folder with a
+``summary.json`` has complete results and a run killed at any moment leaves
+either complete results or no result file under its final name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+from omegaconf import OmegaConf
+
+import cogov_sim
+
+
+def config_hash(cfg) -> str:
+    """SHA-256 (first 16 hex digits) of the model-relevant config (not outputs, not Hydra)."""
+    data = OmegaConf.to_container(cfg, resolve=True)
+    data = {k: v for k, v in data.items() if k not in ("output", "hydra")}
+    text = json.dumps(data, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def git_revision() -> str | None:
+    root = Path(cogov_sim.__file__).resolve().parent.parent
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
+                             text=True, timeout=5, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    rev = out.stdout.strip()
+    return rev if out.returncode == 0 and rev else None
+
+
+def _clean(value):
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
+
+
+class AtomicWriter:
+    """Collects files written under temporary names and renames them at commit."""
+
+    def __init__(self, folder: str | os.PathLike):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._pending: list[tuple[Path, Path]] = []
+
+    def write(self, name: str, writer: Callable[[Path], None]) -> None:
+        final = self.folder / name
+        tmp = self.folder / f".{name}.tmp-{os.getpid()}"
+        writer(tmp)
+        self._pending.append((tmp, final))
+
+    def commit(self, summary_name: str = "summary.json") -> None:
+        pending = sorted(self._pending, key=lambda p: p[1].name == summary_name)
+        for tmp, final in pending:
+            os.replace(tmp, final)
+        self._pending.clear()
+
+    def abort(self) -> None:
+        for tmp, _ in self._pending:
+            tmp.unlink(missing_ok=True)
+        self._pending.clear()
+
+
+def summary_record(outcomes: dict, state: dict, cfg, wall_seconds: float) -> dict:
+    return {
+        "outcomes": {k: _clean(v) for k, v in outcomes.items()},
+        "n_households": int(state["n_households"]),
+        "steps": int(state["steps"]),
+        "wall_seconds": round(float(wall_seconds), 3),
+        "seed": int(cfg.seed),
+        "mechanisms": list(cfg.mechanisms),
+        "world": str(cfg.world.name),
+        "config_hash": config_hash(cfg),
+        "version": cogov_sim.__version__,
+        "git_revision": git_revision(),
+        "state": {k: _clean(v) for k, v in state.items()},
+    }
+
+
+def write_json(path: Path, data: dict) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=2, sort_keys=False)
+        fh.write("\n")

@@ -1,0 +1,135 @@
+"""The street's layout, generated deterministically from config and seed.
+
+Rules:
+- Each cell of a ``width x height`` lattice holds one household with
+  probability ``density``.
+- Zones (网格) are rectangular tiles sized so that each holds about
+  ``households_per_zone`` households; communities (社区) are runs of
+  ``zones_per_community`` consecutive zones in row-major order.
+- Compounds (小区) are square tiles of ``compound_size`` cells; each is
+  served by a property firm with probability ``managed_share``; firms serve
+  ``compounds_per_firm`` consecutive managed compounds.
+- Moore neighbourhoods are precomputed as an ``(N, 8)`` index table
+  (``-1`` where there is no household), so neighbour effects are gathers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class World:
+    width: int
+    height: int
+    cell_hh: np.ndarray  # (height, width) household index or -1
+    x: np.ndarray  # (N,) column
+    y: np.ndarray  # (N,) row
+    zone: np.ndarray  # (N,)
+    community: np.ndarray  # (N,)
+    compound: np.ndarray  # (N,) managed compound index or -1
+    firm: np.ndarray  # (N,) serving firm or -1
+    zone_of_cell: np.ndarray  # (height, width)
+    compound_of_cell: np.ndarray  # (height, width) managed compound index or -1
+    zone_community: np.ndarray  # (n_zones,)
+    firm_community: np.ndarray  # (n_firms,)
+    neighbours: np.ndarray  # (N, 8) int32, -1 = none
+    n_neighbours: np.ndarray  # (N,)
+    zone_order: np.ndarray  # households sorted by zone
+    zone_start: np.ndarray  # (n_zones + 1,) offsets into zone_order
+
+    @property
+    def n(self) -> int:
+        return int(self.x.shape[0])
+
+    @property
+    def n_zones(self) -> int:
+        return int(self.zone_community.shape[0])
+
+    @property
+    def n_communities(self) -> int:
+        return int(self.zone_community.max()) + 1
+
+    @property
+    def n_firms(self) -> int:
+        return int(self.firm_community.shape[0])
+
+
+_OFFSETS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
+
+
+def build_world(wcfg, rng: np.random.Generator) -> World:
+    """Generate the layout from the ``world`` config node and the run's stream."""
+    w, h = int(wcfg.width), int(wcfg.height)
+    occupied = rng.random((h, w)) < wcfg.density
+    if not occupied.any():
+        occupied[h // 2, w // 2] = True
+    ys, xs = np.nonzero(occupied)  # row-major order
+    n = ys.shape[0]
+    cell_hh = np.full((h, w), -1, dtype=np.int32)
+    cell_hh[ys, xs] = np.arange(n, dtype=np.int32)
+
+    # Zones: tiles of about households_per_zone households.
+    side = np.sqrt(wcfg.households_per_zone / wcfg.density)
+    nzx = max(1, int(round(w / side)))
+    nzy = max(1, int(round(h / side)))
+    col_zone = (np.arange(w) * nzx) // w
+    row_zone = (np.arange(h) * nzy) // h
+    zone_of_cell = (row_zone[:, None] * nzx + col_zone[None, :]).astype(np.int32)
+    n_zones = nzx * nzy
+    zone = zone_of_cell[ys, xs]
+    zone_community = (np.arange(n_zones) // wcfg.zones_per_community).astype(np.int32)
+    community = zone_community[zone]
+
+    # Compounds: square tiles; a share is managed by firms.
+    cs = int(wcfg.compound_size)
+    ncx = -(-w // cs)
+    tile = (np.arange(h)[:, None] // cs) * ncx + (np.arange(w)[None, :] // cs)
+    n_tiles = int(tile.max()) + 1
+    managed_tile = rng.random(n_tiles) < wcfg.managed_share
+    tile_to_compound = np.full(n_tiles, -1, dtype=np.int32)
+    tile_to_compound[managed_tile] = np.arange(int(managed_tile.sum()), dtype=np.int32)
+    compound_of_cell = tile_to_compound[tile]
+    compound = compound_of_cell[ys, xs]
+    n_compounds = int(managed_tile.sum())
+    n_firms = -(-n_compounds // wcfg.compounds_per_firm) if n_compounds else 0
+    firm = np.where(compound >= 0, compound // wcfg.compounds_per_firm, -1).astype(np.int32)
+    firm_community = np.zeros(n_firms, dtype=np.int32)
+    if n_firms:
+        # A firm belongs to the community where most of its households live.
+        counts = np.zeros((n_firms, int(zone_community.max()) + 1), dtype=np.int64)
+        m = firm >= 0
+        np.add.at(counts, (firm[m], community[m]), 1)
+        firm_community = counts.argmax(axis=1).astype(np.int32)
+
+    # Moore neighbourhood index table.
+    pad = np.full((h + 2, w + 2), -1, dtype=np.int32)
+    pad[1:-1, 1:-1] = cell_hh
+    neighbours = np.empty((n, 8), dtype=np.int32)
+    for j, (dy, dx) in enumerate(_OFFSETS):
+        neighbours[:, j] = pad[ys + 1 + dy, xs + 1 + dx]
+    n_neighbours = (neighbours >= 0).sum(axis=1).astype(np.int32)
+
+    zone_order = np.argsort(zone, kind="stable").astype(np.int32)
+    zone_start = np.zeros(n_zones + 1, dtype=np.int64)
+    zone_start[1:] = np.cumsum(np.bincount(zone, minlength=n_zones))
+
+    return World(
+        width=w, height=h, cell_hh=cell_hh, x=xs.astype(np.int32), y=ys.astype(np.int32),
+        zone=zone.astype(np.int32), community=community.astype(np.int32),
+        compound=compound.astype(np.int32), firm=firm, zone_of_cell=zone_of_cell,
+        compound_of_cell=compound_of_cell, zone_community=zone_community,
+        firm_community=firm_community, neighbours=neighbours, n_neighbours=n_neighbours,
+        zone_order=zone_order, zone_start=zone_start,
+    )
+
+
+def neighbour_share(world: World, flag: np.ndarray, idx: np.ndarray | None = None) -> np.ndarray:
+    """Share of Moore neighbours (of households ``idx``, or all) for which ``flag`` is true."""
+    nb = world.neighbours if idx is None else world.neighbours[idx]
+    nn = world.n_neighbours if idx is None else world.n_neighbours[idx]
+    valid = nb >= 0
+    hits = (flag[np.where(valid, nb, 0)] & valid).sum(axis=1)
+    return hits / np.maximum(nn, 1)
