@@ -25,8 +25,13 @@ import mesa
 import numpy as np
 
 DEPARTMENT_NAMES = (
-    "comprehensive governance", "urban management", "emergency management",
-    "civil affairs", "housing", "market regulation", "health",
+    "comprehensive governance",
+    "urban management",
+    "emergency management",
+    "civil affairs",
+    "housing",
+    "market regulation",
+    "health",
 )
 
 
@@ -69,7 +74,9 @@ class Resident(mesa.Agent):
 
     def participated_recently(self) -> bool:
         r = self.model.residents
-        return bool(self.model.day - r.last_part[self.idx] < self.model.cfg.participation.window_days)
+        return bool(
+            self.model.day - r.last_part[self.idx] < self.model.cfg.participation.window_days
+        )
 
 
 class _HandlerAgent(mesa.Agent):
@@ -117,7 +124,7 @@ class GridWorker(_HandlerAgent):
     def pos(self) -> tuple[int, int]:
         """Centre of the zone's households."""
         w = self.model.world
-        sl = w.zone_order[w.zone_start[self.owner]: w.zone_start[self.owner + 1]]
+        sl = w.zone_order[w.zone_start[self.owner] : w.zone_start[self.owner + 1]]
         if sl.size == 0:
             return (0, 0)
         return int(np.median(w.x[sl])), int(np.median(w.y[sl]))

@@ -51,8 +51,13 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def run(cfg: DictConfig, output_dir: str | Path | None = None, *, progress: bool = False,
-        table: bool = False) -> dict:
+def run(
+    cfg: DictConfig,
+    output_dir: str | Path | None = None,
+    *,
+    progress: bool = False,
+    table: bool = False,
+) -> dict:
     """Run one scenario; return its summary record (outcomes, size, timing, provenance).
 
     Args:
@@ -108,8 +113,13 @@ def _run_with_progress(model, steps: int) -> None:
     if sys.stderr.isatty():
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-        with Progress(TextColumn("simulating"), BarColumn(), TextColumn("day {task.completed}/"
-                      "{task.total}"), TimeRemainingColumn(), transient=True) as bar:
+        with Progress(
+            TextColumn("simulating"),
+            BarColumn(),
+            TextColumn("day {task.completed}/{task.total}"),
+            TimeRemainingColumn(),
+            transient=True,
+        ) as bar:
             task = bar.add_task("run", total=steps)
             model.run(steps, progress=lambda i, n: bar.update(task, completed=i))
     else:
@@ -150,8 +160,10 @@ def print_table(record: dict) -> None:
     from rich.table import Table
 
     mech = ", ".join(record["mechanisms"]) or "none (traditional governance)"
-    title = (f"cogov-sim: {record['world']} scale, {record['n_households']:,} households, "
-             f"{record['steps']} days, seed {record['seed']}\nmechanisms: {mech}")
+    title = (
+        f"cogov-sim: {record['world']} scale, {record['n_households']:,} households, "
+        f"{record['steps']} days, seed {record['seed']}\nmechanisms: {mech}"
+    )
     table = Table(title=title, title_justify="left")
     table.add_column("outcome")
     table.add_column("value", justify="right")

@@ -55,11 +55,71 @@ def _write_error(folder: str, exc: BaseException) -> None:
     path.write_text(json.dumps({"error": f"{type(exc).__name__}: {exc}"}, indent=2) + "\n")
 
 
+_FLAGS_WITH_VALUE = {
+    "--config-dir",
+    "-cd",
+    "--config-name",
+    "-cn",
+    "--config-path",
+    "-cp",
+    "--experimental-rerun",
+    "--info",
+    "-i",
+}
+_GROUPS = {"world"}
+
+
+def precheck(argv: list[str]) -> str | None:
+    """Return an error message for the first override naming a key the schema lacks.
+
+    Hydra itself rejects unknown keys too, but its message does not list the
+    allowed keys, and ``+key=value`` bypasses it; this check names both.
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    from cogov_sim.config import default_config
+    from cogov_sim.validation import _allowed_keys
+
+    schema = default_config()
+    args, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+            continue
+        if a in _FLAGS_WITH_VALUE:
+            skip = True
+            continue
+        if a.startswith("-") or "=" not in a:
+            continue
+        args.append(a)
+    try:
+        parsed = OverridesParser.create().parse_overrides(args)
+    except Exception:  # let Hydra report syntax errors in its own words
+        return None
+    for ov in parsed:
+        key = ov.key_or_group
+        if key.startswith("hydra") or key in _GROUPS or "@" in key or ov.is_delete():
+            continue
+        node = schema
+        for part in key.split("."):
+            if not hasattr(node, "keys") or part not in node:
+                return (
+                    f"cogov-sim: error: unknown configuration key '{key}' "
+                    f"(allowed: {_allowed_keys(key)})"
+                )
+            node = node[part]
+    return None
+
+
 def main() -> None:
     """Entry point of ``cogov-sim`` and ``python -m cogov_sim``."""
     import hydra
 
     register_configs()
+    msg = precheck(sys.argv[1:])
+    if msg:
+        print(msg, file=sys.stderr)
+        sys.exit(2)
     app = hydra.main(version_base=None, config_path=CONFIG_DIR, config_name="config")(_job)
     app()
 

@@ -74,38 +74,65 @@ def _it(**kw) -> IssueTypeConfig:
 class IssuesConfig:
     neighbour_dispute: IssueTypeConfig = field(
         default_factory=lambda: _it(
-            rate=0.03, base_hours=3.0, deadline_hours=120.0, expected_hours=48.0,
-            self_report=0.25, home_department=0,
+            rate=0.03,
+            base_hours=3.0,
+            deadline_hours=120.0,
+            expected_hours=48.0,
+            self_report=0.25,
+            home_department=0,
         )
     )
     property_dispute: IssueTypeConfig = field(
         default_factory=lambda: _it(
-            rate=0.08, base_hours=2.0, deadline_hours=72.0, expected_hours=48.0,
-            self_report=0.4, home_department=4,
+            rate=0.08,
+            base_hours=2.0,
+            deadline_hours=72.0,
+            expected_hours=48.0,
+            self_report=0.4,
+            home_department=4,
         )
     )
     facility_fault: IssueTypeConfig = field(
         default_factory=lambda: _it(
-            rate=0.06, severity_b=6.0, base_hours=2.0, deadline_hours=72.0,
-            expected_hours=48.0, self_report=0.15, home_department=1,
+            rate=0.06,
+            severity_b=6.0,
+            base_hours=2.0,
+            deadline_hours=72.0,
+            expected_hours=48.0,
+            self_report=0.15,
+            home_department=1,
         )
     )
     safety_hazard: IssueTypeConfig = field(
         default_factory=lambda: _it(
-            rate=0.02, severity_b=4.0, base_hours=3.0, deadline_hours=48.0,
-            expected_hours=24.0, self_report=0.08, home_department=2,
+            rate=0.02,
+            severity_b=4.0,
+            base_hours=3.0,
+            deadline_hours=48.0,
+            expected_hours=24.0,
+            self_report=0.08,
+            home_department=2,
         )
     )
     service_need: IssueTypeConfig = field(
         default_factory=lambda: _it(
-            rate=0.5, base_hours=2.0, deadline_hours=72.0, expected_hours=48.0,
-            self_report=0.1, home_department=3,
+            rate=0.5,
+            base_hours=2.0,
+            deadline_hours=72.0,
+            expected_hours=48.0,
+            self_report=0.1,
+            home_department=3,
         )
     )
     collective_matter: IssueTypeConfig = field(
         default_factory=lambda: _it(
-            rate=0.005, severity_b=3.0, base_hours=8.0, deadline_hours=720.0,
-            expected_hours=336.0, self_report=0.3, home_department=4,
+            rate=0.005,
+            severity_b=3.0,
+            base_hours=8.0,
+            deadline_hours=720.0,
+            expected_hours=336.0,
+            self_report=0.3,
+            home_department=4,
         )
     )
     worsen_per_day: float = 0.005  # severity growth of an undiscovered issue
@@ -312,6 +339,21 @@ def default_config() -> DictConfig:
     return OmegaConf.structured(Config)
 
 
+def _check_known_keys(data, schema: DictConfig, prefix: str = "") -> None:
+    """Raise ConfigError for the first key of ``data`` that the schema does not have."""
+    from cogov_sim.validation import ConfigError, _allowed_keys
+
+    if not isinstance(data, dict):
+        return
+    for key, value in data.items():
+        full = f"{prefix}{key}"
+        if key not in schema:
+            raise ConfigError(full, _allowed_keys(full), unknown=True)
+        sub = schema._get_node(key)
+        if isinstance(sub, DictConfig):
+            _check_known_keys(value, sub, full + ".")
+
+
 def make_config(cfg: DictConfig | dict | None = None, **dotted) -> DictConfig:
     """Merge a partial config and dotted overrides onto the typed schema.
 
@@ -333,6 +375,7 @@ def make_config(cfg: DictConfig | dict | None = None, **dotted) -> DictConfig:
             if not isinstance(cfg, DictConfig):
                 cfg = OmegaConf.create(cfg)
             cfg = OmegaConf.masked_copy(cfg, [k for k in cfg.keys() if k != "hydra"])
+            _check_known_keys(OmegaConf.to_container(cfg), base)
             base = OmegaConf.merge(base, cfg)
         for key, value in dotted.items():
             node_key = key

@@ -32,8 +32,12 @@ class IssueType(IntEnum):
 
 
 ISSUE_KEYS = (
-    "neighbour_dispute", "property_dispute", "facility_fault",
-    "safety_hazard", "service_need", "collective_matter",
+    "neighbour_dispute",
+    "property_dispute",
+    "facility_fault",
+    "safety_hazard",
+    "service_need",
+    "collective_matter",
 )
 DISPUTES = (IssueType.NEIGHBOUR_DISPUTE, IssueType.PROPERTY_DISPUTE)
 
@@ -63,8 +67,13 @@ class HandlerKind(IntEnum):
 
 
 #: Handler kinds that count as "zone level or below" for grid_level_share.
-ZONE_LEVEL = (HandlerKind.RESIDENT_SELF, HandlerKind.MEDIATOR, HandlerKind.GRID_WORKER,
-              HandlerKind.PROPERTY_FIRM, HandlerKind.NGO)
+ZONE_LEVEL = (
+    HandlerKind.RESIDENT_SELF,
+    HandlerKind.MEDIATOR,
+    HandlerKind.GRID_WORKER,
+    HandlerKind.PROPERTY_FIRM,
+    HandlerKind.NGO,
+)
 
 
 class Channel(IntEnum):
@@ -195,8 +204,22 @@ class EventLog:
     def __len__(self) -> int:
         return self.n
 
-    def append(self, *, t, step, issue, kind, state_from, state_to, itype, vulnerable,
-               handler_kind=-1, handler=-1, channel=-1, value=0.0) -> None:
+    def append(
+        self,
+        *,
+        t,
+        step,
+        issue,
+        kind,
+        state_from,
+        state_to,
+        itype,
+        vulnerable,
+        handler_kind=-1,
+        handler=-1,
+        channel=-1,
+        value=0.0,
+    ) -> None:
         """Append one row per element of ``issue``; scalars are broadcast."""
         issue = np.asarray(issue)
         k = issue.shape[0]

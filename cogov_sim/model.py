@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import mesa
 import numpy as np
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from cogov_sim import outcomes
 from cogov_sim.agents import NGO, Department, GridWorker, PartyBranch, PropertyFirm, Resident
@@ -59,7 +59,10 @@ class CoGovModel(mesa.Model):
         cfg = make_config(cfg, **dotted)
         validate(cfg)
         super().__init__(rng=int(cfg.seed))
-        self.cfg = cfg
+        #: the composed, validated config (OmegaConf), for provenance
+        self.config = cfg
+        #: the same config as plain dataclasses: fast attribute access on the hot path
+        self.cfg = OmegaConf.to_object(cfg)
         self.day = -1
         self.world = build_world(cfg.world, self.rng)
         self.n_households = self.world.n
@@ -85,7 +88,7 @@ class CoGovModel(mesa.Model):
         self.volunteer_hours_total = 0.0
         self.participations_total = 0
         self._init_agents()
-        self.mechanisms = build_mechanisms(cfg)
+        self.mechanisms = build_mechanisms(self.cfg)
         for m in self.mechanisms:
             m.setup(self)
         self.datacollector = mesa.DataCollector(
@@ -127,8 +130,15 @@ class CoGovModel(mesa.Model):
     def _init_handlers(self) -> None:
         cfg, w, rng = self.cfg, self.world, self.rng
         nf = w.n_firms
-        h = Handlers({"worker": w.n_zones, "firm": nf, "ngo": w.n_communities,
-                      "party": w.n_communities, "department": cfg.world.n_departments})
+        h = Handlers(
+            {
+                "worker": w.n_zones,
+                "firm": nf,
+                "ngo": w.n_communities,
+                "party": w.n_communities,
+                "department": cfg.world.n_departments,
+            }
+        )
         wc = cfg.workers
         s = h.slice("worker")
         h.hours[s], h.reserved[s], h.skill[s] = wc.hours_per_day, wc.patrol_hours, wc.skill
@@ -141,8 +151,11 @@ class CoGovModel(mesa.Model):
         h.hours[s], h.delay[s] = fc.hours_per_day, fc.response_delay_hours
         h.skill[s] = np.clip(fc.skill_base + fc.skill_quality * self.firm_quality, 0, 1)
         s = h.slice("ngo")
-        h.hours[s], h.skill[s], h.delay[s] = (cfg.ngos.hours_per_day, cfg.ngos.skill,
-                                              cfg.ngos.response_delay_hours)
+        h.hours[s], h.skill[s], h.delay[s] = (
+            cfg.ngos.hours_per_day,
+            cfg.ngos.skill,
+            cfg.ngos.response_delay_hours,
+        )
         s = h.slice("party")
         h.hours[s], h.skill[s] = cfg.party.hours_per_day, cfg.party.skill
         s = h.slice("department")
@@ -152,11 +165,12 @@ class CoGovModel(mesa.Model):
         if self.managed_idx.size:
             q = self.firm_quality[w.firm[self.managed_idx]]
             self.residents.property_sat[self.managed_idx] = np.clip(
-                q + rng.normal(0, 0.05, q.size), 0, 1)
+                q + rng.normal(0, 0.05, q.size), 0, 1
+            )
 
     def _init_issue_params(self) -> None:
         ic = self.cfg.issues
-        types = [ic[k] for k in ISSUE_KEYS]
+        types = [getattr(ic, k) for k in ISSUE_KEYS]
         self.it_rate = np.array([t.rate for t in types])
         self.it_sev_a = np.array([t.severity_a for t in types])
         self.it_sev_b = np.array([t.severity_b for t in types])
@@ -228,8 +242,19 @@ class CoGovModel(mesa.Model):
     def add_open(self, ids: np.ndarray) -> None:
         self.open_ids = np.concatenate([self.open_ids, ids])
 
-    def log_events(self, ids, kind, *, state_from=None, state_to=None, t=None,
-                   handler_kind=None, handler=None, channel=-1, value=0.0) -> None:
+    def log_events(
+        self,
+        ids,
+        kind,
+        *,
+        state_from=None,
+        state_to=None,
+        t=None,
+        handler_kind=None,
+        handler=None,
+        channel=-1,
+        value=0.0,
+    ) -> None:
         """Append one event per issue in ``ids`` (defaults read from the issue table)."""
         iss = self.issues
         st = iss.state[ids]

@@ -47,29 +47,72 @@ from cogov_sim.issues import (
 )
 
 TIMESERIES_KEYS = (
-    "day", "open_issues", "occurred", "resolved_today", "dispute_resolution_rate",
-    "closure_rate", "response_hours_mean", "participation_rate", "satisfaction_mean",
-    "trust_mean", "property_satisfaction", "fee_collection_rate", "escalations",
-    "criminal_escalations", "volunteer_hours",
+    "day",
+    "open_issues",
+    "occurred",
+    "resolved_today",
+    "dispute_resolution_rate",
+    "closure_rate",
+    "response_hours_mean",
+    "participation_rate",
+    "satisfaction_mean",
+    "trust_mean",
+    "property_satisfaction",
+    "fee_collection_rate",
+    "escalations",
+    "criminal_escalations",
+    "volunteer_hours",
 )
 
 SUMMARY_KEYS = (
-    "dispute_resolution_rate", "closure_rate", "response_hours_mean", "response_hours_p90",
-    "discovery_lag_hours", "neighbour_disputes_per_1000", "property_disputes_per_1000",
-    "criminal_escalations_per_1000", "participation_rate", "satisfaction_mean", "trust_mean",
-    "escalation_rate", "repeat_complaint_rate", "grid_level_share", "vulnerable_coverage",
-    "fairness_gap", "fairness_gap_response_hours", "property_satisfaction",
-    "fee_collection_rate", "mediation_success_rate", "decision_execution_rate",
-    "report_accuracy", "cost_hours", "cost_funds", "efficiency_index",
-    "issues_occurred", "issues_resolved", "issues_failed", "issues_escalated", "issues_open",
+    "dispute_resolution_rate",
+    "closure_rate",
+    "response_hours_mean",
+    "response_hours_p90",
+    "discovery_lag_hours",
+    "neighbour_disputes_per_1000",
+    "property_disputes_per_1000",
+    "criminal_escalations_per_1000",
+    "participation_rate",
+    "satisfaction_mean",
+    "trust_mean",
+    "escalation_rate",
+    "repeat_complaint_rate",
+    "grid_level_share",
+    "vulnerable_coverage",
+    "fairness_gap",
+    "fairness_gap_response_hours",
+    "property_satisfaction",
+    "fee_collection_rate",
+    "mediation_success_rate",
+    "decision_execution_rate",
+    "report_accuracy",
+    "cost_hours",
+    "cost_funds",
+    "efficiency_index",
+    "issues_occurred",
+    "issues_resolved",
+    "issues_failed",
+    "issues_escalated",
+    "issues_open",
 )
 
 #: Outcomes that are shares, checked to lie in [0, 1].
 RATE_KEYS = (
-    "dispute_resolution_rate", "closure_rate", "participation_rate", "satisfaction_mean",
-    "trust_mean", "repeat_complaint_rate", "grid_level_share", "vulnerable_coverage",
-    "property_satisfaction", "fee_collection_rate", "mediation_success_rate",
-    "decision_execution_rate", "report_accuracy", "efficiency_index",
+    "dispute_resolution_rate",
+    "closure_rate",
+    "participation_rate",
+    "satisfaction_mean",
+    "trust_mean",
+    "repeat_complaint_rate",
+    "grid_level_share",
+    "vulnerable_coverage",
+    "property_satisfaction",
+    "fee_collection_rate",
+    "mediation_success_rate",
+    "decision_execution_rate",
+    "report_accuracy",
+    "efficiency_index",
 )
 
 
@@ -97,19 +140,23 @@ def step_observables(model) -> dict[str, float]:
         "day": model.day,
         "open_issues": int(np.count_nonzero(~closed)),
         "occurred": int(today),
-        "resolved_today": int(np.count_nonzero(
-            model.issues.state[model.closed_today] == IssueState.RESOLVED)),
-        "dispute_resolution_rate": _ratio(np.count_nonzero(disp & resolved),
-                                          np.count_nonzero(disp & closed)),
-        "closure_rate": _ratio(np.count_nonzero(due & resolved
-                                                & (iss.t_close[:n] <= iss.deadline[:n])),
-                               np.count_nonzero(due)),
+        "resolved_today": int(
+            np.count_nonzero(model.issues.state[model.closed_today] == IssueState.RESOLVED)
+        ),
+        "dispute_resolution_rate": _ratio(
+            np.count_nonzero(disp & resolved), np.count_nonzero(disp & closed)
+        ),
+        "closure_rate": _ratio(
+            np.count_nonzero(due & resolved & (iss.t_close[:n] <= iss.deadline[:n])),
+            np.count_nonzero(due),
+        ),
         "response_hours_mean": float(resp.mean()) if resp.size else math.nan,
         "participation_rate": float(np.mean(model.day - r.last_part < window)),
         "satisfaction_mean": float(r.satisfaction.mean()),
         "trust_mean": float(r.trust.mean()),
-        "property_satisfaction": (float(r.property_sat[managed].mean()) if managed.size
-                                  else math.nan),
+        "property_satisfaction": (
+            float(r.property_sat[managed].mean()) if managed.size else math.nan
+        ),
         "fee_collection_rate": _ratio(model.firm_paid.sum(), model.firm_billed.sum()),
         "escalations": int(iss.complaints[:n].sum()) / hh * 1000.0,
         "criminal_escalations": int(np.count_nonzero(st == IssueState.ESCALATED)) / hh * 1000.0,
@@ -123,20 +170,24 @@ def final_state(model) -> dict[str, float]:
     managed = model.managed_idx
     oc = cfg.outcomes
     wage = {
-        HandlerKind.GRID_WORKER: oc.wage_worker, HandlerKind.DEPARTMENT: oc.wage_department,
-        HandlerKind.PROPERTY_FIRM: oc.wage_firm, HandlerKind.NGO: oc.wage_ngo,
+        HandlerKind.GRID_WORKER: oc.wage_worker,
+        HandlerKind.DEPARTMENT: oc.wage_department,
+        HandlerKind.PROPERTY_FIRM: oc.wage_firm,
+        HandlerKind.NGO: oc.wage_ngo,
         HandlerKind.PARTY_BRANCH: oc.wage_party,
     }
     funds = float(sum(h.used_total[h.kind == k].sum() * w for k, w in wage.items()))
     return {
         "n_households": int(model.n_households),
         "steps": int(model.day + 1),
-        "participation_rate": float(np.mean(model.day - r.last_part
-                                            < cfg.participation.window_days)),
+        "participation_rate": float(
+            np.mean(model.day - r.last_part < cfg.participation.window_days)
+        ),
         "satisfaction_mean": float(r.satisfaction.mean()),
         "trust_mean": float(r.trust.mean()),
-        "property_satisfaction": (float(r.property_sat[managed].mean()) if managed.size
-                                  else math.nan),
+        "property_satisfaction": (
+            float(r.property_sat[managed].mean()) if managed.size else math.nan
+        ),
         "fees_billed": float(model.firm_billed.sum()),
         "fees_paid": float(model.firm_paid.sum()),
         "cost_hours": float(h.used_total.sum()),
@@ -151,18 +202,21 @@ def issue_frame(events: pd.DataFrame) -> pd.DataFrame:
     """One row per issue, rebuilt from the event log."""
     ev = events
     occ = ev[ev["kind"] == EventKind.OCCUR].set_index("issue")
-    df = pd.DataFrame({
-        "itype": occ["itype"], "vulnerable": occ["vulnerable"],
-        "t_occur": occ["t"], "severity0": occ["value"],
-    })
+    df = pd.DataFrame(
+        {
+            "itype": occ["itype"],
+            "vulnerable": occ["vulnerable"],
+            "t_occur": occ["t"],
+            "severity0": occ["value"],
+        }
+    )
     disc = ev[ev["kind"] == EventKind.DISCOVER].drop_duplicates("issue").set_index("issue")
     df["t_discover"] = disc["t"]
     df["accurate"] = disc["value"]
     rep = ev[ev["kind"] == EventKind.REPORT].drop_duplicates("issue").set_index("issue")
     df["t_report"] = rep["t"]
     df["deadline"] = rep["value"]
-    term = ev[ev["state_to"].isin([IssueState.RESOLVED, IssueState.FAILED,
-                                   IssueState.ESCALATED])]
+    term = ev[ev["state_to"].isin([IssueState.RESOLVED, IssueState.FAILED, IssueState.ESCALATED])]
     term = term.drop_duplicates("issue", keep="last").set_index("issue")
     df["state"] = term["state_to"].reindex(df.index).fillna(-1).astype(int)
     df["t_close"] = term["t"]
@@ -209,8 +263,9 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
     def closure(mask):
         return _ratio(np.count_nonzero(mask & due & on_time), np.count_nonzero(mask & due))
 
-    att = events[(events["kind"] == EventKind.ATTEMPT)
-                 & events["itype"].isin([int(d) for d in DISPUTES])]
+    att = events[
+        (events["kind"] == EventKind.ATTEMPT) & events["itype"].isin([int(d) for d in DISPUTES])
+    ]
     dec = events[events["kind"] == EventKind.DECIDE]
     comp = df["complaints"].to_numpy()
     hk = df["handler_kind"].to_numpy()
@@ -219,36 +274,41 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
     resp_o = (t_close - t_rep)[resolved & ~vul]
 
     out = {
-        "dispute_resolution_rate": _ratio(np.count_nonzero(disp & resolved),
-                                          np.count_nonzero(disp & closed)),
+        "dispute_resolution_rate": _ratio(
+            np.count_nonzero(disp & resolved), np.count_nonzero(disp & closed)
+        ),
         "closure_rate": closure(np.ones_like(resolved)),
         "response_hours_mean": float(resp.mean()) if resp.size else math.nan,
         "response_hours_p90": float(np.percentile(resp, 90)) if resp.size else math.nan,
         "discovery_lag_hours": float(lag.mean()) if len(lag) else math.nan,
         "neighbour_disputes_per_1000": np.count_nonzero(it == IssueType.NEIGHBOUR_DISPUTE)
         * per1000,
-        "property_disputes_per_1000": np.count_nonzero(it == IssueType.PROPERTY_DISPUTE)
-        * per1000,
+        "property_disputes_per_1000": np.count_nonzero(it == IssueType.PROPERTY_DISPUTE) * per1000,
         "criminal_escalations_per_1000": np.count_nonzero(st == IssueState.ESCALATED) * per1000,
         "participation_rate": state["participation_rate"],
         "satisfaction_mean": state["satisfaction_mean"],
         "trust_mean": state["trust_mean"],
         "escalation_rate": float(comp.sum()) * per1000,
-        "repeat_complaint_rate": _ratio(np.count_nonzero(reported & (comp >= 2)),
-                                        np.count_nonzero(reported)),
-        "grid_level_share": _ratio(np.count_nonzero(resolved & np.isin(hk, [int(z) for z in
-                                                                           ZONE_LEVEL])),
-                                   np.count_nonzero(resolved)),
-        "vulnerable_coverage": _ratio(np.count_nonzero(need_due & resolved),
-                                      np.count_nonzero(need_due)),
+        "repeat_complaint_rate": _ratio(
+            np.count_nonzero(reported & (comp >= 2)), np.count_nonzero(reported)
+        ),
+        "grid_level_share": _ratio(
+            np.count_nonzero(resolved & np.isin(hk, [int(z) for z in ZONE_LEVEL])),
+            np.count_nonzero(resolved),
+        ),
+        "vulnerable_coverage": _ratio(
+            np.count_nonzero(need_due & resolved), np.count_nonzero(need_due)
+        ),
         "fairness_gap": closure(~vul) - closure(vul),
-        "fairness_gap_response_hours": (float(resp_v.mean() - resp_o.mean())
-                                        if resp_v.size and resp_o.size else math.nan),
+        "fairness_gap_response_hours": (
+            float(resp_v.mean() - resp_o.mean()) if resp_v.size and resp_o.size else math.nan
+        ),
         "property_satisfaction": state["property_satisfaction"],
         "fee_collection_rate": _ratio(state["fees_paid"], state["fees_billed"]),
         "mediation_success_rate": float(att["value"].mean()) if len(att) else math.nan,
         "decision_execution_rate": float(dec["value"].mean()) if len(dec) else math.nan,
-        "report_accuracy": float(df["accurate"].mean()) if df["accurate"].notna().any()
+        "report_accuracy": float(df["accurate"].mean())
+        if df["accurate"].notna().any()
         else math.nan,
         "cost_hours": state["cost_hours"],
         "cost_funds": state["cost_funds"],
@@ -258,12 +318,18 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
         "issues_escalated": int(np.count_nonzero(st == IssueState.ESCALATED)),
         "issues_open": int(np.count_nonzero(~closed)),
     }
-    ws, wd, wi = (state["weight_satisfaction"], state["weight_disposal"],
-                  state["weight_innovation"])
+    ws, wd, wi = (
+        state["weight_satisfaction"],
+        state["weight_disposal"],
+        state["weight_innovation"],
+    )
     tot = ws + wd + wi
     cr = out["closure_rate"]
-    out["efficiency_index"] = (ws * out["satisfaction_mean"] + wd * (0.0 if math.isnan(cr) else cr)
-                               + wi * out["participation_rate"]) / tot
+    out["efficiency_index"] = (
+        ws * out["satisfaction_mean"]
+        + wd * (0.0 if math.isnan(cr) else cr)
+        + wi * out["participation_rate"]
+    ) / tot
     out["n_households"] = n_hh
     out["steps"] = steps
     return {k: (float(v) if not isinstance(v, int) else v) for k, v in out.items()}

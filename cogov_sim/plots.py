@@ -28,8 +28,13 @@ def outcomes_figure(ts, path, record=None) -> None:
             ax.plot(day, ts["trust_mean"], color="#2166ac", lw=1.5, label="trust")
             ax.legend(loc="lower right", fontsize=8)
         if key == "property_satisfaction":
-            ax.plot(day, ts["fee_collection_rate"], color="#1b7837", lw=1.5,
-                    label="fee collection (cumulative)")
+            ax.plot(
+                day,
+                ts["fee_collection_rate"],
+                color="#1b7837",
+                lw=1.5,
+                label="fee collection (cumulative)",
+            )
             ax.legend(loc="lower right", fontsize=8)
         ax.set_title(title, fontsize=10)
         if share:
@@ -39,8 +44,11 @@ def outcomes_figure(ts, path, record=None) -> None:
         ax.set_xlabel("day")
     if record is not None:
         mech = ", ".join(record["mechanisms"]) or "baseline (traditional governance)"
-        fig.suptitle(f"cogov-sim — {record['world']}, {record['n_households']:,} households, "
-                     f"seed {record['seed']} — {mech}", fontsize=11)
+        fig.suptitle(
+            f"cogov-sim — {record['world']}, {record['n_households']:,} households, "
+            f"seed {record['seed']} — {mech}",
+            fontsize=11,
+        )
     fig.tight_layout()
     fig.savefig(path, dpi=110, format="png")
     plt.close(fig)
@@ -70,19 +78,24 @@ def map_figure(model, path, variable: str = "satisfaction") -> None:
     grid = satisfaction_grid(model, variable)
     size = min(12.0, max(5.0, w.width / 12))
     fig, ax = plt.subplots(figsize=(size + 1.5, size * w.height / w.width))
-    cmap = plt.get_cmap("RdYlGn").copy()
-    cmap.set_bad("#dddddd")
+    cmap = plt.get_cmap("RdYlGn").with_extremes(bad="#dddddd")
     im = ax.imshow(grid, cmap=cmap, vmin=0, vmax=1, interpolation="nearest", origin="lower")
     from matplotlib.collections import LineCollection
 
     lw = max(0.3, 60.0 / max(w.width, w.height))
-    ax.add_collection(LineCollection(boundary_segments(w.compound_of_cell), colors="#555555",
-                                     linewidths=0.6 * lw, alpha=0.7))
-    ax.add_collection(LineCollection(boundary_segments(w.zone_of_cell), colors="black",
-                                     linewidths=1.5 * lw))
+    ax.add_collection(
+        LineCollection(
+            boundary_segments(w.compound_of_cell), colors="#555555", linewidths=0.6 * lw, alpha=0.7
+        )
+    )
+    ax.add_collection(
+        LineCollection(boundary_segments(w.zone_of_cell), colors="black", linewidths=1.5 * lw)
+    )
     fig.colorbar(im, ax=ax, fraction=0.04, label=f"resident {variable}")
-    ax.set_title(f"{variable} on day {model.day + 1}: zones (black) and managed "
-                 "compounds (grey)", fontsize=10)
+    ax.set_title(
+        f"{variable} on day {model.day + 1}: zones (black) and managed compounds (grey)",
+        fontsize=10,
+    )
     ax.set_xticks([])
     ax.set_yticks([])
     fig.tight_layout()

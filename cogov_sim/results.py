@@ -32,8 +32,13 @@ def config_hash(cfg) -> str:
 def git_revision() -> str | None:
     root = Path(cogov_sim.__file__).resolve().parent.parent
     try:
-        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
-                             text=True, timeout=5, check=False)
+        out = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     rev = out.stdout.strip()
@@ -57,8 +62,8 @@ class AtomicWriter:
     def write(self, name: str, writer: Callable[[Path], None]) -> None:
         final = self.folder / name
         tmp = self.folder / f".{name}.tmp-{os.getpid()}"
-        writer(tmp)
         self._pending.append((tmp, final))
+        writer(tmp)
 
     def commit(self, summary_name: str = "summary.json") -> None:
         pending = sorted(self._pending, key=lambda p: p[1].name == summary_name)

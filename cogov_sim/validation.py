@@ -32,11 +32,32 @@ class ConfigError(ValueError):
 
     @classmethod
     def from_omegaconf(cls, exc: Exception) -> ConfigError:
+        from omegaconf.errors import ConfigAttributeError, ConfigKeyError
+
         key = getattr(exc, "full_key", None) or "?"
+        if isinstance(exc, (ConfigKeyError, ConfigAttributeError)):
+            return cls(key, _allowed_keys(key), unknown=True)
         text = str(exc).split("\n")[0]
         err = cls(key, text)
         err.args = (f"invalid configuration at '{key}': {text}",)
         return err
+
+
+def _allowed_keys(key: str) -> str:
+    """The keys the schema allows beside ``key``."""
+    from cogov_sim.config import default_config
+
+    parent = key.rsplit(".", 1)[0] if "." in key else ""
+    node = default_config()
+    for part in [p for p in parent.split(".") if p]:
+        if not isinstance(node, DictConfig) or part not in node:
+            node = None
+            break
+        node = node[part]
+    if isinstance(node, DictConfig):
+        where = f"under '{parent}'" if parent else "at the top level"
+        return f"keys {where}: " + ", ".join(str(k) for k in node.keys())
+    return "a key of the schema in cogov_sim/config.py"
 
 
 # (pattern on the dotted key, low, high, description). First match wins.
@@ -81,8 +102,12 @@ _RANGES: list[tuple[str, float, float, str]] = [
 ]
 
 _ISSUE_TYPES = (
-    "neighbour_dispute", "property_dispute", "facility_fault",
-    "safety_hazard", "service_need", "collective_matter",
+    "neighbour_dispute",
+    "property_dispute",
+    "facility_fault",
+    "safety_hazard",
+    "service_need",
+    "collective_matter",
 )
 
 
@@ -119,8 +144,9 @@ def validate(cfg: DictConfig) -> None:
     names = list(cfg.mechanisms)
     for name in names:
         if name not in MECHANISMS:
-            raise ConfigError("mechanisms", "a list of known mechanisms: " + ", ".join(MECHANISMS),
-                              name)
+            raise ConfigError(
+                "mechanisms", "a list of known mechanisms: " + ", ".join(MECHANISMS), name
+            )
     if len(set(names)) != len(names):
         raise ConfigError("mechanisms", "each mechanism at most once", names)
     for t in cfg.workers.remit:
@@ -136,10 +162,13 @@ def validate(cfg: DictConfig) -> None:
             w.households_per_zone,
         )
     if cfg.workers.patrol_hours > cfg.workers.hours_per_day:
-        raise ConfigError("workers.patrol_hours",
-                          f"at most workers.hours_per_day = {cfg.workers.hours_per_day}",
-                          cfg.workers.patrol_hours)
-    total = sum(cfg.outcomes[k] for k in ("weight_satisfaction", "weight_disposal",
-                                          "weight_innovation"))
+        raise ConfigError(
+            "workers.patrol_hours",
+            f"at most workers.hours_per_day = {cfg.workers.hours_per_day}",
+            cfg.workers.patrol_hours,
+        )
+    total = sum(
+        cfg.outcomes[k] for k in ("weight_satisfaction", "weight_disposal", "weight_innovation")
+    )
     if total <= 0:
         raise ConfigError("outcomes.weight_*", "weights with a positive sum", total)

@@ -117,12 +117,23 @@ def build_world(wcfg, rng: np.random.Generator) -> World:
     zone_start[1:] = np.cumsum(np.bincount(zone, minlength=n_zones))
 
     return World(
-        width=w, height=h, cell_hh=cell_hh, x=xs.astype(np.int32), y=ys.astype(np.int32),
-        zone=zone.astype(np.int32), community=community.astype(np.int32),
-        compound=compound.astype(np.int32), firm=firm, zone_of_cell=zone_of_cell,
-        compound_of_cell=compound_of_cell, zone_community=zone_community,
-        firm_community=firm_community, neighbours=neighbours, n_neighbours=n_neighbours,
-        zone_order=zone_order, zone_start=zone_start,
+        width=w,
+        height=h,
+        cell_hh=cell_hh,
+        x=xs.astype(np.int32),
+        y=ys.astype(np.int32),
+        zone=zone.astype(np.int32),
+        community=community.astype(np.int32),
+        compound=compound.astype(np.int32),
+        firm=firm,
+        zone_of_cell=zone_of_cell,
+        compound_of_cell=compound_of_cell,
+        zone_community=zone_community,
+        firm_community=firm_community,
+        neighbours=neighbours,
+        n_neighbours=n_neighbours,
+        zone_order=zone_order,
+        zone_start=zone_start,
     )
 
 

@@ -17,7 +17,7 @@ def build_mechanisms(cfg) -> list[Mechanism]:
     out = []
     for name in cfg.mechanisms:
         cls = MECHANISMS[name]
-        out.append(cls(cfg.mechanism_params[name]))
+        out.append(cls(getattr(cfg.mechanism_params, name)))
     return out
 
 

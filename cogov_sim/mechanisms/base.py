@@ -36,8 +36,9 @@ class Mechanism:
     def begin_step(self, model: CoGovModel) -> None:
         """At the start of each day."""
 
-    def route(self, model: CoGovModel, ids: np.ndarray, kind: np.ndarray,
-              target: np.ndarray) -> None:
+    def route(
+        self, model: CoGovModel, ids: np.ndarray, kind: np.ndarray, target: np.ndarray
+    ) -> None:
         """Triage: may change the handler kind and index of issues ``ids`` in place."""
 
     def after_dispatch(self, model: CoGovModel, ids: np.ndarray) -> None:

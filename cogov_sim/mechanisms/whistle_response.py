@@ -34,8 +34,11 @@ class WhistleResponse(Mechanism):
     def after_dispatch(self, model, ids: np.ndarray) -> None:
         p = self.params
         iss = model.issues
-        cand = ids[(iss.handler_kind[ids] == HandlerKind.DEPARTMENT)
-                   & (iss.severity[ids] >= p.severity_threshold) & ~iss.whistled[ids]]
+        cand = ids[
+            (iss.handler_kind[ids] == HandlerKind.DEPARTMENT)
+            & (iss.severity[ids] >= p.severity_threshold)
+            & ~iss.whistled[ids]
+        ]
         if cand.size == 0 or p.whistles_per_day == 0:
             return
         h = model.handlers
@@ -47,8 +50,11 @@ class WhistleResponse(Mechanism):
         cand, party = cand[order], party[order]
         starts = np.r_[0, np.flatnonzero(party[1:] != party[:-1]) + 1]
         rank = np.arange(cand.size) - np.repeat(starts, np.diff(np.r_[starts, cand.size]))
-        afford = (np.floor(hours_left[order] / per_hour + 1e-9) if per_hour > 0
-                  else np.full(cand.size, np.inf))
+        afford = (
+            np.floor(hours_left[order] / per_hour + 1e-9)
+            if per_hour > 0
+            else np.full(cand.size, np.inf)
+        )
         ok = (rank < p.whistles_per_day) & (rank < afford)
         cand, party = cand[ok], party[ok]
         if cand.size == 0:
@@ -58,5 +64,6 @@ class WhistleResponse(Mechanism):
         limit = t_rep + model.rng.random(cand.size) * p.response_deadline_hours
         iss.t_available[cand] = np.minimum(iss.t_available[cand], np.maximum(limit, t_rep))
         iss.whistled[cand] = True
-        model.log_events(cand, EventKind.WHISTLE, handler_kind=HandlerKind.PARTY_BRANCH,
-                         handler=party, t=t_rep)
+        model.log_events(
+            cand, EventKind.WHISTLE, handler_kind=HandlerKind.PARTY_BRANCH, handler=party, t=t_rep
+        )

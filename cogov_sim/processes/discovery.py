@@ -59,20 +59,27 @@ def discover(model) -> None:
     n = ids.size
 
     rc = cfg.residents
-    p_res = model.it_self_report[k] * (rc.report_trust_floor
-                                       + (1 - rc.report_trust_floor) * r.trust[hh])
+    p_res = model.it_self_report[k] * (
+        rc.report_trust_floor + (1 - rc.report_trust_floor) * r.trust[hh]
+    )
     p_res = p_res * model.policy.report_boost
-    p_res = np.where(iss.vulnerable[ids] & (k == IssueType.SERVICE_NEED),
-                     p_res * rc.vulnerable_report_factor, p_res)
+    p_res = np.where(
+        iss.vulnerable[ids] & (k == IssueType.SERVICE_NEED),
+        p_res * rc.vulnerable_report_factor,
+        p_res,
+    )
     start = np.maximum(t_occ, d0)
     t_res = start + rng.random(n) * (d1 - start)
     found_res = rng.random(n) < np.clip(p_res, 0, 1)
 
     wc = cfg.workers
-    cov = np.where(model.policy.integrated | model.it_in_remit[k], 1.0, model.policy.worker_coverage)
+    cov = np.where(
+        model.policy.integrated | model.it_in_remit[k], 1.0, model.policy.worker_coverage
+    )
     t_pat = d0 + 8.0 + rng.random(n) * max(wc.patrol_hours, 1e-9)
-    found_w = ((r.last_patrol[hh] == model.day) & (t_pat > t_occ)
-               & (rng.random(n) < wc.find_prob * cov))
+    found_w = (
+        (r.last_patrol[hh] == model.day) & (t_pat > t_occ) & (rng.random(n) < wc.find_prob * cov)
+    )
 
     t_w = np.where(found_w, t_pat, np.inf)
     t_r = np.where(found_res, t_res, np.inf)
@@ -101,6 +108,7 @@ def report(model, ids, t_disc, t_rep, channel, accurate) -> None:
     dl = t_rep + model.it_deadline[iss.itype[ids].astype(np.int64)]
     iss.deadline[ids] = dl
     iss.next_check[ids] = dl
-    model.log_events(ids, EventKind.DISCOVER, t=t_disc, channel=channel,
-                     value=accurate.astype(np.float64))
+    model.log_events(
+        ids, EventKind.DISCOVER, t=t_disc, channel=channel, value=accurate.astype(np.float64)
+    )
     model.transition(ids, IssueState.REPORTED, EventKind.REPORT, t_rep, channel=channel, value=dl)

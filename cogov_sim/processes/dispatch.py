@@ -43,12 +43,15 @@ def dispatch(model) -> None:
     target = h.index("department", model.it_home[k])
 
     if pol.integrated:
-        to_worker = ((sev <= pol.worker_small_threshold)
-                     & ~np.isin(k, (IssueType.PROPERTY_DISPUTE, IssueType.SERVICE_NEED,
-                                    IssueType.COLLECTIVE_MATTER)))
+        to_worker = (sev <= pol.worker_small_threshold) & ~np.isin(
+            k, (IssueType.PROPERTY_DISPUTE, IssueType.SERVICE_NEED, IssueType.COLLECTIVE_MATTER)
+        )
     else:
-        to_worker = ((iss.channel[ids] == Channel.WORKER) & model.it_in_remit[k]
-                     & (sev <= pol.worker_small_threshold))
+        to_worker = (
+            (iss.channel[ids] == Channel.WORKER)
+            & model.it_in_remit[k]
+            & (sev <= pol.worker_small_threshold)
+        )
     kind[to_worker] = HandlerKind.GRID_WORKER
     target[to_worker] = h.index("worker", iss.zone[ids][to_worker])
 

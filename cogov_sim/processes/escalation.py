@@ -24,8 +24,9 @@ def escalate(model) -> None:
     ids = model.open_ids
     st = iss.state[ids]
     ids_open = ids[st <= IssueState.ASSIGNED]
-    due = ids_open[(iss.state[ids_open] >= IssueState.REPORTED)
-                   & (iss.next_check[ids_open] <= model.day_end)]
+    due = ids_open[
+        (iss.state[ids_open] >= IssueState.REPORTED) & (iss.next_check[ids_open] <= model.day_end)
+    ]
     if due.size:
         t_chk = iss.next_check[due]
         k = iss.itype[due].astype(np.int64)
@@ -45,7 +46,8 @@ def escalate(model) -> None:
     if disp.size:
         lit = r.literacy[iss.hh[disp]]
         iss.severity[disp] = np.minimum(
-            1.0, iss.severity[disp] + ec.dispute_growth_per_day * (1 - ec.literacy_damping * lit))
+            1.0, iss.severity[disp] + ec.dispute_growth_per_day * (1 - ec.literacy_damping * lit)
+        )
         crim = disp[iss.severity[disp] >= ec.criminal_threshold]
         if crim.size:
             t = model.day_start + rng.random(crim.size) * 24.0

@@ -66,8 +66,9 @@ def handle(model) -> None:
         cid = fin[collective]
         p_exec = model.execution_prob(cid)
         executed = rng.random(cid.size) < p_exec
-        model.log_events(cid, EventKind.DECIDE, t=t_done[collective],
-                         value=executed.astype(np.float64))
+        model.log_events(
+            cid, EventKind.DECIDE, t=t_done[collective], value=executed.astype(np.float64)
+        )
         success[collective] = executed
         # A decision not carried out ends the matter.
         bad = np.flatnonzero(collective)[~executed]

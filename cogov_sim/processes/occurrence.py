@@ -8,8 +8,8 @@ Household *i* has an issue of type *k* on a day with probability
   ``window_days`` and ``s_p`` the share who took part in community activity;
 - property dispute: households of managed compounds only,
   ``m = (1 - q_f) / (1 - quality_mean)`` for the serving firm's quality ``q_f``;
-- facility fault and safety hazard: ``m = 1 + neglect_effect * min(d, neglect_days) / neglect_days``,
-  ``d`` the days since the cell was last patrolled;
+- facility fault and safety hazard:
+  ``m = 1 + neglect_effect * min(d, neglect_days) / neglect_days``, ``d`` the days since the cell was last patrolled;
 - service need: vulnerable households only, ``m = 1``;
 - collective matter: every household, ``m = 1``.
 
@@ -54,7 +54,9 @@ def occur(model) -> None:
     def neighbour_mult(hh):
         s_d = neighbour_share(w, day - r.last_dispute < win, hh)
         s_p = neighbour_share(w, day - r.last_part < win, hh)
-        return (1 + pc.contagion * s_d) * np.exp(-pc.cohesion_effect * (s_p - pc.cohesion_reference))
+        return (1 + pc.contagion * s_d) * np.exp(
+            -pc.cohesion_effect * (s_p - pc.cohesion_reference)
+        )
 
     b = (1 + pc.contagion) * np.exp(pc.cohesion_effect * pc.cohesion_reference)
     out.append((IssueType.NEIGHBOUR_DISPUTE, _thin(model, p_day[0], b, None, neighbour_mult)))
@@ -66,8 +68,9 @@ def occur(model) -> None:
         return (1 - firm_q[w.firm[hh]]) / q_ref
 
     b = 1.0 / q_ref
-    out.append((IssueType.PROPERTY_DISPUTE,
-                _thin(model, p_day[1], b, model.managed_idx, property_mult)))
+    out.append(
+        (IssueType.PROPERTY_DISPUTE, _thin(model, p_day[1], b, model.managed_idx, property_mult))
+    )
 
     def neglect_mult(hh):
         d = np.minimum(day - r.last_patrol[hh], ic.neglect_days) / ic.neglect_days
@@ -89,12 +92,20 @@ def occur(model) -> None:
     hours = model.it_hours[k] * (0.5 + sev) * rng.lognormal(0.0, ic.hours_noise, hh.size)
     t_occur = model.day_start + rng.random(hh.size) * 24.0
     ids = model.issues.add(
-        itype=itype, hh=hh, zone=w.zone[hh], community=w.community[hh], firm=w.firm[hh],
-        vulnerable=r.vulnerable[hh], severity=sev, state=np.int8(IssueState.LATENT),
-        t_occur=t_occur, hours_needed=hours,
+        itype=itype,
+        hh=hh,
+        zone=w.zone[hh],
+        community=w.community[hh],
+        firm=w.firm[hh],
+        vulnerable=r.vulnerable[hh],
+        severity=sev,
+        state=np.int8(IssueState.LATENT),
+        t_occur=t_occur,
+        hours_needed=hours,
     )
     disputes = itype <= IssueType.PROPERTY_DISPUTE
     r.last_dispute[hh[disputes]] = day
     model.add_open(ids)
-    model.log_events(ids, EventKind.OCCUR, state_from=-1, state_to=int(IssueState.LATENT),
-                     t=t_occur, value=sev)
+    model.log_events(
+        ids, EventKind.OCCUR, state_from=-1, state_to=int(IssueState.LATENT), t=t_occur, value=sev
+    )

@@ -23,9 +23,15 @@ def participate(model) -> None:
     pc, r, w, rng = model.cfg.participation, model.residents, model.world, model.rng
     day = model.day
     s = neighbour_share(w, day - r.last_part < pc.window_days)
-    z = (pc.intercept + pc.civic * (r.civic - 0.29) + pc.trust * (r.trust - 0.55)
-         + pc.neighbours * (s - 0.19) + pc.incentive * model.policy.incentive_value
-         - pc.time_cost * model.policy.time_cost + pc.party_member * r.party)
+    z = (
+        pc.intercept
+        + pc.civic * (r.civic - 0.29)
+        + pc.trust * (r.trust - 0.55)
+        + pc.neighbours * (s - 0.19)
+        + pc.incentive * model.policy.incentive_value
+        - pc.time_cost * model.policy.time_cost
+        + pc.party_member * r.party
+    )
     p = 1.0 / (1.0 + np.exp(-z))
     took = np.flatnonzero(rng.random(model.n_households) < p)
     r.last_part[took] = day

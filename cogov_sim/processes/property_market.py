@@ -39,8 +39,9 @@ def update(model) -> None:
     model.firm_billed += billed
     model.firm_paid += got
     collection = np.divide(got, billed, out=np.zeros(nf), where=billed > 0)
-    target = np.clip(fc.quality_mean + fc.income_effect * (collection - 0.6)
-                     + model.firm_oversight, 0.0, 0.98)
+    target = np.clip(
+        fc.quality_mean + fc.income_effect * (collection - 0.6) + model.firm_oversight, 0.0, 0.98
+    )
     q = model.firm_quality
     q += fc.quality_adjust * (target - q)
     h = model.handlers

@@ -31,6 +31,7 @@ def review(model) -> None:
         score = getattr(model, "last_scores", None)
         if score is None or score.shape[0] != ok.shape[0]:
             from cogov_sim.processes.feedback import outcome_score
+
             score = outcome_score(model, ids)
         else:
             score = score[ok]
@@ -46,8 +47,11 @@ def review(model) -> None:
     if wsum <= 0:
         wsum = 1.0
     s = np.full(h.n, np.nan)
-    s[has] = (rc.weight_closure * h.rev_on_time[has] + rc.weight_response * h.rev_timeliness[has]
-              + rc.weight_satisfaction * h.rev_score[has]) / (wsum * n[has])
+    s[has] = (
+        rc.weight_closure * h.rev_on_time[has]
+        + rc.weight_response * h.rev_timeliness[has]
+        + rc.weight_satisfaction * h.rev_score[has]
+    ) / (wsum * n[has])
     h.review_score = s
     eff = 1 + rc.effort_gain * (rc.target_score - s[has])
     h.effort[has] = np.clip(eff, 1 - rc.max_effort_change, 1 + rc.max_effort_change)

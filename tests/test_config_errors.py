@@ -1,0 +1,94 @@
+"""Bad input gets a clear error naming the key and allowed values, and no complete results."""
+
+from __future__ import annotations
+
+import pytest
+
+from cogov_sim.model import CoGovModel
+from cogov_sim.validation import ConfigError
+
+
+def _assert_failed_cleanly(proc, out_dir, *needles):
+    text = proc.stdout + proc.stderr
+    assert proc.returncode != 0, text
+    for needle in needles:
+        assert needle in text, f"{needle!r} not in output:\n{text}"
+    assert not (out_dir / "summary.json").exists()
+    assert not (out_dir / "timeseries.parquet").exists()
+    assert not (out_dir / "events.parquet").exists()
+
+
+@pytest.mark.parametrize(
+    ("override", "needles"),
+    [
+        ("steps=abc", ["steps", "abc"]),
+        ("world.width=0", ["invalid value for 'world.width': 0", "an integer in [3, 5000]"]),
+        ("world.density=1.5", ["'world.density': 1.5", "a share in [0.01, 1]"]),
+        (
+            "issues.neighbour_dispute.rate=-0.1",
+            ["'issues.neighbour_dispute.rate': -0.1", "a rate per household per year in [0, 365]"],
+        ),
+        ("workers.find_prob=1.5", ["'workers.find_prob': 1.5", "a probability or share in [0, 1]"]),
+        ("no_such_key=1", ["no_such_key"]),
+        ("+no_such_key=1", ["unknown configuration key 'no_such_key'", "mechanisms"]),
+        ("world.no_such_field=3", ["world.no_such_field", "households_per_zone"]),
+        (
+            "mechanisms=[integrated_grid,nonsense]",
+            ["'nonsense'", "integrated_grid, whistle_response, red_property"],
+        ),
+        (
+            "world.households_per_zone=5000",
+            ["'world.households_per_zone': 5000", "at most the world's expected households"],
+        ),
+    ],
+)
+def test_bad_override_exits_nonzero_with_message_and_no_results(cli, tmp_path, override, needles):
+    out = tmp_path / "run"
+    proc = cli("world=classroom", "steps=5", override, f"hydra.run.dir={out}")
+    _assert_failed_cleanly(proc, out, *needles)
+
+
+def test_unreadable_config_file_is_reported(cli, tmp_path):
+    bad = tmp_path / "conf"
+    bad.mkdir()
+    (bad / "broken.yaml").write_text("seed: [unclosed\n  steps: 3\n")
+    out = tmp_path / "run"
+    proc = cli("--config-dir", str(bad), "--config-name", "broken", f"hydra.run.dir={out}")
+    _assert_failed_cleanly(proc, out, "broken")
+
+
+def test_unknown_world_preset_lists_the_known_ones(cli, tmp_path):
+    out = tmp_path / "run"
+    proc = cli("world=village", f"hydra.run.dir={out}")
+    _assert_failed_cleanly(proc, out, "world/village", "classroom", "district", "street")
+
+
+def test_model_rejects_out_of_range_value_before_building():
+    with pytest.raises(
+        ConfigError, match=r"'escalation.hotline_prob': 2.0 \(allowed: a probability"
+    ):
+        CoGovModel(**{"escalation.hotline_prob": 2.0})
+
+
+def test_model_rejects_unknown_key():
+    with pytest.raises(ConfigError, match="unknown configuration key 'world.colour'"):
+        CoGovModel(**{"world.colour": 3})
+
+
+def test_model_rejects_wrong_type_naming_the_key():
+    with pytest.raises(ConfigError, match="steps"):
+        CoGovModel(steps="many")
+
+
+def test_unknown_mechanism_message_lists_known_mechanisms():
+    with pytest.raises(ConfigError) as err:
+        CoGovModel(mechanisms=["smart_grid"])
+    msg = str(err.value)
+    assert "'smart_grid'" in msg
+    for name in ("integrated_grid", "whistle_response", "red_property"):
+        assert name in msg
+
+
+def test_patrol_hours_above_worker_hours_is_rejected():
+    with pytest.raises(ConfigError, match="workers.patrol_hours"):
+        CoGovModel(**{"workers.patrol_hours": 9.0, "workers.hours_per_day": 4.0})
