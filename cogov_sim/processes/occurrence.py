@@ -9,7 +9,8 @@ Household *i* has an issue of type *k* on a day with probability
 - property dispute: households of managed compounds only,
   ``m = (1 - q_f) / (1 - quality_mean)`` for the serving firm's quality ``q_f``;
 - facility fault and safety hazard:
-  ``m = 1 + neglect_effect * min(d, neglect_days) / neglect_days``, ``d`` the days since the cell was last patrolled;
+  ``m = 1 + neglect_effect * min(d, neglect_days) / neglect_days``, ``d`` the days
+  since the cell was last patrolled;
 - service need: vulnerable households only, ``m = 1``;
 - collective matter: every household, ``m = 1``.
 

@@ -1,0 +1,158 @@
+"""Speed and memory of cogov-sim, with Mesa's Schelling model as the yardstick.
+
+Prints a table and writes ``benchmarks/results/bench.json``. Each cogov-sim
+case runs in a fresh subprocess on one core, so that its peak memory (max RSS)
+is its own; Mesa's bundled Schelling model (100 x 100, radius 2) runs in this
+process.
+
+Cases (households x days, default mechanism package off / on):
+- 1k, 10k and 100k households over 100 days;
+- the default street scenario (about 10k households, 365 days);
+- a district (about 100k households, 365 days).
+The "package" is every mechanism the registry has.
+
+Usage:
+    python benchmarks/bench_model.py            # everything (about 1-2 minutes)
+    python benchmarks/bench_model.py --quick    # skip the 100k cases
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SIZES = {"1k": 35, "10k": 110, "100k": 345}  # lattice side at density 0.85
+
+CHILD = r"""
+import json, resource, sys, time
+t0 = time.perf_counter()
+from cogov_sim.mechanisms import MECHANISMS
+from cogov_sim.model import CoGovModel
+args = json.loads(sys.argv[1])
+mech = sorted(MECHANISMS) if args["package"] else []
+t_import = time.perf_counter() - t0
+t0 = time.perf_counter()
+m = CoGovModel(**{"world.width": args["side"], "world.height": args["side"],
+                  "steps": args["days"], "seed": 1, "mechanisms": mech})
+t_build = time.perf_counter() - t0
+t0 = time.perf_counter()
+m.run()
+t_run = time.perf_counter() - t0
+t0 = time.perf_counter()
+s = m.summary()
+t_sum = time.perf_counter() - t0
+print(json.dumps({"households": m.n_households, "build_s": t_build, "run_s": t_run,
+                  "summary_s": t_sum, "import_s": t_import,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "issues": s["issues_occurred"]}))
+"""
+
+
+def run_case(side: int, days: int, package: bool) -> dict:
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    arg = json.dumps({"side": side, "days": days, "package": package})
+    cmd = ["taskset", "-c", "0"] if _has_taskset() else []
+    out = subprocess.run(cmd + [sys.executable, "-c", CHILD, arg], capture_output=True, text=True,
+                         env=env, check=True)
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    res.update(days=days, package=package)
+    res["total_s"] = res["build_s"] + res["run_s"] + res["summary_s"]
+    res["resident_steps_per_s"] = res["households"] * days / res["run_s"]
+    return res
+
+
+def _has_taskset() -> bool:
+    from shutil import which
+
+    return which("taskset") is not None
+
+
+def schelling_agent_steps_per_s(steps: int = 20) -> float:
+    from mesa.examples.basic.schelling.model import Schelling
+
+    model = Schelling(width=100, height=100, radius=2, seed=1)
+    n = len(model.agents)
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        model.step()
+    return n * steps / (time.perf_counter() - t0)
+
+
+def help_seconds() -> float:
+    exe = Path(sys.executable).with_name("cogov-sim")
+    cmd = [str(exe), "--help"] if exe.exists() else [sys.executable, "-m", "cogov_sim", "--help"]
+    t0 = time.perf_counter()
+    subprocess.run(cmd, capture_output=True, check=True)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="skip the 100k-household cases")
+    ap.add_argument("--out", default=str(HERE / "results" / "bench.json"))
+    args = ap.parse_args()
+
+    cases = []
+    for label, side in SIZES.items():
+        if args.quick and label == "100k":
+            continue
+        for package in (False, True):
+            cases.append((f"{label} x 100 d", side, 100, package))
+    cases.append(("street x 365 d", SIZES["10k"], 365, False))
+    cases.append(("street x 365 d", SIZES["10k"], 365, True))
+    if not args.quick:
+        cases.append(("district x 365 d", SIZES["100k"], 365, False))
+        cases.append(("district x 365 d", SIZES["100k"], 365, True))
+
+    rows = []
+    for name, side, days, package in cases:
+        print(f"running {name}, package {'on' if package else 'off'} ...", file=sys.stderr,
+              flush=True)
+        r = run_case(side, days, package)
+        r["case"] = name
+        rows.append(r)
+
+    print("running Mesa's Schelling (100x100, radius 2) ...", file=sys.stderr, flush=True)
+    schelling = schelling_agent_steps_per_s()
+    help_s = help_seconds()
+
+    header = (f"{'case':<18}{'package':>8}{'households':>11}{'build s':>9}{'run s':>8}"
+              f"{'total s':>9}{'res-steps/s':>13}{'x Schelling':>12}{'peak MB':>9}")
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        print(f"{r['case']:<18}{'on' if r['package'] else 'off':>8}{r['households']:>11,}"
+              f"{r['build_s']:>9.2f}{r['run_s']:>8.2f}{r['total_s']:>9.2f}"
+              f"{r['resident_steps_per_s']:>13,.0f}{r['resident_steps_per_s'] / schelling:>12.0f}"
+              f"{r['peak_mb']:>9.0f}")
+    print(f"\nMesa Schelling 100x100 radius 2: {schelling:,.0f} agent-steps/s (same process)")
+    print(f"cogov-sim --help: {help_s:.2f} s")
+    per = {r["households"]: r["run_s"] / (r["households"] * r["days"])
+           for r in rows if r["days"] == 100 and not r["package"]}
+    if len(per) >= 2:
+        ks = sorted(per)
+        print(f"cost per resident-step, largest / 10k-ish: "
+              f"{per[ks[-1]] / per[ks[min(1, len(ks) - 1)]]:.2f}")
+
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    record = {
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "processor": platform.processor(), "cpus": os.cpu_count()},
+        "schelling_agent_steps_per_s": schelling,
+        "help_seconds": help_s,
+        "cases": rows,
+    }
+    out.write_text(json.dumps(record, indent=2) + "\n")
+    print(f"written: {out}")
+
+
+if __name__ == "__main__":
+    main()
