@@ -59,8 +59,13 @@ def run_case(side: int, days: int, package: bool) -> dict:
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     arg = json.dumps({"side": side, "days": days, "package": package})
     cmd = ["taskset", "-c", "0"] if _has_taskset() else []
-    out = subprocess.run(cmd + [sys.executable, "-c", CHILD, arg], capture_output=True, text=True,
-                         env=env, check=True)
+    out = subprocess.run(
+        cmd + [sys.executable, "-c", CHILD, arg],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
     res = json.loads(out.stdout.strip().splitlines()[-1])
     res.update(days=days, package=package)
     res["total_s"] = res["build_s"] + res["run_s"] + res["summary_s"]
@@ -113,8 +118,9 @@ def main() -> None:
 
     rows = []
     for name, side, days, package in cases:
-        print(f"running {name}, package {'on' if package else 'off'} ...", file=sys.stderr,
-              flush=True)
+        print(
+            f"running {name}, package {'on' if package else 'off'} ...", file=sys.stderr, flush=True
+        )
         r = run_case(side, days, package)
         r["case"] = name
         rows.append(r)
@@ -123,29 +129,42 @@ def main() -> None:
     schelling = schelling_agent_steps_per_s()
     help_s = help_seconds()
 
-    header = (f"{'case':<18}{'package':>8}{'households':>11}{'build s':>9}{'run s':>8}"
-              f"{'total s':>9}{'res-steps/s':>13}{'x Schelling':>12}{'peak MB':>9}")
+    header = (
+        f"{'case':<18}{'package':>8}{'households':>11}{'build s':>9}{'run s':>8}"
+        f"{'total s':>9}{'res-steps/s':>13}{'x Schelling':>12}{'peak MB':>9}"
+    )
     print(header)
     print("-" * len(header))
     for r in rows:
-        print(f"{r['case']:<18}{'on' if r['package'] else 'off':>8}{r['households']:>11,}"
-              f"{r['build_s']:>9.2f}{r['run_s']:>8.2f}{r['total_s']:>9.2f}"
-              f"{r['resident_steps_per_s']:>13,.0f}{r['resident_steps_per_s'] / schelling:>12.0f}"
-              f"{r['peak_mb']:>9.0f}")
+        print(
+            f"{r['case']:<18}{'on' if r['package'] else 'off':>8}{r['households']:>11,}"
+            f"{r['build_s']:>9.2f}{r['run_s']:>8.2f}{r['total_s']:>9.2f}"
+            f"{r['resident_steps_per_s']:>13,.0f}{r['resident_steps_per_s'] / schelling:>12.0f}"
+            f"{r['peak_mb']:>9.0f}"
+        )
     print(f"\nMesa Schelling 100x100 radius 2: {schelling:,.0f} agent-steps/s (same process)")
     print(f"cogov-sim --help: {help_s:.2f} s")
-    per = {r["households"]: r["run_s"] / (r["households"] * r["days"])
-           for r in rows if r["days"] == 100 and not r["package"]}
+    per = {
+        r["households"]: r["run_s"] / (r["households"] * r["days"])
+        for r in rows
+        if r["days"] == 100 and not r["package"]
+    }
     if len(per) >= 2:
         ks = sorted(per)
-        print(f"cost per resident-step, largest / 10k-ish: "
-              f"{per[ks[-1]] / per[ks[min(1, len(ks) - 1)]]:.2f}")
+        print(
+            f"cost per resident-step, largest / 10k-ish: "
+            f"{per[ks[-1]] / per[ks[min(1, len(ks) - 1)]]:.2f}"
+        )
 
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     record = {
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "processor": platform.processor(), "cpus": os.cpu_count()},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "processor": platform.processor(),
+            "cpus": os.cpu_count(),
+        },
         "schelling_agent_steps_per_s": schelling,
         "help_seconds": help_s,
         "cases": rows,

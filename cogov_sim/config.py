@@ -234,6 +234,8 @@ class EscalationConfig:
     dispute_growth_per_day: float = 0.004
     literacy_damping: float = 0.5  # legal literacy slows dispute growth
     criminal_threshold: float = 0.9  # 民转刑
+    recur_prob: float = 0.5  # a dispute closed unresolved flares up again
+    recur_severity_step: float = 0.15  # severity added when it flares up
 
 
 @dataclass

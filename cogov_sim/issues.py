@@ -85,7 +85,8 @@ class Channel(IntEnum):
 
 
 class EventKind(IntEnum):
-    """Kinds of event-log rows. ``value`` means, by kind: OCCUR severity;
+    """Kinds of event-log rows. ``parent`` is set on OCCUR rows of a recurring
+    dispute (-1 otherwise). ``value`` means, by kind: OCCUR severity;
     DISCOVER 1 if the report is accurate else 0; REPORT the deadline (hours);
     ATTEMPT 1 if the handling attempt succeeded else 0; DECIDE 1 if the
     collective decision was carried out; others 0."""
@@ -133,6 +134,7 @@ _ISSUE_COLUMNS: dict[str, tuple[type, object]] = {
     "complaints": (np.int16, 0),
     "transfers": (np.int16, 0),
     "whistled": (np.bool_, False),
+    "parent": (np.int32, -1),  # the issue this one recurs from, or -1
 }
 
 
@@ -190,6 +192,7 @@ _EVENT_COLUMNS: dict[str, type] = {
     "handler": np.int32,
     "channel": np.int8,
     "value": np.float64,
+    "parent": np.int32,
 }
 
 
@@ -219,6 +222,7 @@ class EventLog:
         handler=-1,
         channel=-1,
         value=0.0,
+        parent=-1,
     ) -> None:
         """Append one row per element of ``issue``; scalars are broadcast."""
         issue = np.asarray(issue)
@@ -248,6 +252,7 @@ class EventLog:
         c["handler"][sl] = handler
         c["channel"][sl] = channel
         c["value"][sl] = value
+        c["parent"][sl] = parent
         self.n += k
 
     def column(self, name: str) -> np.ndarray:

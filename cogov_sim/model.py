@@ -254,6 +254,7 @@ class CoGovModel(mesa.Model):
         handler=None,
         channel=-1,
         value=0.0,
+        parent=-1,
     ) -> None:
         """Append one event per issue in ``ids`` (defaults read from the issue table)."""
         iss = self.issues
@@ -271,6 +272,7 @@ class CoGovModel(mesa.Model):
             handler=iss.handler[ids] if handler is None else handler,
             channel=channel,
             value=value,
+            parent=parent,
         )
 
     def transition(self, ids, to_state: IssueState, kind: EventKind, t, **kw) -> None:

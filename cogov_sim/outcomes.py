@@ -15,7 +15,8 @@ Definitions (t_end = 24 * steps hours):
 - discovery_lag_hours: mean occurrence to discovery, discovered issues;
 - *_per_1000: per 1,000 households per year (annualised by steps / 365);
 - escalation_rate: hotline complaints and petitions per 1,000 households per year;
-- repeat_complaint_rate: reported issues with two or more complaints / reported issues;
+- repeat_complaint_rate: reported issues that drew two or more complaints or
+  came back (a dispute closed unresolved that flared up again) / reported issues;
 - grid_level_share: resolved issues resolved by a zone-level handler (resident,
   mediator, grid worker, property firm, NGO) / resolved issues;
 - vulnerable_coverage: vulnerable residents' service needs resolved / those
@@ -208,6 +209,7 @@ def issue_frame(events: pd.DataFrame) -> pd.DataFrame:
             "vulnerable": occ["vulnerable"],
             "t_occur": occ["t"],
             "severity0": occ["value"],
+            "parent": occ["parent"],
         }
     )
     disc = ev[ev["kind"] == EventKind.DISCOVER].drop_duplicates("issue").set_index("issue")
@@ -268,6 +270,7 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
     ]
     dec = events[events["kind"] == EventKind.DECIDE]
     comp = df["complaints"].to_numpy()
+    came_back = df.index.isin(df["parent"][df["parent"] >= 0].to_numpy())
     hk = df["handler_kind"].to_numpy()
     lag = (df["t_discover"] - df["t_occur"]).dropna()
     resp_v = (t_close - t_rep)[resolved & vul]
@@ -290,7 +293,7 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
         "trust_mean": state["trust_mean"],
         "escalation_rate": float(comp.sum()) * per1000,
         "repeat_complaint_rate": _ratio(
-            np.count_nonzero(reported & (comp >= 2)), np.count_nonzero(reported)
+            np.count_nonzero(reported & ((comp >= 2) | came_back)), np.count_nonzero(reported)
         ),
         "grid_level_share": _ratio(
             np.count_nonzero(resolved & np.isin(hk, [int(z) for z in ZONE_LEVEL])),

@@ -39,8 +39,10 @@ def _first_attempt_hours(m, ev, ids):
 
 def test_whistled_department_starts_within_the_deadline():
     slow = {"departments.response_delay_hours": 200.0}
-    m, ev = _run(mechanisms=["whistle_response"],
-                 **{"mechanism_params.whistle_response.response_deadline_hours": 24.0, **slow})
+    m, ev = _run(
+        mechanisms=["whistle_response"],
+        **{"mechanism_params.whistle_response.response_deadline_hours": 24.0, **slow},
+    )
     iss = m.issues
     wh = np.flatnonzero(iss.whistled[: iss.n])
     assert wh.size > 20
@@ -55,17 +57,24 @@ def test_whistled_department_starts_within_the_deadline():
 
 
 def test_whistles_never_exceed_the_daily_limit_per_community():
-    m, ev = _run(mechanisms=["whistle_response"],
-                 **{"mechanism_params.whistle_response.whistles_per_day": 1})
+    m, ev = _run(
+        mechanisms=["whistle_response"], **{"mechanism_params.whistle_response.whistles_per_day": 1}
+    )
     wh = ev[ev["kind"] == EventKind.WHISTLE]
     per_day = wh.groupby(["step", "handler"]).size()
     assert per_day.max() == 1
 
 
 def test_unresolved_disputes_grow_into_criminal_matters_when_nobody_handles_them():
-    m, ev = _run(**{"departments.hours_per_day": 0.0, "workers.hours_per_day": 2.0,
-                    "workers.patrol_hours": 2.0, "firms.hours_per_day": 0.0,
-                    "escalation.dispute_growth_per_day": 0.02})
+    m, ev = _run(
+        **{
+            "departments.hours_per_day": 0.0,
+            "workers.hours_per_day": 2.0,
+            "workers.patrol_hours": 2.0,
+            "firms.hours_per_day": 0.0,
+            "escalation.dispute_growth_per_day": 0.02,
+        }
+    )
     crim = ev[ev["kind"] == EventKind.CRIMINAL]
     assert len(crim) > 0
     assert set(crim["itype"]) <= {0, 1}

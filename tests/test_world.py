@@ -49,16 +49,18 @@ def test_moore_neighbour_table_matches_the_lattice():
     corner = w.cell_hh[0, 0]
     middle = w.cell_hh[4, 5]
     assert w.n_neighbours[corner] == 3 and w.n_neighbours[middle] == 8
-    assert set(w.neighbours[middle]) == {w.cell_hh[4 + dy, 5 + dx] for dy in (-1, 0, 1)
-                                         for dx in (-1, 0, 1) if (dy, dx) != (0, 0)}
+    assert set(w.neighbours[middle]) == {
+        w.cell_hh[4 + dy, 5 + dx] for dy in (-1, 0, 1) for dx in (-1, 0, 1) if (dy, dx) != (0, 0)
+    }
     flag = np.zeros(w.n, dtype=bool)
     flag[w.cell_hh[3, 4]] = True
     assert neighbour_share(w, flag, np.array([middle]))[0] == pytest.approx(1 / 8)
 
 
-@pytest.mark.parametrize(("scale", "low", "high"), [("classroom", 1000, 4000),
-                                                    ("street", 9000, 11500),
-                                                    ("district", 95000, 110000)])
+@pytest.mark.parametrize(
+    ("scale", "low", "high"),
+    [("classroom", 1000, 4000), ("street", 9000, 11500), ("district", 95000, 110000)],
+)
 def test_scale_presets_give_the_documented_household_counts(scale, low, high):
     cfg = compose([f"world={scale}"])
     w = build_world(cfg.world, np.random.default_rng(0))

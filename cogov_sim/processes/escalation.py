@@ -6,6 +6,10 @@
   ``petition_after`` times. Either way the next check is one deadline later,
   the complainant's satisfaction drops by ``complaint_penalty`` and the
   issue's handling priority rises.
+- A dispute closed unresolved today (failed, or lost in transfer) flares up
+  again with probability ``recur_prob``: a new LATENT issue of the same type
+  and household at the same time, linked to its parent, with the parent's
+  severity plus ``recur_severity_step``.
 - An open dispute (neighbour or property, discovered or not) grows in
   severity by ``dispute_growth_per_day * (1 - literacy_damping * legal literacy)``
   per day; at ``criminal_threshold`` it becomes a criminal matter: ESCALATED.
@@ -16,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from cogov_sim.issues import EventKind, IssueState, IssueType
+from cogov_sim.processes.occurrence import create_issues
 
 
 def escalate(model) -> None:
@@ -41,6 +46,22 @@ def escalate(model) -> None:
         hh = iss.hh[comp]
         np.subtract.at(r.satisfaction, hh, cfg.residents.complaint_penalty)
         np.clip(r.satisfaction, 0.0, 1.0, out=r.satisfaction)
+
+    closed = model.closed_today
+    failed = closed[
+        (iss.state[closed] == IssueState.FAILED) & (iss.itype[closed] <= IssueType.PROPERTY_DISPUTE)
+    ]
+    if failed.size:
+        again = failed[rng.random(failed.size) < ec.recur_prob]
+        if again.size:
+            create_issues(
+                model,
+                iss.itype[again],
+                iss.hh[again].astype(np.int64),
+                np.minimum(1.0, iss.severity[again] + ec.recur_severity_step),
+                iss.t_close[again],
+                parent=again,
+            )
 
     disp = ids_open[iss.itype[ids_open] <= IssueType.PROPERTY_DISPUTE]
     if disp.size:

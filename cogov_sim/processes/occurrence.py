@@ -90,8 +90,18 @@ def occur(model) -> None:
     rng = model.rng
     k = itype.astype(np.int64)
     sev = rng.beta(model.it_sev_a[k], model.it_sev_b[k])
-    hours = model.it_hours[k] * (0.5 + sev) * rng.lognormal(0.0, ic.hours_noise, hh.size)
     t_occur = model.day_start + rng.random(hh.size) * 24.0
+    create_issues(model, itype, hh, sev, t_occur)
+
+
+def create_issues(model, itype, hh, sev, t_occur, parent=None) -> np.ndarray:
+    """Add new LATENT issues and log their occurrence; return their ids."""
+    r, w, rng = model.residents, model.world, model.rng
+    k = itype.astype(np.int64)
+    hours = (
+        model.it_hours[k] * (0.5 + sev) * rng.lognormal(0.0, model.cfg.issues.hours_noise, hh.size)
+    )
+    parent = np.full(hh.size, -1, dtype=np.int64) if parent is None else parent
     ids = model.issues.add(
         itype=itype,
         hh=hh,
@@ -103,10 +113,18 @@ def occur(model) -> None:
         state=np.int8(IssueState.LATENT),
         t_occur=t_occur,
         hours_needed=hours,
+        parent=parent,
     )
     disputes = itype <= IssueType.PROPERTY_DISPUTE
-    r.last_dispute[hh[disputes]] = day
+    r.last_dispute[hh[disputes]] = model.day
     model.add_open(ids)
     model.log_events(
-        ids, EventKind.OCCUR, state_from=-1, state_to=int(IssueState.LATENT), t=t_occur, value=sev
+        ids,
+        EventKind.OCCUR,
+        state_from=-1,
+        state_to=int(IssueState.LATENT),
+        t=t_occur,
+        value=sev,
+        parent=parent,
     )
+    return ids
