@@ -22,26 +22,26 @@ from omegaconf import DictConfig, OmegaConf
 class WorldConfig:
     """Layout of the street (街道): lattice, zones (网格), communities, compounds."""
 
-    name: str = "street"
-    width: int = 110
-    height: int = 110
+    name: str = "street"  # label of the scale preset (classroom, street, district)
+    width: int = 110  # lattice columns
+    height: int = 110  # lattice rows
     density: float = 0.85  # share of cells holding a household
     households_per_zone: int = 250  # 网格: 200-300 households
-    zones_per_community: int = 8
+    zones_per_community: int = 8  # consecutive zones forming one community (社区)
     compound_size: int = 10  # side, in cells, of a residential compound (小区)
     managed_share: float = 0.6  # share of compounds served by a property firm
-    compounds_per_firm: int = 4
-    party_member_share: float = 0.08
-    vulnerable_share: float = 0.12
+    compounds_per_firm: int = 4  # managed compounds served by one property firm
+    party_member_share: float = 0.08  # share of households with a party member (党员)
+    vulnerable_share: float = 0.12  # elderly alone, disabled, low income
     n_departments: int = 7  # line departments = the silos of traditional grids
 
 
 @dataclass
 class ResidentConfig:
-    satisfaction_mean: float = 0.6
-    trust_mean: float = 0.55
-    civic_mean: float = 0.29
-    legal_literacy_mean: float = 0.33
+    satisfaction_mean: float = 0.6  # initial mean satisfaction (Beta)
+    trust_mean: float = 0.55  # initial mean trust in local institutions (Beta)
+    civic_mean: float = 0.29  # mean civic propensity (Beta)
+    legal_literacy_mean: float = 0.33  # mean legal literacy (Beta)
     concentration: float = 8.0  # Beta concentration of the initial attributes
     satisfaction_rate: float = 0.3  # pull of an own issue's outcome on satisfaction
     neighbour_rate: float = 0.05  # pull of a Moore neighbour's issue outcome
@@ -50,15 +50,15 @@ class ResidentConfig:
     contact_trust: float = 0.003  # trust gained from a visit (patrol, party member)
     complaint_penalty: float = 0.05  # satisfaction lost at each hotline complaint
     report_trust_floor: float = 0.3  # reporting propensity at zero trust (share of max)
-    resident_report_accuracy: float = 0.7
+    resident_report_accuracy: float = 0.7  # a resident report has type and place right
     vulnerable_report_factor: float = 0.5  # vulnerable households report less
 
 
 @dataclass
 class IssueTypeConfig:
     rate: float = 0.05  # per eligible household per year
-    severity_a: float = 2.0
-    severity_b: float = 5.0
+    severity_a: float = 2.0  # Beta shape a of initial severity
+    severity_b: float = 5.0  # Beta shape b of initial severity
     base_hours: float = 2.0  # handler hours at severity 0.5
     deadline_hours: float = 72.0  # from report, for closure_rate and escalation
     expected_hours: float = 48.0  # residents' expectation of a response
@@ -139,8 +139,8 @@ class IssuesConfig:
     neglect_effect: float = 1.0  # faults/hazards: rate x (1 + effect * neglect share)
     neglect_days: int = 60  # days without patrol at which neglect saturates
     severity_penalty: float = 0.5  # success = skill * (1 - penalty * severity)
-    max_attempts: int = 3
-    reopen_delay_hours: float = 24.0
+    max_attempts: int = 3  # failed handling attempts before an issue closes as failed
+    reopen_delay_hours: float = 24.0  # wait before a failed attempt is retried
     hours_noise: float = 0.3  # lognormal sigma of the hours an issue needs
 
 
@@ -148,29 +148,31 @@ class IssuesConfig:
 class WorkerConfig:
     """网格员: part-time, siloed by default."""
 
-    hours_per_day: float = 4.0
-    patrol_hours: float = 2.0
-    cells_per_patrol_hour: float = 15.0
+    hours_per_day: float = 4.0  # working hours per day (patrol included)
+    patrol_hours: float = 2.0  # hours per day spent patrolling
+    cells_per_patrol_hour: float = 15.0  # households visited per patrol hour
     find_prob: float = 0.5  # finds an issue in a patrolled cell
     silo_coverage: float = 0.4  # find factor for types outside the worker's silo
-    report_accuracy: float = 0.85
-    report_delay_hours: float = 4.0
-    skill: float = 0.8
+    report_accuracy: float = 0.85  # a worker report has type and place right
+    report_delay_hours: float = 4.0  # max delay from finding to report (uniform)
+    skill: float = 0.8  # handling skill
     small_threshold: float = 0.3  # severity up to which the worker handles on the spot
-    remit: list[str] = field(default_factory=lambda: ["neighbour_dispute", "safety_hazard"])
+    remit: list[str] = field(  # issue types of the worker's own silo
+        default_factory=lambda: ["neighbour_dispute", "safety_hazard"]
+    )
 
 
 @dataclass
 class DepartmentConfig:
     """职能部门: slow by default."""
 
-    hours_per_day: float = 16.0
-    skill: float = 0.85
+    hours_per_day: float = 16.0  # handling hours per day, per department
+    skill: float = 0.85  # handling skill
     response_delay_hours: float = 96.0  # mean of an exponential delay before work starts
     misroute_prob: float = 0.1  # an accurate report sent to the wrong silo
     misroute_inaccurate: float = 0.4  # extra misroute probability of an inaccurate report
     transfer_hours: float = 0.5  # handler time to find out an issue is not theirs
-    transfer_delay_hours: float = 48.0
+    transfer_delay_hours: float = 48.0  # queue delay after a transfer
     drop_prob: float = 0.1  # a transferred issue is lost
 
 
@@ -178,60 +180,60 @@ class DepartmentConfig:
 class FirmConfig:
     """物业公司."""
 
-    quality_mean: float = 0.6
-    quality_sd: float = 0.05
-    hours_per_day: float = 6.0
+    quality_mean: float = 0.6  # initial mean service quality (also the reference)
+    quality_sd: float = 0.05  # spread of initial quality between firms
+    hours_per_day: float = 6.0  # handling hours per day, per firm
     skill_base: float = 0.3  # skill = skill_base + skill_quality * quality
-    skill_quality: float = 0.8
-    response_delay_hours: float = 24.0
+    skill_quality: float = 0.8  # skill gained per unit of quality
+    response_delay_hours: float = 24.0  # mean exponential delay before work starts
     quality_adjust: float = 0.2  # monthly pull of quality toward its target
     income_effect: float = 0.3  # target quality rises with fee collection
     property_sat_rate: float = 0.02  # daily pull of property satisfaction toward quality
     fee_slope: float = 6.0  # logistic slope of fee payment in property satisfaction
-    fee_midpoint: float = 0.55
-    billing_days: int = 30
+    fee_midpoint: float = 0.55  # property satisfaction at which half pay
+    billing_days: int = 30  # days between bills (and firm reviews)
 
 
 @dataclass
 class NGOConfig:
     """社会组织 / 社工: one per community by default."""
 
-    hours_per_day: float = 6.0
-    skill: float = 0.85
-    response_delay_hours: float = 24.0
+    hours_per_day: float = 6.0  # handling hours per day, per NGO
+    skill: float = 0.85  # handling skill
+    response_delay_hours: float = 24.0  # mean exponential delay before work starts
 
 
 @dataclass
 class PartyConfig:
     """社区党委: one per community."""
 
-    hours_per_day: float = 4.0
-    skill: float = 0.8
+    hours_per_day: float = 4.0  # staff hours per day, per party branch
+    skill: float = 0.8  # handling skill
     volunteer_share: float = 0.05  # share of yesterday's volunteer hours at its disposal
     topdown_execution: float = 0.6  # a top-down collective decision is carried out
 
 
 @dataclass
 class ParticipationConfig:
-    intercept: float = -5.1
-    civic: float = 2.0
-    trust: float = 1.5
-    neighbours: float = 2.0
-    incentive: float = 1.0
-    time_cost: float = 1.0
-    party_member: float = 1.0
-    hours_per_activity: float = 2.0
-    window_days: int = 30
+    intercept: float = -5.1  # logit of daily participation of an average resident
+    civic: float = 2.0  # logit coefficient of civic propensity
+    trust: float = 1.5  # logit coefficient of trust
+    neighbours: float = 2.0  # logit coefficient of the share of neighbours taking part
+    incentive: float = 1.0  # logit coefficient of incentive value (points)
+    time_cost: float = 1.0  # logit coefficient of the cost of time
+    party_member: float = 1.0  # logit bonus of party members
+    hours_per_activity: float = 2.0  # volunteer hours per activity
+    window_days: int = 30  # "recent" participation and disputes
     contagion: float = 2.0  # dispute multiplier per share of neighbours with a recent dispute
     cohesion_effect: float = 2.0  # dispute multiplier exp(-k * (participating neighbours - ref))
-    cohesion_reference: float = 0.19
+    cohesion_reference: float = 0.19  # participation share at which cohesion is neutral
 
 
 @dataclass
 class EscalationConfig:
     hotline_prob: float = 0.35  # at each passed deadline of an open reported issue
     petition_after: int = 2  # complaints before the next becomes a petition
-    dispute_growth_per_day: float = 0.004
+    dispute_growth_per_day: float = 0.004  # severity growth of an open dispute
     literacy_damping: float = 0.5  # legal literacy slows dispute growth
     criminal_threshold: float = 0.9  # 民转刑
     recur_prob: float = 0.5  # a dispute closed unresolved flares up again
@@ -242,53 +244,53 @@ class EscalationConfig:
 class ReviewConfig:
     """考核: handlers are reviewed and adapt their effort."""
 
-    period_days: int = 30
-    weight_closure: float = 0.4
-    weight_response: float = 0.3
-    weight_satisfaction: float = 0.3
-    target_score: float = 0.7
-    effort_gain: float = 0.3
-    max_effort_change: float = 0.2
+    period_days: int = 30  # days between reviews
+    weight_closure: float = 0.4  # review weight of on-time closure
+    weight_response: float = 0.3  # review weight of timeliness
+    weight_satisfaction: float = 0.3  # review weight of residents' outcome score
+    target_score: float = 0.7  # score at which effort stays unchanged
+    effort_gain: float = 0.3  # effort change per unit of score below target
+    max_effort_change: float = 0.2  # bound of the effort change
 
 
 @dataclass
 class OutcomeConfig:
-    weight_satisfaction: float = 0.4
-    weight_disposal: float = 0.3
-    weight_innovation: float = 0.3
+    weight_satisfaction: float = 0.4  # efficiency index weight of satisfaction
+    weight_disposal: float = 0.3  # efficiency index weight of closure rate
+    weight_innovation: float = 0.3  # efficiency index weight of participation
     wage_worker: float = 40.0  # yuan per hour
-    wage_department: float = 80.0
-    wage_firm: float = 35.0
-    wage_ngo: float = 45.0
-    wage_party: float = 50.0
+    wage_department: float = 80.0  # yuan per hour
+    wage_firm: float = 35.0  # yuan per hour
+    wage_ngo: float = 45.0  # yuan per hour
+    wage_party: float = 50.0  # yuan per hour
 
 
 @dataclass
 class IntegratedGridParams:
     """全科网格: see :mod:`cogov_sim.mechanisms.integrated_grid`."""
 
-    worker_hours_factor: float = 1.5
-    small_threshold: float = 0.6
-    coverage: float = 1.0
+    worker_hours_factor: float = 1.5  # merged grids pool staff: worker hours x factor
+    small_threshold: float = 0.6  # severity up to which the worker handles any report
+    coverage: float = 1.0  # find factor for types outside the old silo
 
 
 @dataclass
 class WhistleResponseParams:
     """街乡吹哨、部门报到: see :mod:`cogov_sim.mechanisms.whistle_response`."""
 
-    response_deadline_hours: float = 24.0
-    severity_threshold: float = 0.0
+    response_deadline_hours: float = 24.0  # a whistled department starts within this
+    severity_threshold: float = 0.0  # least severity of a whistled issue
     whistles_per_day: int = 10  # per community
-    party_hours_per_whistle: float = 0.25
+    party_hours_per_whistle: float = 0.25  # party branch hours per whistle
 
 
 @dataclass
 class RedPropertyParams:
     """红色物业: see :mod:`cogov_sim.mechanisms.red_property`."""
 
-    oversight_quality: float = 0.28
-    response_delay_factor: float = 0.4
-    hours_factor: float = 1.3
+    oversight_quality: float = 0.28  # added to each firm's quality target
+    response_delay_factor: float = 0.4  # firm response delay x factor
+    hours_factor: float = 1.3  # firm hours x factor
 
 
 @dataclass
@@ -300,19 +302,19 @@ class MechanismParams:
 
 @dataclass
 class OutputConfig:
-    figures: bool = True
-    events: bool = True
-    progress: bool = True
-    table: bool = True
+    figures: bool = True  # write outcomes.png and map.png
+    events: bool = True  # write events.parquet
+    progress: bool = True  # show progress while running
+    table: bool = True  # print the summary table
 
 
 @dataclass
 class Config:
     """Root configuration. Canonical keys: seed, steps, world.*, mechanisms."""
 
-    seed: int = 42
-    steps: int = 365
-    mechanisms: list[str] = field(default_factory=list)
+    seed: int = 42  # the run's one random stream
+    steps: int = 365  # days
+    mechanisms: list[str] = field(default_factory=list)  # policy mechanisms switched on
     world: WorldConfig = field(default_factory=WorldConfig)
     residents: ResidentConfig = field(default_factory=ResidentConfig)
     issues: IssuesConfig = field(default_factory=IssuesConfig)

@@ -82,18 +82,20 @@ def map_figure(model, path, variable: str = "satisfaction") -> None:
     im = ax.imshow(grid, cmap=cmap, vmin=0, vmax=1, interpolation="nearest", origin="lower")
     from matplotlib.collections import LineCollection
 
-    lw = max(0.3, 60.0 / max(w.width, w.height))
+    lw = max(0.5, 80.0 / max(w.width, w.height))
+    segs = boundary_segments(w.compound_of_cell)
+    ax.add_collection(LineCollection(segs, colors="#333333", linewidths=0.5 * lw, alpha=0.8))
     ax.add_collection(
-        LineCollection(
-            boundary_segments(w.compound_of_cell), colors="#555555", linewidths=0.6 * lw, alpha=0.7
-        )
+        LineCollection(boundary_segments(w.zone_of_cell), colors="black", linewidths=1.2 * lw)
     )
+    community = w.zone_community[w.zone_of_cell]
     ax.add_collection(
-        LineCollection(boundary_segments(w.zone_of_cell), colors="black", linewidths=1.5 * lw)
+        LineCollection(boundary_segments(community), colors="black", linewidths=2.5 * lw)
     )
     fig.colorbar(im, ax=ax, fraction=0.04, label=f"resident {variable}")
     ax.set_title(
-        f"{variable} on day {model.day + 1}: zones (black) and managed compounds (grey)",
+        f"{variable} on day {model.day + 1}: communities (thick), zones (black),"
+        " managed compounds (grey)",
         fontsize=10,
     )
     ax.set_xticks([])
