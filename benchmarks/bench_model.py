@@ -98,10 +98,55 @@ def help_seconds() -> float:
     return time.perf_counter() - t0
 
 
+def scaling_figure(rows: list[dict], path: Path, schelling: float) -> None:
+    """Run time against households (100-day runs), log-log, with a linear reference."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    for package, style in ((False, "o-"), (True, "s--")):
+        pts = sorted(
+            (r["households"], r["run_s"])
+            for r in rows
+            if r["days"] == 100 and r["package"] == package
+        )
+        if pts:
+            x, y = zip(*pts, strict=True)
+            ax.loglog(x, y, style, label=f"cogov-sim, package {'on' if package else 'off'}")
+    pts = sorted((r["households"], r["run_s"]) for r in rows if r["days"] == 100)
+    if pts:
+        x0, y0 = pts[-1]
+        xs = [pts[0][0], x0]
+        ax.loglog(xs, [y0 * x / x0 for x in xs], ":", color="grey", label="linear in households")
+        ax.loglog(
+            xs,
+            [x * 100 / schelling for x in xs],
+            "-.",
+            color="#b2182b",
+            label="Mesa Schelling rate (agent-steps/s)",
+        )
+    ax.set_xlabel("households")
+    ax.set_ylabel("run time for 100 days (s)")
+    ax.set_title("cogov-sim scaling (one core)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="skip the 100k-household cases")
     ap.add_argument("--out", default=str(HERE / "results" / "bench.json"))
+    ap.add_argument(
+        "--figure",
+        default=str(HERE / "results" / "scaling.png"),
+        help="where to write the log-log scaling figure",
+    )
     args = ap.parse_args()
 
     cases = []
@@ -155,6 +200,9 @@ def main() -> None:
             f"cost per resident-step, largest / 10k-ish: "
             f"{per[ks[-1]] / per[ks[min(1, len(ks) - 1)]]:.2f}"
         )
+
+    scaling_figure(rows, Path(args.figure), schelling)
+    print(f"figure: {args.figure}")
 
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
