@@ -66,7 +66,7 @@ _FLAGS_WITH_VALUE = {
     "--info",
     "-i",
 }
-_GROUPS = {"world"}
+_GROUPS = {"world", "preset"}
 
 
 def precheck(argv: list[str]) -> str | None:

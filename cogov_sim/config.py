@@ -51,7 +51,7 @@ class ResidentConfig:
     complaint_penalty: float = 0.05  # satisfaction lost at each hotline complaint
     report_trust_floor: float = 0.3  # reporting propensity at zero trust (share of max)
     resident_report_accuracy: float = 0.7  # a resident report has type and place right
-    vulnerable_report_factor: float = 0.5  # vulnerable households report less
+    vulnerable_report_factor: float = 0.4  # vulnerable households report less
 
 
 @dataclass
@@ -64,6 +64,7 @@ class IssueTypeConfig:
     expected_hours: float = 48.0  # residents' expectation of a response
     self_report: float = 0.2  # daily probability that the resident reports it
     home_department: int = 0  # silo that owns this type in traditional governance
+    difficulty: float = 1.0  # failure = (1 - skill) * (0.5 + severity) * difficulty
 
 
 def _it(**kw) -> IssueTypeConfig:
@@ -76,7 +77,8 @@ class IssuesConfig:
         default_factory=lambda: _it(
             rate=0.03,
             base_hours=3.0,
-            deadline_hours=120.0,
+            deadline_hours=240.0,
+            difficulty=1.9,
             expected_hours=48.0,
             self_report=0.25,
             home_department=0,
@@ -86,7 +88,8 @@ class IssuesConfig:
         default_factory=lambda: _it(
             rate=0.08,
             base_hours=2.0,
-            deadline_hours=72.0,
+            deadline_hours=240.0,
+            difficulty=1.5,
             expected_hours=48.0,
             self_report=0.4,
             home_department=4,
@@ -97,7 +100,7 @@ class IssuesConfig:
             rate=0.06,
             severity_b=6.0,
             base_hours=2.0,
-            deadline_hours=72.0,
+            deadline_hours=240.0,
             expected_hours=48.0,
             self_report=0.15,
             home_department=1,
@@ -108,7 +111,7 @@ class IssuesConfig:
             rate=0.02,
             severity_b=4.0,
             base_hours=3.0,
-            deadline_hours=48.0,
+            deadline_hours=120.0,
             expected_hours=24.0,
             self_report=0.08,
             home_department=2,
@@ -118,7 +121,7 @@ class IssuesConfig:
         default_factory=lambda: _it(
             rate=0.5,
             base_hours=2.0,
-            deadline_hours=72.0,
+            deadline_hours=168.0,
             expected_hours=48.0,
             self_report=0.1,
             home_department=3,
@@ -126,7 +129,7 @@ class IssuesConfig:
     )
     collective_matter: IssueTypeConfig = field(
         default_factory=lambda: _it(
-            rate=0.005,
+            rate=0.01,
             severity_b=3.0,
             base_hours=8.0,
             deadline_hours=720.0,
@@ -138,7 +141,7 @@ class IssuesConfig:
     worsen_per_day: float = 0.005  # severity growth of an undiscovered issue
     neglect_effect: float = 1.0  # faults/hazards: rate x (1 + effect * neglect share)
     neglect_days: int = 60  # days without patrol at which neglect saturates
-    severity_penalty: float = 0.5  # success = skill * (1 - penalty * severity)
+    need_lapse_days: int = 30  # an undiscovered service need lapses (unmet) after this
     max_attempts: int = 3  # failed handling attempts before an issue closes as failed
     reopen_delay_hours: float = 24.0  # wait before a failed attempt is retried
     hours_noise: float = 0.3  # lognormal sigma of the hours an issue needs
@@ -168,7 +171,7 @@ class DepartmentConfig:
 
     hours_per_day: float = 16.0  # handling hours per day, per department
     skill: float = 0.85  # handling skill
-    response_delay_hours: float = 96.0  # mean of an exponential delay before work starts
+    response_delay_hours: float = 168.0  # mean of an exponential delay before work starts
     misroute_prob: float = 0.1  # an accurate report sent to the wrong silo
     misroute_inaccurate: float = 0.4  # extra misroute probability of an inaccurate report
     transfer_hours: float = 0.5  # handler time to find out an issue is not theirs
@@ -215,7 +218,7 @@ class PartyConfig:
 
 @dataclass
 class ParticipationConfig:
-    intercept: float = -5.1  # logit of daily participation of an average resident
+    intercept: float = -5.27  # logit of daily participation of an average resident
     civic: float = 2.0  # logit coefficient of civic propensity
     trust: float = 1.5  # logit coefficient of trust
     neighbours: float = 2.0  # logit coefficient of the share of neighbours taking part
@@ -251,6 +254,8 @@ class ReviewConfig:
     target_score: float = 0.7  # score at which effort stays unchanged
     effort_gain: float = 0.3  # effort change per unit of score below target
     max_effort_change: float = 0.2  # bound of the effort change
+    gaming_threshold: float = 0.5  # closure weight share above which handlers game it
+    gaming_max: float = 0.8  # false-closure probability of a failed attempt at weight 1
 
 
 @dataclass
@@ -294,10 +299,154 @@ class RedPropertyParams:
 
 
 @dataclass
+class DualRegistrationParams:
+    """双报到: see :mod:`cogov_sim.mechanisms.dual_registration`."""
+
+    register_share: float = 0.8  # share of resident party members who register
+    hours_per_member_week: float = 2.0  # service hours per registered member per week
+    unit_hours_per_day: float = 4.0  # hours of registered workplace party organisations
+    small_threshold: float = 0.35  # severity up to which the party branch takes an issue
+    participation_bonus: float = 0.5  # logit bonus of registered members' participation
+
+
+@dataclass
+class HouseholdLinkageParams:
+    """党员联户: see :mod:`cogov_sim.mechanisms.household_linkage`."""
+
+    households_per_member: int = 8  # households linked to each party member (5-10)
+    visits_per_week: float = 1.0  # visits to each linked household
+    find_prob: float = 0.9  # a visit finds a latent issue of the household
+    report_accuracy: float = 0.95  # a party member's report is accurate
+
+
+@dataclass
+class PointsIncentiveParams:
+    """积分制 / 时间银行: see :mod:`cogov_sim.mechanisms.points_incentive`."""
+
+    points_value: float = 0.97  # value of the points for one activity (enters the logit)
+    points_per_activity: float = 10.0  # points earned per activity
+    yuan_per_point: float = 0.5  # redemption cost to the community
+    report_boost: float = 0.2  # reporting an issue also earns points: reporting x (1 + boost)
+    bank_share: float = 0.3  # share of banked volunteer hours spent on small requests
+
+
+@dataclass
+class DeliberationParams:
+    """协商议事会 / 民生微实事: see :mod:`cogov_sim.mechanisms.deliberation`."""
+
+    meeting_interval_days: int = 14  # the council meets every this many days
+    execution_prob: float = 0.92  # a deliberated decision is carried out
+    hours_per_matter: float = 2.0  # party branch hours to prepare a matter
+    participants_radius: int = 1  # households within this Chebyshev radius take part
+    satisfaction_bonus: float = 0.05  # satisfaction gained by participants
+
+
+@dataclass
+class TriageParams:
+    """三事分流: see :mod:`cogov_sim.mechanisms.triage`."""
+
+    private_threshold: float = 0.2  # disputes up to this severity go to the parties
+    small_threshold: float = 0.5  # issues up to this severity stay in the community
+    self_skill: float = 0.6  # the parties settling it themselves, with mediation advice
+
+
+@dataclass
+class SmartDispatchParams:
+    """一网统管 / 智能派单: see :mod:`cogov_sim.mechanisms.smart_dispatch`."""
+
+    detect_prob: float = 0.3  # daily detection of a latent fault or hazard by sensors/AI
+    detection_accuracy: float = 0.95  # a platform report is accurate
+    detection_bias: float = 0.0  # relative loss of detection at vulnerable households
+    digital_literacy: float = 0.8  # of grid workers and handlers
+    delay_cut: float = 0.7  # response delays x (1 - delay_cut * digital_literacy)
+    yuan_per_household_year: float = 5.0  # platform running cost
+
+
+@dataclass
+class LegalMediatorsParams:
+    """法律明白人 / 人民调解: see :mod:`cogov_sim.mechanisms.legal_mediators`."""
+
+    mediators_per_community: int = 4  # trained residents per community (3-5)
+    hours_each_per_day: float = 1.5
+    skill: float = 0.95
+    max_severity: float = 0.8  # neighbour disputes up to this severity go to mediators
+    literacy_gain: float = 0.1  # legal literacy gained by mediators' neighbours
+
+
+@dataclass
+class SocialLinkageParams:
+    """五社联动: see :mod:`cogov_sim.mechanisms.social_linkage`."""
+
+    ngo_hours_factor: float = 2.0  # more NGO capacity (purchase of services, funds)
+    ngo_skill: float = 0.89  # professional social workers
+    volunteer_share: float = 0.1  # share of the volunteer pool the NGO can use
+    mediation_max_severity: float = 0.7  # neighbour disputes up to this go to the NGO
+    funds_leverage: float = 0.3  # share of NGO cost covered by charitable funds
+
+
+@dataclass
+class RiskGradingParams:
+    """五色分级: see :mod:`cogov_sim.mechanisms.risk_grading`."""
+
+    risk_share: float = 0.5  # share of patrol visits that follow risk
+    window_days: int = 60  # issue history that sets a cell's risk
+    neighbourhood: int = 1  # risky cells include their Moore neighbours
+
+
+@dataclass
+class ProfessionalWorkersParams:
+    """专职网格员: see :mod:`cogov_sim.mechanisms.professional_workers`."""
+
+    hours_per_day: float = 8.0
+    patrol_hours: float = 4.0
+    find_prob: float = 0.8
+    report_accuracy: float = 0.987
+    report_delay_hours: float = 1.0
+    skill: float = 0.9
+    wage_factor: float = 1.5  # full-time certified workers cost more per hour
+
+
+@dataclass
+class PerformanceReviewParams:
+    """考核: see :mod:`cogov_sim.mechanisms.performance_review`."""
+
+    weight_closure: float = 0.2
+    weight_response: float = 0.3
+    weight_satisfaction: float = 0.5
+    effort_gain: float = 0.6  # handlers respond more strongly to the review
+
+
+@dataclass
+class EmergencyParams:
+    """应急: see :mod:`cogov_sim.mechanisms.emergency`."""
+
+    start_day: int = 120
+    duration_days: int = 10
+    surge_factor: float = 15.0  # faults, hazards and service needs x factor
+    party_response_share: float = 0.5  # share of registered volunteers mobilised
+    volunteer_hours_each: float = 3.0  # hours per mobilised party member per day
+    max_severity: float = 0.7  # issues up to this severity handled by volunteer teams
+
+
+@dataclass
 class MechanismParams:
     integrated_grid: IntegratedGridParams = field(default_factory=IntegratedGridParams)
     whistle_response: WhistleResponseParams = field(default_factory=WhistleResponseParams)
     red_property: RedPropertyParams = field(default_factory=RedPropertyParams)
+    dual_registration: DualRegistrationParams = field(default_factory=DualRegistrationParams)
+    household_linkage: HouseholdLinkageParams = field(default_factory=HouseholdLinkageParams)
+    points_incentive: PointsIncentiveParams = field(default_factory=PointsIncentiveParams)
+    deliberation: DeliberationParams = field(default_factory=DeliberationParams)
+    triage: TriageParams = field(default_factory=TriageParams)
+    smart_dispatch: SmartDispatchParams = field(default_factory=SmartDispatchParams)
+    legal_mediators: LegalMediatorsParams = field(default_factory=LegalMediatorsParams)
+    social_linkage: SocialLinkageParams = field(default_factory=SocialLinkageParams)
+    risk_grading: RiskGradingParams = field(default_factory=RiskGradingParams)
+    professional_workers: ProfessionalWorkersParams = field(
+        default_factory=ProfessionalWorkersParams
+    )
+    performance_review: PerformanceReviewParams = field(default_factory=PerformanceReviewParams)
+    emergency: EmergencyParams = field(default_factory=EmergencyParams)
 
 
 @dataclass

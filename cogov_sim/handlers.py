@@ -1,7 +1,9 @@
 """Handler capacity as one set of arrays over every handling actor.
 
-Grid workers, property firms, NGOs, party branches and departments share one
-index space (in that order), so that a day's handling of every queue is one
+Grid workers, property firms, NGOs, party branches, departments, mediators
+(one pool per community, no hours unless a mechanism trains them) and "the
+parties themselves" (one handler without an hour limit, used by triage) share
+one index space (in that order), so that a day's handling of every queue is one
 sort and one grouped cumulative sum. The agent objects of those actors are
 views onto these arrays.
 """
@@ -12,8 +14,10 @@ import numpy as np
 
 from cogov_sim.issues import HandlerKind
 
-GROUPS = ("worker", "firm", "ngo", "party", "department")
+GROUPS = ("worker", "firm", "ngo", "party", "department", "mediator", "self")
 KIND_OF_GROUP = {
+    "mediator": HandlerKind.MEDIATOR,
+    "self": HandlerKind.RESIDENT_SELF,
     "worker": HandlerKind.GRID_WORKER,
     "firm": HandlerKind.PROPERTY_FIRM,
     "ngo": HandlerKind.NGO,

@@ -89,7 +89,8 @@ class EventKind(IntEnum):
     dispute (-1 otherwise). ``value`` means, by kind: OCCUR severity;
     DISCOVER 1 if the report is accurate else 0; REPORT the deadline (hours);
     ATTEMPT 1 if the handling attempt succeeded else 0; DECIDE 1 if the
-    collective decision was carried out; others 0."""
+    collective decision was carried out; RESOLVE 1 for a false closure (closed
+    as resolved to meet a closure target, not fixed); others 0."""
 
     OCCUR = 0  # -> LATENT
     DISCOVER = 1  # LATENT -> LATENT, channel set
@@ -135,6 +136,7 @@ _ISSUE_COLUMNS: dict[str, tuple[type, object]] = {
     "transfers": (np.int16, 0),
     "whistled": (np.bool_, False),
     "parent": (np.int32, -1),  # the issue this one recurs from, or -1
+    "false_closure": (np.bool_, False),  # closed as resolved without being fixed
 }
 
 

@@ -24,7 +24,14 @@ from cogov_sim import outcomes
 from cogov_sim.agents import NGO, Department, GridWorker, PartyBranch, PropertyFirm, Resident
 from cogov_sim.config import make_config
 from cogov_sim.handlers import Handlers
-from cogov_sim.issues import ISSUE_KEYS, EventKind, EventLog, IssueState, IssueTable
+from cogov_sim.issues import (
+    ISSUE_KEYS,
+    EventKind,
+    EventLog,
+    HandlerKind,
+    IssueState,
+    IssueTable,
+)
 from cogov_sim.mechanisms import build_mechanisms
 from cogov_sim.processes import (
     discovery,
@@ -74,6 +81,16 @@ class CoGovModel(mesa.Model):
             incentive_value=0.0,
             time_cost=0.0,
             execution_prob=cfg.party.topdown_execution,
+            rate_multiplier=np.ones(6),
+            patrol_uniform_share=1.0,
+            points_per_activity=0.0,
+            no_misroute=False,  # the platform routes every report to the right silo
+            logit_bonus=0.0,  # extra participation logit (scalar or per household)
+            party_volunteer_share=cfg.party.volunteer_share,
+            ngo_volunteer_share=0.0,
+            deliberated_execution=None,  # execution probability of council decisions
+            wage_factor={},  # HandlerKind -> multiplier of its wage
+            emergency_window=None,  # (start hour, end hour) of an emergency
         )
         self.patrolled_today = np.empty(0, dtype=np.int64)
         self._init_residents()
@@ -86,6 +103,7 @@ class CoGovModel(mesa.Model):
         self.complaints_today = np.empty(0, dtype=np.int64)
         self.volunteer_hours = np.zeros(self.world.n_communities)
         self.volunteer_hours_total = 0.0
+        self.extra_funds = 0.0  # yuan spent by mechanisms (points, platform, purchases)
         self.participations_total = 0
         self._init_agents()
         self.mechanisms = build_mechanisms(self.cfg)
@@ -137,6 +155,8 @@ class CoGovModel(mesa.Model):
                 "ngo": w.n_communities,
                 "party": w.n_communities,
                 "department": cfg.world.n_departments,
+                "mediator": w.n_communities,
+                "self": 1,
             }
         )
         wc = cfg.workers
@@ -178,6 +198,7 @@ class CoGovModel(mesa.Model):
         self.it_deadline = np.array([t.deadline_hours for t in types])
         self.it_expected = np.array([t.expected_hours for t in types])
         self.it_self_report = np.array([t.self_report for t in types])
+        self.it_difficulty = np.array([t.difficulty for t in types])
         self.it_home = np.array([t.home_department for t in types], dtype=np.int64)
         self.it_in_remit = np.array([k in self.cfg.workers.remit for k in ISSUE_KEYS])
 
@@ -216,6 +237,8 @@ class CoGovModel(mesa.Model):
         discovery.discover(self)
         dispatch.dispatch(self)
         handling.handle(self)
+        for m in self.mechanisms:
+            m.after_handle(self)
         escalation.escalate(self)
         feedback.feedback(self)
         property_market.update(self)
@@ -287,8 +310,14 @@ class CoGovModel(mesa.Model):
             self.closed_today = np.concatenate([self.closed_today, ids])
 
     def execution_prob(self, ids: np.ndarray) -> np.ndarray:
-        """Probability that the collective decisions on issues ``ids`` are carried out."""
-        return np.full(len(ids), float(self.policy.execution_prob))
+        """Probability that the collective decisions on issues ``ids`` are carried out:
+        ``policy.deliberated_execution`` for a council (party branch) decision when a
+        deliberation council exists, ``party.topdown_execution`` otherwise."""
+        p = np.full(len(ids), float(self.policy.execution_prob))
+        if self.policy.deliberated_execution is not None:
+            council = self.issues.handler_kind[ids] == HandlerKind.PARTY_BRANCH
+            p[council] = self.policy.deliberated_execution
+        return p
 
     # -------------------------------------------------------------- results
     def summary(self) -> dict[str, float]:

@@ -12,6 +12,8 @@ Definitions (t_end = 24 * steps hours):
 - closure_rate: issues resolved by their deadline / issues due (reported, with
   deadline <= t_end);
 - response_hours_mean, response_hours_p90: report to resolution, resolved issues;
+- department_response_hours: the same, issues resolved by line departments
+  (where 12345 hotline complaints are sent);
 - discovery_lag_hours: mean occurrence to discovery, discovered issues;
 - *_per_1000: per 1,000 households per year (annualised by steps / 365);
 - escalation_rate: hotline complaints and petitions per 1,000 households per year;
@@ -24,9 +26,14 @@ Definitions (t_end = 24 * steps hours):
 - fairness_gap: closure rate of other residents' issues minus that of
   vulnerable residents' issues; fairness_gap_response_hours: mean response of
   vulnerable minus others;
-- mediation_success_rate: successful handling attempts of disputes / attempts;
+- mediation_success_rate: successful handling attempts of disputes / attempts,
+  by every handler except property firms (whose attempts are repairs, not mediation);
 - decision_execution_rate: collective decisions carried out / taken;
-- report_accuracy: accurate reports / reports;
+- report_accuracy: accurate reports / reports, of reports made by the grid
+  system (grid workers, platform, party members' visits);
+  report_accuracy_all: the same over every report, residents' included;
+- emergency_response_hours: mean response of resolved issues that occurred
+  during an emergency (NaN without one);
 - efficiency_index: weighted satisfaction, disposal (closure rate) and
   innovation (participation rate), weights normalised to sum 1.
 """
@@ -41,6 +48,7 @@ import pandas as pd
 from cogov_sim.issues import (
     DISPUTES,
     ZONE_LEVEL,
+    Channel,
     EventKind,
     HandlerKind,
     IssueState,
@@ -70,6 +78,7 @@ SUMMARY_KEYS = (
     "closure_rate",
     "response_hours_mean",
     "response_hours_p90",
+    "department_response_hours",
     "discovery_lag_hours",
     "neighbour_disputes_per_1000",
     "property_disputes_per_1000",
@@ -88,9 +97,11 @@ SUMMARY_KEYS = (
     "mediation_success_rate",
     "decision_execution_rate",
     "report_accuracy",
+    "report_accuracy_all",
     "cost_hours",
     "cost_funds",
     "efficiency_index",
+    "emergency_response_hours",
     "issues_occurred",
     "issues_resolved",
     "issues_failed",
@@ -113,6 +124,7 @@ RATE_KEYS = (
     "mediation_success_rate",
     "decision_execution_rate",
     "report_accuracy",
+    "report_accuracy_all",
     "efficiency_index",
 )
 
@@ -177,7 +189,10 @@ def final_state(model) -> dict[str, float]:
         HandlerKind.NGO: oc.wage_ngo,
         HandlerKind.PARTY_BRANCH: oc.wage_party,
     }
-    funds = float(sum(h.used_total[h.kind == k].sum() * w for k, w in wage.items()))
+    wf = model.policy.wage_factor
+    funds = float(
+        sum(h.used_total[h.kind == k].sum() * w * wf.get(k, 1.0) for k, w in wage.items())
+    )
     return {
         "n_households": int(model.n_households),
         "steps": int(model.day + 1),
@@ -191,8 +206,10 @@ def final_state(model) -> dict[str, float]:
         ),
         "fees_billed": float(model.firm_billed.sum()),
         "fees_paid": float(model.firm_paid.sum()),
-        "cost_hours": float(h.used_total.sum()),
-        "cost_funds": funds,
+        "cost_hours": float(h.used_total[h.kind != HandlerKind.RESIDENT_SELF].sum()),
+        "cost_funds": funds + float(model.extra_funds),
+        "emergency_start": (model.policy.emergency_window or (math.nan, math.nan))[0],
+        "emergency_end": (model.policy.emergency_window or (math.nan, math.nan))[1],
         "weight_satisfaction": oc.weight_satisfaction,
         "weight_disposal": oc.weight_disposal,
         "weight_innovation": oc.weight_innovation,
@@ -215,6 +232,7 @@ def issue_frame(events: pd.DataFrame) -> pd.DataFrame:
     disc = ev[ev["kind"] == EventKind.DISCOVER].drop_duplicates("issue").set_index("issue")
     df["t_discover"] = disc["t"]
     df["accurate"] = disc["value"]
+    df["channel"] = disc["channel"]
     rep = ev[ev["kind"] == EventKind.REPORT].drop_duplicates("issue").set_index("issue")
     df["t_report"] = rep["t"]
     df["deadline"] = rep["value"]
@@ -266,8 +284,13 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
         return _ratio(np.count_nonzero(mask & due & on_time), np.count_nonzero(mask & due))
 
     att = events[
-        (events["kind"] == EventKind.ATTEMPT) & events["itype"].isin([int(d) for d in DISPUTES])
+        (events["kind"] == EventKind.ATTEMPT)
+        & events["itype"].isin([int(d) for d in DISPUTES])
+        & (events["handler_kind"] != HandlerKind.PROPERTY_FIRM)
     ]
+    grid_system = df["channel"].isin(
+        [int(Channel.WORKER), int(Channel.PLATFORM), int(Channel.PARTY)]
+    )
     dec = events[events["kind"] == EventKind.DECIDE]
     comp = df["complaints"].to_numpy()
     came_back = df.index.isin(df["parent"][df["parent"] >= 0].to_numpy())
@@ -276,7 +299,21 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
     resp_v = (t_close - t_rep)[resolved & vul]
     resp_o = (t_close - t_rep)[resolved & ~vul]
 
+    e0, e1 = state.get("emergency_start"), state.get("emergency_end")
+    if e0 is not None and e1 is not None and not math.isnan(e0):
+        t_occ = df["t_occur"].to_numpy()
+        in_em = resolved & (t_occ >= e0) & (t_occ < e1)
+        em_resp = (t_close - t_rep)[in_em]
+        emergency_response = float(em_resp.mean()) if em_resp.size else math.nan
+    else:
+        emergency_response = math.nan
+
+    dept = resolved & (hk == HandlerKind.DEPARTMENT)
+    dept_resp = (t_close - t_rep)[dept]
+
     out = {
+        "department_response_hours": float(dept_resp.mean()) if dept_resp.size else math.nan,
+        "emergency_response_hours": emergency_response,
         "dispute_resolution_rate": _ratio(
             np.count_nonzero(disp & resolved), np.count_nonzero(disp & closed)
         ),
@@ -310,7 +347,10 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
         "fee_collection_rate": _ratio(state["fees_paid"], state["fees_billed"]),
         "mediation_success_rate": float(att["value"].mean()) if len(att) else math.nan,
         "decision_execution_rate": float(dec["value"].mean()) if len(dec) else math.nan,
-        "report_accuracy": float(df["accurate"].mean())
+        "report_accuracy": float(df["accurate"][grid_system].mean())
+        if grid_system.any()
+        else math.nan,
+        "report_accuracy_all": float(df["accurate"].mean())
         if df["accurate"].notna().any()
         else math.nan,
         "cost_hours": state["cost_hours"],

@@ -1,15 +1,5 @@
-"""Paired-difference confidence intervals for mechanism tests."""
+"""Paired-difference confidence intervals for mechanism tests (see cogov_sim.stats)."""
 
-from __future__ import annotations
+from cogov_sim.stats import mean_ci, paired_ci
 
-import numpy as np
-from scipy import stats
-
-
-def paired_ci(treated, baseline, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and t-based confidence interval of treated - baseline over paired seeds."""
-    d = np.asarray(treated, dtype=float) - np.asarray(baseline, dtype=float)
-    n = d.size
-    mean = float(d.mean())
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * d.std(ddof=1) / np.sqrt(n))
-    return mean, mean - half, mean + half
+__all__ = ["mean_ci", "paired_ci"]

@@ -34,7 +34,22 @@ def _assert_failed_cleanly(proc, out_dir, *needles):
         ("world.no_such_field=3", ["world.no_such_field", "households_per_zone"]),
         (
             "mechanisms=[integrated_grid,nonsense]",
-            ["'nonsense'", "integrated_grid, whistle_response, red_property"],
+            ["'nonsense'", "integrated_grid, whistle_response, dual_registration", "emergency"],
+        ),
+        (
+            "mechanism_params.smart_dispatch.detect_prob=1.5",
+            ["'mechanism_params.smart_dispatch.detect_prob': 1.5", "[0, 1]"],
+        ),
+        (
+            "mechanism_params.legal_mediators.hours_each_per_day=-2",
+            [
+                "'mechanism_params.legal_mediators.hours_each_per_day': -2",
+                "a non-negative number of hours",
+            ],
+        ),
+        (
+            "mechanism_params.household_linkage.households_per_member=0",
+            ["'mechanism_params.household_linkage.households_per_member': 0", "[1, 100]"],
         ),
         (
             "world.households_per_zone=5000",

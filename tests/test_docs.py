@@ -41,6 +41,15 @@ def test_odd_defines_every_summary_outcome_and_every_mechanism():
         assert f"`{name}`" in text, name
 
 
+def test_mechanisms_doc_is_generated_from_the_current_code():
+    from cogov_sim import mechdoc
+
+    text = (ROOT / "docs" / "mechanisms.md").read_text(encoding="utf-8")
+    assert text == mechdoc.render(), "run: python -m cogov_sim.mechdoc --write"
+    for name in MECHANISMS:
+        assert f"— `{name}`" in text
+
+
 def test_readme_mentions_only_files_that_exist():
     text = README.read_text(encoding="utf-8")
     for path in re.findall(r"\]\(((?!http)[^)#]+)\)", text):

@@ -122,6 +122,21 @@ def test_lifecycle_invariants_hold_for_random_small_configs(cfg):
     check_invariants(model)
 
 
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cfg=configs, start=st.integers(0, 30))
+def test_invariants_hold_with_every_mechanism_on_for_random_small_configs(cfg, start):
+    if (
+        cfg["world.households_per_zone"]
+        > cfg["world.width"] * cfg["world.height"] * cfg["world.density"]
+    ):
+        cfg["world.households_per_zone"] = 10
+    cfg["mechanisms"] = list(MECHANISMS)
+    cfg["mechanism_params.emergency.start_day"] = start
+    model = CoGovModel(**cfg)
+    model.run()
+    check_invariants(model)
+
+
 def test_invariants_hold_at_classroom_scale_with_all_mechanisms():
     model = CoGovModel(
         **{"world.width": 50, "world.height": 50, "steps": 200, "mechanisms": sorted(MECHANISMS)}

@@ -1,8 +1,9 @@
-"""Each mechanism moves its target outcome in the direction of its reported pattern.
+"""Each mechanism moves its target outcome in the direction of its pattern or expected effect.
 
 Over 20 paired seeds at classroom scale (same seed = same world and residents),
 the 95% confidence interval of the mechanism-minus-baseline difference must
-exclude zero on the side the pattern in ``patterns.yaml`` reports.
+exclude zero on the side that ``cogov_sim/data/patterns.yaml`` reports (or, for
+mechanisms without a reported figure, the side that brief section 6 expects).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from tests.stats import paired_ci
 SEEDS = range(20)
 
 
-def _summaries(mechanisms):
+def _summaries(mechanisms, **params):
     out = []
     for seed in SEEDS:
-        m = CoGovModel(**CLASSROOM, seed=seed, mechanisms=mechanisms)
+        m = CoGovModel(**CLASSROOM, seed=seed, mechanisms=mechanisms, **params)
         m.run()
         out.append(m.summary())
     return out
@@ -30,42 +31,103 @@ def baseline():
     return _summaries([])
 
 
-def _effect(baseline, mechanism, outcome):
-    treated = _summaries([mechanism])
+def _diff(treated, baseline, outcome):
     return paired_ci([t[outcome] for t in treated], [b[outcome] for b in baseline])
 
 
-@pytest.mark.slow
-def test_integrated_grid_raises_closure_rate(baseline):
-    mean, lo, hi = _effect(baseline, "integrated_grid", "closure_rate")
-    assert lo > 0, (mean, lo, hi)
+def _up(treated, baseline, outcome):
+    mean, lo, hi = _diff(treated, baseline, outcome)
+    assert lo > 0, (outcome, mean, lo, hi)
 
 
-@pytest.mark.slow
-def test_integrated_grid_raises_share_resolved_at_grid_level(baseline):
-    mean, lo, hi = _effect(baseline, "integrated_grid", "grid_level_share")
-    assert lo > 0, (mean, lo, hi)
+def _down(treated, baseline, outcome):
+    mean, lo, hi = _diff(treated, baseline, outcome)
+    assert hi < 0, (outcome, mean, lo, hi)
 
 
-@pytest.mark.slow
-def test_whistle_response_cuts_mean_response_time(baseline):
-    mean, lo, hi = _effect(baseline, "whistle_response", "response_hours_mean")
-    assert hi < 0, (mean, lo, hi)
+pytestmark = pytest.mark.slow
 
 
-@pytest.mark.slow
-def test_red_property_raises_property_satisfaction(baseline):
-    mean, lo, hi = _effect(baseline, "red_property", "property_satisfaction")
-    assert lo > 0, (mean, lo, hi)
+def test_integrated_grid_raises_closure_rate_and_grid_level_share(baseline):
+    t = _summaries(["integrated_grid"])
+    _up(t, baseline, "closure_rate")
+    _up(t, baseline, "grid_level_share")
 
 
-@pytest.mark.slow
-def test_red_property_raises_fee_collection(baseline):
-    mean, lo, hi = _effect(baseline, "red_property", "fee_collection_rate")
-    assert lo > 0, (mean, lo, hi)
+def test_whistle_response_cuts_department_response_time(baseline):
+    _down(_summaries(["whistle_response"]), baseline, "department_response_hours")
 
 
-@pytest.mark.slow
-def test_red_property_lowers_property_disputes(baseline):
-    mean, lo, hi = _effect(baseline, "red_property", "property_disputes_per_1000")
-    assert hi < 0, (mean, lo, hi)
+def test_dual_registration_speeds_response_and_raises_participation(baseline):
+    t = _summaries(["dual_registration"])
+    _down(t, baseline, "response_hours_mean")
+    _up(t, baseline, "participation_rate")
+
+
+def test_household_linkage_raises_vulnerable_coverage(baseline):
+    _up(_summaries(["household_linkage"]), baseline, "vulnerable_coverage")
+
+
+def test_red_property_raises_property_satisfaction_and_fees_and_lowers_disputes(baseline):
+    t = _summaries(["red_property"])
+    _up(t, baseline, "property_satisfaction")
+    _up(t, baseline, "fee_collection_rate")
+    _down(t, baseline, "property_disputes_per_1000")
+
+
+def test_points_incentive_raises_participation_and_lowers_disputes_through_cohesion(baseline):
+    t = _summaries(["points_incentive"])
+    _up(t, baseline, "participation_rate")
+    _down(t, baseline, "neighbour_disputes_per_1000")
+
+
+def test_points_do_not_lower_disputes_when_cohesion_has_no_effect():
+    """Causal honesty: the dispute effect of points runs only through cohesion."""
+    off = {"participation.cohesion_effect": 0.0}
+    b = _summaries([], **off)
+    t = _summaries(["points_incentive"], **off)
+    mean, lo, hi = _diff(t, b, "neighbour_disputes_per_1000")
+    assert lo < 0 < hi or abs(mean) < 1.0, (mean, lo, hi)
+
+
+def test_deliberation_raises_decision_execution(baseline):
+    _up(_summaries(["deliberation"]), baseline, "decision_execution_rate")
+
+
+def test_triage_raises_grid_level_share(baseline):
+    _up(_summaries(["triage"]), baseline, "grid_level_share")
+
+
+def test_smart_dispatch_cuts_mean_response_time(baseline):
+    _down(_summaries(["smart_dispatch"]), baseline, "response_hours_mean")
+
+
+def test_legal_mediators_raise_mediation_success(baseline):
+    _up(_summaries(["legal_mediators"]), baseline, "mediation_success_rate")
+
+
+def test_social_linkage_raises_mediation_success(baseline):
+    _up(_summaries(["social_linkage"]), baseline, "mediation_success_rate")
+
+
+def test_risk_grading_shortens_discovery_lag(baseline):
+    _down(_summaries(["risk_grading"]), baseline, "discovery_lag_hours")
+
+
+def test_professional_workers_raise_report_accuracy(baseline):
+    _up(_summaries(["professional_workers"]), baseline, "report_accuracy")
+
+
+def test_closure_heavy_review_raises_repeat_complaints(baseline):
+    heavy = {
+        "mechanism_params.performance_review.weight_closure": 0.9,
+        "mechanism_params.performance_review.weight_response": 0.05,
+        "mechanism_params.performance_review.weight_satisfaction": 0.05,
+    }
+    _up(_summaries(["performance_review"], **heavy), baseline, "repeat_complaint_rate")
+
+
+def test_party_volunteer_teams_respond_faster_in_an_emergency():
+    alone = _summaries(["emergency"])
+    party = _summaries(["emergency", "dual_registration", "household_linkage"])
+    _down(party, alone, "emergency_response_hours")

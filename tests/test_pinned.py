@@ -30,8 +30,9 @@ SCENARIO = {
 def _summary() -> dict:
     m = CoGovModel(**SCENARIO)
     m.run()
-    return {k: (None if isinstance(v, float) and math.isnan(v) else v)
-            for k, v in m.summary().items()}
+    return {
+        k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in m.summary().items()
+    }
 
 
 def test_fixed_scenario_summary_matches_the_pinned_values():

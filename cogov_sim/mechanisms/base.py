@@ -5,6 +5,8 @@ A mechanism is an object with hooks named after the phases of
 mechanism's hook at that phase, in the order the mechanisms are listed in the
 config. A mechanism changes actors (their hours, skill, quality, oversight),
 routing rules or the handling of particular issues; it never writes an outcome.
+In ``setup`` it may change the model's own copy of actor parameters
+(``model.cfg.workers`` etc.) and the handler arrays.
 Every hook defaults to doing nothing.
 """
 
@@ -26,6 +28,10 @@ class Mechanism:
     title_en: ClassVar[str] = ""
     #: id of the pattern in ``cogov_sim/data/patterns.yaml`` it is calibrated to
     pattern: ClassVar[str] = ""
+    #: expected effect, one or two sentences (docs/mechanisms.md)
+    expected: ClassVar[str] = ""
+    #: known limitations (docs/mechanisms.md)
+    limitations: ClassVar[str] = ""
 
     def __init__(self, params) -> None:
         self.params = params
@@ -36,6 +42,13 @@ class Mechanism:
     def begin_step(self, model: CoGovModel) -> None:
         """At the start of each day."""
 
+    def patrol_targets(self, model: CoGovModel, per_zone: int) -> np.ndarray | None:
+        """Households to patrol today beyond the uniform draws (``per_zone`` visits per zone)."""
+        return None
+
+    def discover(self, model: CoGovModel, ids: np.ndarray) -> None:
+        """May discover and report some of the still latent issues ``ids``."""
+
     def route(
         self, model: CoGovModel, ids: np.ndarray, kind: np.ndarray, target: np.ndarray
     ) -> None:
@@ -43,6 +56,9 @@ class Mechanism:
 
     def after_dispatch(self, model: CoGovModel, ids: np.ndarray) -> None:
         """After issues ``ids`` were assigned to handlers today."""
+
+    def after_handle(self, model: CoGovModel) -> None:
+        """After handling; ``model.closed_today`` holds the issues closed so far today."""
 
     def monthly(self, model: CoGovModel) -> None:
         """Before the monthly billing and property-firm review."""

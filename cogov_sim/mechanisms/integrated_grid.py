@@ -30,6 +30,14 @@ class IntegratedGrid(Mechanism):
     title_zh = "全科网格 / 多网合一"
     title_en = "Integrated grid"
     pattern = "integrated_grid_closure"
+    expected = (
+        "Closure rate and the share of issues resolved at grid level rise; response time "
+        "falls; fewer hotline complaints."
+    )
+    limitations = (
+        "The merged worker's extra hours (`worker_hours_factor`) stand for pooled staff; the "
+        "model does not represent training for the new tasks, nor a transition period."
+    )
 
     def setup(self, model) -> None:
         p = self.params

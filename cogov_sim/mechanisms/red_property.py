@@ -29,6 +29,14 @@ class RedProperty(Mechanism):
     title_zh = "红色物业"
     title_en = "Party-led property management"
     pattern = "red_property_satisfaction"
+    expected = (
+        "Firm quality and responsiveness rise: property satisfaction and fee collection rise,"
+        " property disputes fall."
+    )
+    limitations = (
+        "The red owners' committee variant (红色业委会) is not modelled separately; oversight is "
+        "one number for every firm."
+    )
 
     def setup(self, model) -> None:
         p = self.params

@@ -30,6 +30,14 @@ class WhistleResponse(Mechanism):
     title_zh = "街乡吹哨、部门报到"
     title_en = "Whistle and report"
     pattern = "whistle_response_time"
+    expected = (
+        "Departments start within the deadline when whistled: department response time and "
+        "overall response time fall; closure rate rises."
+    )
+    limitations = (
+        "Departments have no backlog of their own: whistling does not slow their other work. "
+        "The party branch's hours limit the whistles, not the departments' capacity."
+    )
 
     def after_dispatch(self, model, ids: np.ndarray) -> None:
         p = self.params

@@ -18,6 +18,10 @@ Each day, for every undiscovered (LATENT) issue:
   resident's is accurate with ``residents.resident_report_accuracy`` within
   one hour.
 
+A service need still undiscovered ``need_lapse_days`` after it occurred lapses:
+it closes unmet (FAILED). Mechanisms' ``discover`` hooks may then find more of
+the remaining latent issues (platform sensors, party members' visits).
+
 Reported issues get a deadline ``t_report + deadline_hours_k``.
 """
 
@@ -29,18 +33,40 @@ from cogov_sim.issues import Channel, EventKind, IssueState, IssueType
 
 
 def patrol(model) -> np.ndarray:
-    """Draw today's patrolled households of every zone; return their indices."""
+    """Draw today's patrolled households of every zone; return their indices.
+
+    A share ``policy.patrol_uniform_share`` of each worker's visits is drawn
+    uniformly from the zone's households; mechanisms' ``patrol_targets`` hooks
+    place the rest (e.g. risk grading).
+    """
     w, wc, rng = model.world, model.cfg.workers, model.rng
     per_zone = int(round(wc.patrol_hours * wc.cells_per_patrol_hour))
     if per_zone <= 0:
         return np.empty(0, dtype=np.int64)
+    uniform = int(round(per_zone * model.policy.patrol_uniform_share))
     size = np.diff(w.zone_start)
     zones = np.flatnonzero(size > 0)
-    u = rng.random((zones.size, per_zone))
+    u = rng.random((zones.size, uniform))
     pos = w.zone_start[zones][:, None] + (u * size[zones][:, None]).astype(np.int64)
-    hh = w.zone_order[pos.ravel()]
+    hh = w.zone_order[pos.ravel()].astype(np.int64)
+    for m in model.mechanisms:
+        extra = m.patrol_targets(model, per_zone - uniform)
+        if extra is not None and extra.size:
+            hh = np.concatenate([hh, extra.astype(np.int64)])
     model.residents.last_patrol[hh] = model.day
     return hh
+
+
+def lapse_needs(model, ids: np.ndarray) -> np.ndarray:
+    """Undiscovered service needs older than ``need_lapse_days`` close unmet; return the rest."""
+    iss = model.issues
+    limit = model.cfg.issues.need_lapse_days * 24.0
+    old = (iss.itype[ids] == IssueType.SERVICE_NEED) & (model.day_end - iss.t_occur[ids] >= limit)
+    gone = ids[old]
+    if gone.size:
+        t = np.maximum(iss.t_occur[gone] + limit, model.day_start)
+        model.transition(gone, IssueState.FAILED, EventKind.FAIL, t)
+    return ids[~old]
 
 
 def discover(model) -> None:
@@ -49,6 +75,7 @@ def discover(model) -> None:
     model.patrolled_today = patrolled
     ids = model.open_ids
     ids = ids[iss.state[ids] == IssueState.LATENT]
+    ids = lapse_needs(model, ids)
     if ids.size == 0:
         return
     iss.severity[ids] = np.minimum(1.0, iss.severity[ids] + cfg.issues.worsen_per_day)
@@ -85,6 +112,9 @@ def discover(model) -> None:
     t_r = np.where(found_res, t_res, np.inf)
     found = found_w | found_res
     if not found.any():
+        for m in model.mechanisms:
+            m.discover(model, ids)
+            ids = ids[iss.state[ids] == IssueState.LATENT]
         return
     by_worker = t_w <= t_r
     sel = ids[found]
@@ -95,6 +125,12 @@ def discover(model) -> None:
     delay = rng.random(sel.size) * np.where(bw, wc.report_delay_hours, 1.0)
     channel = np.where(bw, int(Channel.WORKER), int(Channel.RESIDENT)).astype(np.int8)
     report(model, sel, t_disc, t_disc + delay, channel, accurate)
+    rest = ids[~found]
+    for m in model.mechanisms:
+        if rest.size == 0:
+            break
+        m.discover(model, rest)
+        rest = rest[iss.state[rest] == IssueState.LATENT]
 
 
 def report(model, ids, t_disc, t_rep, channel, accurate) -> None:

@@ -69,7 +69,7 @@ def dispatch(model) -> None:
     # Wrong silo (traditional governance only, once per issue).
     dc = cfg.departments
     is_dept = kind == HandlerKind.DEPARTMENT
-    if not pol.integrated:
+    if not (pol.integrated or pol.no_misroute):
         p_mis = dc.misroute_prob + dc.misroute_inaccurate * (~iss.accurate[ids])
         mis = is_dept & (iss.transfers[ids] == 0) & (rng.random(ids.size) < p_mis)
         if mis.any():

@@ -4,7 +4,8 @@ When an issue closes, its household's satisfaction moves toward an outcome
 score at ``satisfaction_rate``, and each Moore neighbour's at
 ``neighbour_rate``. The score is ``0.5 + 0.5 * exp(-max(0, r - e) / e)`` for a
 resolved issue with response time ``r`` (report to resolution) and expectation
-``e = expected_hours_k``; 0.1 for an issue closed unresolved; 0 for a criminal
+``e = expected_hours_k``; 0.1 for an issue closed unresolved (a false closure
+included: the household knows); 0 for a criminal
 escalation. A closed property dispute moves property satisfaction the same way.
 
 Every day satisfaction drifts back to the household's baseline at
@@ -25,7 +26,8 @@ def outcome_score(model, ids: np.ndarray) -> np.ndarray:
     e = model.it_expected[iss.itype[ids].astype(np.int64)]
     resp = np.nan_to_num(iss.t_close[ids] - iss.t_report[ids], nan=0.0)
     late = np.maximum(0.0, resp - e) / e
-    score = np.where(st == IssueState.RESOLVED, 0.5 + 0.5 * np.exp(-late), 0.1)
+    fixed = (st == IssueState.RESOLVED) & ~iss.false_closure[ids]
+    score = np.where(fixed, 0.5 + 0.5 * np.exp(-late), 0.1)
     return np.where(st == IssueState.ESCALATED, 0.0, score)
 
 

@@ -10,11 +10,19 @@ A finished attempt:
 - of a misrouted issue is a transfer: lost with probability
   ``departments.drop_prob`` (FAILED), otherwise back to the queue after
   ``transfer_delay_hours``;
-- otherwise succeeds with probability ``skill * (1 - severity_penalty * severity)``.
+- otherwise fails with probability ``(1 - skill) * (0.5 + severity) * difficulty_k``
+  (so skill is the success rate at severity 0.5 of a type of difficulty 1).
   A collective matter's success is a decision, carried out with probability
   ``party.topdown_execution`` (or as a mechanism sets it); a decision not
   carried out closes the matter as FAILED. A failed attempt reopens the issue
   after ``reopen_delay_hours``, or closes it as FAILED after ``max_attempts``.
+
+Review gaming: when the review's weight on closure is a share ``c`` of all
+weights above ``review.gaming_threshold``, a failed attempt is instead closed
+as resolved (a false closure) with probability
+``gaming_max * (c - threshold) / (1 - threshold)``; the unfixed problem comes
+back at once as a new issue of the same type and household, linked to it,
+with severity raised by ``escalation.recur_severity_step``.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from cogov_sim.issues import EventKind, IssueState, IssueType
+from cogov_sim.processes.occurrence import create_issues
 
 
 def handle(model) -> None:
@@ -57,7 +66,8 @@ def handle(model) -> None:
     if fin.size == 0:
         return
     k = iss.itype[fin]
-    p = h.skill[iss.handler[fin]] * (1 - cfg.issues.severity_penalty * iss.severity[fin])
+    p_fail = (1 - h.skill[iss.handler[fin]]) * (0.5 + iss.severity[fin]) * model.it_difficulty[k]
+    p = 1.0 - p_fail
     success = rng.random(fin.size) < np.clip(p, 0.0, 1.0)
     model.log_events(fin, EventKind.ATTEMPT, t=t_done, value=success.astype(np.float64))
 
@@ -79,6 +89,7 @@ def handle(model) -> None:
 
     model.transition(fin[success], IssueState.RESOLVED, EventKind.RESOLVE, t_done[success])
     failed, t_f = fin[~success], t_done[~success]
+    failed, t_f = _game_review(model, failed, t_f)
     iss.attempts[failed] += 1
     final = iss.attempts[failed] >= cfg.issues.max_attempts
     model.transition(failed[final], IssueState.FAILED, EventKind.FAIL, t_f[final])
@@ -86,6 +97,37 @@ def handle(model) -> None:
     iss.hours_spent[again] = 0.0
     iss.t_available[again] = t_a + cfg.issues.reopen_delay_hours
     model.transition(again, IssueState.ASSIGNED, EventKind.REOPEN, t_a)
+
+
+def gaming_prob(review) -> float:
+    """Probability that a failed attempt is closed as resolved to meet a closure target."""
+    total = review.weight_closure + review.weight_response + review.weight_satisfaction
+    share = review.weight_closure / total if total > 0 else 0.0
+    if share <= review.gaming_threshold:
+        return 0.0
+    return review.gaming_max * (share - review.gaming_threshold) / (1 - review.gaming_threshold)
+
+
+def _game_review(model, failed, t_f):
+    """False closures: close some failed attempts as resolved; the problem comes back."""
+    g = gaming_prob(model.cfg.review)
+    if g <= 0 or failed.size == 0:
+        return failed, t_f
+    iss = model.issues
+    fake = model.rng.random(failed.size) < g
+    ids, t = failed[fake], t_f[fake]
+    iss.false_closure[ids] = True
+    model.transition(ids, IssueState.RESOLVED, EventKind.RESOLVE, t, value=1.0)
+    step = model.cfg.escalation.recur_severity_step
+    create_issues(
+        model,
+        iss.itype[ids],
+        iss.hh[ids].astype(np.int64),
+        np.minimum(1.0, iss.severity[ids] + step),
+        t,
+        parent=ids,
+    )
+    return failed[~fake], t_f[~fake]
 
 
 def _transfer(model, ids, t) -> None:

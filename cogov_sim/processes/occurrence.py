@@ -14,9 +14,11 @@ Household *i* has an issue of type *k* on a day with probability
 - service need: vulnerable households only, ``m = 1``;
 - collective matter: every household, ``m = 1``.
 
-Sampling is exact thinning: a binomial number of candidates at the bound of
-``m``, each kept with probability ``m / bound`` (duplicate candidates of one
-day are merged, a negligible approximation when the daily rate is small).
+Rates are multiplied by ``policy.rate_multiplier`` (1 unless a scenario such
+as an emergency changes it). Sampling is exact thinning: a binomial number of
+candidates at the bound of ``m``, each kept with probability ``m / bound``
+(duplicate candidates of one day are merged, a negligible approximation when
+the daily rate is small).
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def occur(model) -> None:
     cfg, r, w = model.cfg, model.residents, model.world
     pc, ic = cfg.participation, cfg.issues
     day = model.day
-    p_day = model.it_rate / 365.0
+    p_day = model.it_rate / 365.0 * model.policy.rate_multiplier
     win = pc.window_days
     out = []
 

@@ -1,0 +1,23 @@
+"""Helpers shared by mechanisms that re-route issues at triage."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cogov_sim.issues import HandlerKind
+
+
+def reroute(model, ids, kind, target, mask, group: str, owner) -> None:
+    """Send issues ``ids[mask]`` to handler ``group`` with owner index ``owner[mask]``."""
+    if not np.any(mask):
+        return
+    h = model.handlers
+    from cogov_sim.handlers import KIND_OF_GROUP
+
+    kind[mask] = KIND_OF_GROUP[group]
+    target[mask] = h.index(group, np.asarray(owner)[mask])
+
+
+def movable(kind) -> np.ndarray:
+    """Issues still bound for a department or a grid worker (not yet taken by a mechanism)."""
+    return (kind == HandlerKind.DEPARTMENT) | (kind == HandlerKind.GRID_WORKER)

@@ -1,0 +1,29 @@
+"""Small statistics helpers: means and t-based confidence intervals."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import stats
+
+
+def mean_ci(values, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and t-based confidence interval of ``values`` (NaNs dropped)."""
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    n = x.size
+    if n == 0:
+        return math.nan, math.nan, math.nan
+    m = float(x.mean())
+    if n == 1:
+        return m, math.nan, math.nan
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
+    return m, m - half, m + half
+
+
+def paired_ci(treated, baseline, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and confidence interval of ``treated - baseline`` over paired seeds."""
+    t = np.asarray(treated, dtype=float)
+    b = np.asarray(baseline, dtype=float)
+    return mean_ci(t - b, level)
