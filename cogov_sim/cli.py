@@ -34,6 +34,12 @@ def _job(cfg) -> None:
     hc = HydraConfig.get()
     out = hc.runtime.output_dir
     multirun = hc.mode == RunMode.MULTIRUN
+    if cfg.resume and _complete(cfg, out):
+        print(f"cogov-sim: skipped {out}: complete results exist for this config", file=sys.stderr)
+        return
+    (Path(out) / "error.json").unlink(missing_ok=True)
+    for stale in Path(out).glob(".*.tmp-*"):  # left by a run killed while writing
+        stale.unlink(missing_ok=True)
     try:
         run(cfg, out, progress=cfg.output.progress, table=cfg.output.table and not multirun)
         if not multirun:
@@ -48,6 +54,21 @@ def _job(cfg) -> None:
             raise
         traceback.print_exc()
         _write_error(out, exc)
+
+
+def _complete(cfg, folder: str) -> bool:
+    """True when ``folder`` holds a complete summary.json of the same config (hash)."""
+    from cogov_sim.config import make_config
+    from cogov_sim.results import config_hash
+
+    path = Path(folder) / "summary.json"
+    if not path.exists():
+        return False
+    try:
+        done = json.loads(path.read_text()).get("config_hash")
+        return done == config_hash(make_config(cfg))
+    except (OSError, ValueError):
+        return False
 
 
 def _write_error(folder: str, exc: BaseException) -> None:
@@ -66,7 +87,7 @@ _FLAGS_WITH_VALUE = {
     "--info",
     "-i",
 }
-_GROUPS = {"world", "preset"}
+_GROUPS = {"world", "preset", "experiment"}
 
 
 def precheck(argv: list[str]) -> str | None:

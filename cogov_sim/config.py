@@ -458,6 +458,11 @@ class OutputConfig:
 
 
 @dataclass
+class SweepConfig:
+    baseline: str = ""  # overrides of the baseline scenario for effects, e.g. "mechanisms=[]"
+
+
+@dataclass
 class Config:
     """Root configuration. Canonical keys: seed, steps, world.*, mechanisms."""
 
@@ -478,6 +483,8 @@ class Config:
     outcomes: OutcomeConfig = field(default_factory=OutcomeConfig)
     mechanism_params: MechanismParams = field(default_factory=MechanismParams)
     output: OutputConfig = field(default_factory=OutputConfig)
+    sweep: SweepConfig = field(default_factory=SweepConfig)
+    resume: bool = False  # skip a run whose complete results exist for the same config
 
 
 WORLD_PRESETS: dict[str, dict] = {

@@ -1,0 +1,175 @@
+"""Sweeps: one results table from any launcher, failures listed, resume without repeats."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cogov_sim.outcomes import SUMMARY_KEYS
+from cogov_sim.sweep import aggregate, interaction_table, main
+from tests.conftest import ROOT, run_cli
+
+SMOKE = ["+experiment=smoke", "steps=20"]
+
+
+def _sweep(tmp_path, name, *args, env=None):
+    out = tmp_path / name
+    proc = run_cli(["-m", *args, f"hydra.sweep.dir={out}"], ROOT, env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return out, proc
+
+
+def _table(folder):
+    df = pd.read_parquet(folder / "runs.parquet")
+    return df.sort_values(["scenario", "seed"]).reset_index(drop=True)
+
+
+def test_multirun_ends_with_runs_table_scenarios_and_figures(tmp_path):
+    out, proc = _sweep(tmp_path, "sw", *SMOKE)
+    runs = _table(out)
+    assert len(runs) == 4 and (runs["status"] == "ok").all()
+    assert set(runs["scenario"]) == {"mechanisms=[]", "mechanisms=[integrated_grid]"}
+    assert sorted(runs["seed"]) == [0, 0, 1, 1]
+    assert set(SUMMARY_KEYS) <= set(runs.columns)
+    sc = pd.read_csv(out / "scenarios.csv")
+    treated = sc[
+        (sc["scenario"] == "mechanisms=[integrated_grid]") & (sc["outcome"] == "closure_rate")
+    ].iloc[0]
+    base = sc[(sc["scenario"] == "mechanisms=[]") & (sc["outcome"] == "closure_rate")].iloc[0]
+    assert treated["effect"] == pytest.approx(treated["mean"] - base["mean"])
+    assert treated["effect_lo"] <= treated["effect"] <= treated["effect_hi"]
+    for fig in ("effects.png", "timeseries.png"):
+        assert (out / fig).stat().st_size > 0
+    assert "runs finished" in proc.stderr  # progress while the sweep runs
+
+
+def test_failed_run_does_not_stop_the_sweep_and_is_listed_with_its_error(tmp_path):
+    out, proc = _sweep(
+        tmp_path, "fail", "world=classroom", "steps=10", "world.density=0.8,1.5", "seed=0,1"
+    )
+    runs = _table(out)
+    assert len(runs) == 4
+    failed = runs[runs["status"] == "failed"]
+    assert len(failed) == 2 and (runs["status"] == "ok").sum() == 2
+    assert all("world.density" in e for e in failed["error"])
+    listed = pd.read_csv(out / "failures.csv")
+    assert len(listed) == 2 and set(listed["status"]) == {"failed"}
+    assert "failed" in proc.stderr
+
+
+def test_aggregate_lists_incomplete_runs_and_never_drops_them(tmp_path):
+    out, _ = _sweep(tmp_path, "inc", *SMOKE)
+    (out / "3" / "summary.json").unlink()  # as if killed before the end
+    report = aggregate(out, quiet=True)
+    assert report == {**report, "runs": 4, "ok": 3, "incomplete": 1}
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert (runs["status"] == "incomplete").sum() == 1
+
+
+@pytest.mark.slow
+def test_killed_then_resumed_sweep_has_each_run_exactly_once(tmp_path):
+    out = tmp_path / "resume"
+    args = [
+        sys.executable,
+        "-m",
+        "cogov_sim",
+        "-m",
+        "hydra/launcher=basic",
+        "world=classroom",
+        "steps=200",
+        "mechanisms=[],[triage]",
+        "seed=0,1,2",
+        f"hydra.sweep.dir={out}",
+    ]
+    proc = subprocess.Popen(
+        args,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+        text=True,
+    )
+    deadline = time.time() + 240
+    while time.time() < deadline and len(list(out.glob("*/summary.json"))) < 2:
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    first = {p.parent.name: p.stat().st_mtime_ns for p in out.glob("*/summary.json")}
+    assert 2 <= len(first) < 6
+    again = run_cli(args[3:] + ["resume=true"], ROOT)
+    assert again.returncode == 0, again.stderr[-2000:]
+    done = {p.parent.name: p.stat().st_mtime_ns for p in out.glob("*/summary.json")}
+    assert sorted(done) == [str(i) for i in range(6)]
+    for name, mtime in first.items():
+        assert done[name] == mtime, f"run {name} ran again"
+    assert again.stderr.count("skipped") == len(first)
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == 6 and (runs["status"] == "ok").all()
+    assert not list(out.glob("*/.*.tmp-*"))
+
+
+@pytest.mark.slow
+def test_every_launcher_gives_the_same_results_table(tmp_path):
+    cols = ["scenario", "seed", *SUMMARY_KEYS]
+    ref = _table(_sweep(tmp_path, "basic", *SMOKE, "hydra/launcher=basic")[0])[cols]
+    joblib = _table(_sweep(tmp_path, "joblib", *SMOKE)[0])[cols]
+    submitit = _table(_sweep(tmp_path, "submitit", *SMOKE, "hydra/launcher=submitit_local")[0])
+    env = {"RAY_AUTH_MODE": "disabled"}
+    ray = _table(
+        _sweep(
+            tmp_path,
+            "ray",
+            *SMOKE,
+            "hydra/launcher=ray_cluster",
+            "hydra.launcher.ray.init.num_cpus=2",
+            env=env,
+        )[0]
+    )
+    for other in (joblib, submitit[cols], ray[cols]):
+        pd.testing.assert_frame_equal(other, ref)
+
+
+def test_interaction_is_pair_effect_minus_single_effects():
+    rng = np.random.default_rng(0)
+    rows = []
+    for seed in range(6):
+        noise = rng.normal(0, 0.01)
+        for mech, value in (("[]", 0.5), ("[a]", 0.6), ("[b]", 0.55), ("[a,b]", 0.75)):
+            rows.append(
+                {
+                    "scenario": f"mechanisms={mech}",
+                    "seed": seed,
+                    "status": "ok",
+                    "closure_rate": value + noise,
+                }
+            )
+    inter = interaction_table(pd.DataFrame(rows), "mechanisms=[]")
+    row = inter[inter["outcome"] == "closure_rate"].iloc[0]
+    assert row["pair"] == "a+b"
+    assert row["interaction"] == pytest.approx(0.1)
+    assert row["kind"] == "synergy"
+
+
+def test_aggregate_command_reports_a_missing_folder(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([str(tmp_path / "nope")])
+    assert exc.value.code == 2
+    assert "no sweep folder" in capsys.readouterr().err
+
+
+def test_aggregate_rejects_a_baseline_that_is_not_in_the_sweep(tmp_path):
+    out, _ = _sweep(tmp_path, "sw", *SMOKE)
+    with pytest.raises(ValueError, match="baseline scenario 'mechanisms=\\[triage\\]'"):
+        aggregate(out, baseline="mechanisms=[triage]", quiet=True)
+    summary = json.loads((out / "0" / "summary.json").read_text())
+    assert not math.isnan(summary["outcomes"]["closure_rate"])
