@@ -132,8 +132,56 @@ def precheck(argv: list[str]) -> str | None:
     return None
 
 
+HELP = """cogov-sim: agent-based simulator of multi-actor co-governance in Chinese
+grassroots governance (one street; one step = one day).
+
+usage: cogov-sim [--multirun|-m] [key=value ...] [group=option ...]
+
+  cogov-sim                                   the default street scenario, 365 days
+  cogov-sim world=classroom 'mechanisms=[integrated_grid,red_property]' seed=3
+  cogov-sim -m +experiment=mechanism_comparison      a sweep (see docs/experiments.md)
+
+== Configuration groups ==
+{groups}
+== Mechanisms (mechanisms=[...]) ==
+{mechanisms}
+
+== Config (defaults; every key, range and meaning: docs/ODD.md section 7.12) ==
+{config}
+Other commands: cogov-sim-aggregate PATH, cogov-sim-patterns.
+Hydra's own options: cogov-sim --hydra-help.
+"""
+
+
+def print_help() -> None:
+    """The app's help, without composing every config group (which Hydra's help does)."""
+    from omegaconf import OmegaConf
+
+    from cogov_sim.config import default_config
+    from cogov_sim.mechanisms import MECHANISMS
+
+    root = Path(CONFIG_DIR)
+    lines = []
+    for group in ("world", "preset", "experiment", "hydra/launcher"):
+        opts = sorted(p.stem for p in (root / group).glob("*.yaml"))
+        if group == "hydra/launcher":
+            opts = sorted({*opts, "basic", "joblib", "submitit_local", "submitit_slurm", "ray"})
+        prefix = "+" if group == "experiment" else ""
+        lines.append(f"{prefix}{group}: {', '.join(opts)}")
+    cfg = default_config()
+    text = HELP.format(
+        groups="\n".join(lines) + "\n",
+        mechanisms=", ".join(MECHANISMS),
+        config=OmegaConf.to_yaml(cfg),
+    )
+    print(text)
+
+
 def main() -> None:
     """Entry point of ``cogov-sim`` and ``python -m cogov_sim``."""
+    if any(a in ("--help", "-h") for a in sys.argv[1:]):
+        print_help()
+        return
     import hydra
 
     register_configs()

@@ -85,3 +85,11 @@ def test_run_error_during_output_removes_temporary_files(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="plotting failed"):
         run(cfg, tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_help_lists_groups_mechanisms_and_defaults(cli):
+    proc = cli("--help")
+    assert proc.returncode == 0
+    assert "world: classroom, district, street" in proc.stdout
+    assert "+experiment: " in proc.stdout and "mechanism_comparison" in proc.stdout
+    assert "legal_mediators" in proc.stdout and "steps: 365" in proc.stdout
