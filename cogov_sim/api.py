@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from cogov_sim.config import make_config
 from cogov_sim.validation import validate
@@ -73,7 +73,7 @@ def run(
     from cogov_sim.model import CoGovModel
     from cogov_sim.results import AtomicWriter, summary_record, write_json
 
-    cfg = make_config(cfg)
+    cfg = apply_sample(make_config(cfg))
     validate(cfg)
     t0 = time.perf_counter()
     model = CoGovModel(cfg)
@@ -107,6 +107,34 @@ def run(
             writer.abort()
             raise
     return record
+
+
+def apply_sample(cfg: DictConfig) -> DictConfig:
+    """Apply row ``sample.index`` of ``sample.file`` (a sensitivity sample) to the config."""
+    if not cfg.sample.file:
+        return cfg
+    import pandas as pd
+
+    from cogov_sim.validation import ConfigError
+
+    try:
+        table = pd.read_csv(cfg.sample.file, index_col="sample")
+    except (OSError, ValueError) as exc:
+        raise ConfigError("sample.file", "a readable samples.csv", cfg.sample.file) from exc
+    if cfg.sample.index not in table.index:
+        raise ConfigError(
+            "sample.index", f"a row of {cfg.sample.file} (0-{len(table) - 1})", cfg.sample.index
+        )
+    row = table.loc[cfg.sample.index]
+    values = {
+        k: (
+            int(v)
+            if float(v).is_integer() and isinstance(OmegaConf.select(cfg, k), int)
+            else float(v)
+        )
+        for k, v in row.items()
+    }
+    return make_config(cfg, **values)
 
 
 def _run_with_progress(model, steps: int) -> None:

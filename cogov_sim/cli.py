@@ -66,7 +66,9 @@ def _complete(cfg, folder: str) -> bool:
         return False
     try:
         done = json.loads(path.read_text()).get("config_hash")
-        return done == config_hash(make_config(cfg))
+        from cogov_sim.api import apply_sample
+
+        return done == config_hash(apply_sample(make_config(cfg)))
     except (OSError, ValueError):
         return False
 
@@ -87,7 +89,7 @@ _FLAGS_WITH_VALUE = {
     "--info",
     "-i",
 }
-_GROUPS = {"world", "preset", "experiment"}
+_GROUPS = {"world", "preset", "experiment", "calibrated"}
 
 
 def precheck(argv: list[str]) -> str | None:

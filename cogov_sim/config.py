@@ -463,6 +463,12 @@ class SweepConfig:
 
 
 @dataclass
+class SampleConfig:
+    file: str = ""  # a samples.csv of a sensitivity analysis (one row per sample)
+    index: int = -1  # the row whose parameter values this run uses
+
+
+@dataclass
 class Config:
     """Root configuration. Canonical keys: seed, steps, world.*, mechanisms."""
 
@@ -485,6 +491,7 @@ class Config:
     output: OutputConfig = field(default_factory=OutputConfig)
     sweep: SweepConfig = field(default_factory=SweepConfig)
     resume: bool = False  # skip a run whose complete results exist for the same config
+    sample: SampleConfig = field(default_factory=SampleConfig)
 
 
 WORLD_PRESETS: dict[str, dict] = {

@@ -52,6 +52,7 @@ class Pattern:
     where: str
     claim: str
     note: str = ""
+    weight: float = 1.0
 
     @property
     def reported_change(self) -> float | None:
@@ -116,6 +117,9 @@ def load_patterns(path: str | os.PathLike | None = None) -> list[Pattern]:
             vals[field] = None if v is None else float(v)
         if vals["treated"] is None and vals["change"] is None:
             raise PatternError(f"{where}: give 'treated' or 'change'")
+        weight = e.get("weight", 1.0)
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
+            raise PatternError(f"{where}: 'weight' must be a number >= 0, not {weight!r}")
         out.append(
             Pattern(
                 id=pid,
@@ -125,6 +129,7 @@ def load_patterns(path: str | os.PathLike | None = None) -> list[Pattern]:
                 where=str(e.get("where", "")),
                 claim=str(e.get("claim", "")),
                 note=str(e.get("note", "") or ""),
+                weight=float(weight),
                 **vals,
             )
         )

@@ -465,7 +465,8 @@ def aggregate(
     if figures and (runs["status"] == "ok").any():
         if base is not None:
             effects_figure(table, sweep / "effects.png")
-        timeseries_figure(_series_bands(sweep, runs), sweep / "timeseries.png")
+        if len(scenarios) <= 20:  # more lines than that are unreadable
+            timeseries_figure(_series_bands(sweep, runs), sweep / "timeseries.png")
         if dose:
             dose_figure(runs, dose, sweep / "dose_response.png")
     n_ok = int((runs["status"] == "ok").sum())
@@ -541,18 +542,32 @@ class AggregateCallback(_Callback):
         folder = Path(config.hydra.sweep.dir)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / ".cogov_total").write_text(str(total))
+        for name in (".cogov_done", ".cogov_failed"):
+            (folder / name).unlink(missing_ok=True)
 
     def on_job_end(self, config, job_return, **kwargs) -> None:
+        """Count the finished run (one byte appended to a counter file: O(1) per run)."""
+        import os
+
         try:
             folder = Path(config.hydra.sweep.dir)
             total = int((folder / ".cogov_total").read_text() or 0)
+            failed_run = (Path(config.hydra.runtime.output_dir) / "error.json").exists()
         except (OSError, ValueError, AttributeError):
             return
-        done = len(list(folder.glob("**/summary.json")))
-        failed = len(list(folder.glob("**/error.json")))
+        counts = []
+        for name, hit in ((".cogov_done", True), (".cogov_failed", failed_run)):
+            path = folder / name
+            if hit:
+                fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                try:
+                    os.write(fd, b".")
+                finally:
+                    os.close(fd)
+            counts.append(path.stat().st_size if path.exists() else 0)
         of = f"/{total}" if total else ""
         print(
-            f"cogov-sim sweep: {done + failed}{of} runs finished, {failed} failed",
+            f"cogov-sim sweep: {counts[0]}{of} runs finished, {counts[1]} failed",
             file=sys.stderr,
             flush=True,
         )

@@ -63,6 +63,7 @@ def _allowed_keys(key: str) -> str:
 # (pattern on the dotted key, low, high, description). First match wins.
 _RANGES: list[tuple[str, float, float, str]] = [
     ("seed", 0, 2**32 - 1, "an integer in [0, 4294967295]"),
+    ("sample.index", -1, 10**9, "a row of the samples file (-1: none)"),
     ("steps", 1, 100_000, "an integer in [1, 100000] (days)"),
     ("world.width", 3, 5000, "an integer in [3, 5000]"),
     ("world.height", 3, 5000, "an integer in [3, 5000]"),

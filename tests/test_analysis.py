@@ -1,0 +1,177 @@
+"""Sensitivity analysis and calibration, checked against known answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from cogov_sim.calibrate import calibrate, pattern_loss
+from cogov_sim.model import CoGovModel
+from cogov_sim.patterns import evaluate, load_patterns
+from cogov_sim.sensitivity import evaluate_function
+from cogov_sim.sensitivity import main as sensitivity_main
+from cogov_sim.space import Parameter, Space, SpaceError, load_space
+from cogov_sim.validation import ConfigError
+from tests.conftest import ROOT
+
+ISHIGAMI_S1 = [0.3139, 0.4424, 0.0]
+ISHIGAMI_ST = [0.5576, 0.4424, 0.2437]
+
+
+def _ishigami(X):
+    return {"y": np.sin(X[:, 0]) + 7 * np.sin(X[:, 1]) ** 2 + 0.1 * X[:, 2] ** 4 * np.sin(X[:, 0])}
+
+
+def test_sobol_indices_of_the_ishigami_function_match_the_analytic_values():
+    space = Space([Parameter(f"x{i}", -np.pi, np.pi) for i in (1, 2, 3)], ["y"])
+    t = evaluate_function(space, "sobol", 2048, _ishigami)
+    assert np.allclose(t["S1"], ISHIGAMI_S1, atol=0.06)
+    assert np.allclose(t["ST"], ISHIGAMI_ST, atol=0.06)
+    for i, row in t.iterrows():  # the analytic values lie inside the 95% CIs (or close)
+        assert abs(row["ST"] - ISHIGAMI_ST[i]) <= max(row["ST_conf"], 0.03) + 0.02
+
+
+def test_morris_elementary_effects_of_a_linear_function_are_its_coefficients():
+    space = Space([Parameter(n, 0.0, 1.0) for n in ("a", "b", "c")], ["y"])
+    t = evaluate_function(space, "morris", 20, lambda X: {"y": 3 * X[:, 0] - X[:, 1]})
+    assert np.allclose(t["mu_star"], [3.0, 1.0, 0.0], atol=1e-9)
+    assert np.allclose(t["sigma"], 0.0, atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"name": "workers.no_such", "low": 0, "high": 1}, "'workers.no_such': unknown"),
+        (
+            {"name": "workers.find_prob", "low": 0.8, "high": 0.2},
+            "'workers.find_prob': low \\(0.8\\) must be below high \\(0.2\\)",
+        ),
+        ({"name": "world.name", "low": 0, "high": 1}, "'world.name': not a number"),
+        (
+            {"name": "workers.find_prob", "low": "a", "high": 1},
+            "'workers.find_prob': 'low' must be a number",
+        ),
+        (
+            {"name": "workers.find_prob", "low": 0.5, "high": 1.5},
+            "'workers.find_prob': bound 1.5 is out of range",
+        ),
+    ],
+)
+def test_bad_parameter_space_entry_fails_naming_it(tmp_path, entry, message):
+    f = tmp_path / "space.yaml"
+    f.write_text(yaml.safe_dump({"parameters": [entry], "outcomes": ["closure_rate"]}))
+    with pytest.raises(SpaceError, match=message):
+        load_space(f)
+
+
+def test_default_space_file_is_valid():
+    space = load_space(ROOT / "analysis" / "space_default.yaml")
+    assert len(space.parameters) == 8 and "closure_rate" in space.outcomes
+
+
+def test_small_morris_of_the_default_model_runs_through_a_sweep(tmp_path, capsys):
+    out = tmp_path / "sens"
+    sensitivity_main(["run", "--n", "2", "--out", str(out), "steps=60"])
+    table = pd.read_csv(out / "indices.csv")
+    space = load_space(ROOT / "analysis" / "space_default.yaml")
+    assert len(table) == len(space.outcomes) * len(space.parameters)
+    assert (table["mu_star"] >= 0).all() and table["mu_star_conf"].notna().all()
+    assert (out / "indices.png").stat().st_size > 0
+    runs = pd.read_parquet(out / "sweep" / "runs.parquet")
+    assert len(runs) == 18 and (runs["status"] == "ok").all()
+    # the participation intercept drives participation more than department skill does
+    part = table[table["outcome"] == "participation_rate"].set_index("parameter")
+    assert part.loc["participation.intercept", "mu_star"] > part.loc["departments.skill", "mu_star"]
+
+
+def test_sample_index_outside_the_samples_file_is_rejected(tmp_path):
+    from cogov_sim.api import apply_sample
+    from cogov_sim.config import make_config
+
+    f = tmp_path / "samples.csv"
+    pd.DataFrame({"workers.find_prob": [0.4, 0.6]}, index=pd.Index([0, 1], name="sample")).to_csv(f)
+    cfg = apply_sample(make_config(None, **{"sample.file": str(f), "sample.index": 1}))
+    assert cfg.workers.find_prob == 0.6
+    with pytest.raises(ConfigError, match="sample.index"):
+        apply_sample(make_config(None, **{"sample.file": str(f), "sample.index": 5}))
+
+
+def test_pattern_loss_is_zero_at_the_reported_values(tmp_path):
+    f = tmp_path / "p.yaml"
+    f.write_text(
+        yaml.safe_dump(
+            {
+                "patterns": [
+                    {
+                        "id": "p",
+                        "mechanism": "triage",
+                        "outcome": "closure_rate",
+                        "direction": "up",
+                        "baseline": 0.5,
+                        "treated": 0.7,
+                    }
+                ]
+            }
+        )
+    )
+    pats = load_patterns(f)
+    res = {}
+    for s in range(3):
+        res[((), s)] = {"closure_rate": 0.5 + 0.01 * s}
+        res[(("triage",), s)] = {"closure_rate": 0.7 + 0.01 * s}
+    table = evaluate(pats, res, [0, 1, 2])
+    assert pattern_loss(table, pats) == pytest.approx(0.0, abs=1e-12)
+    res[(("triage",), 0)] = {"closure_rate": 0.6}
+    assert pattern_loss(evaluate(pats, res, [0, 1, 2]), pats) > 0.01
+
+
+@pytest.mark.slow
+def test_calibration_recovers_a_parameter_from_patterns_the_model_generated(tmp_path):
+    true_value = 0.6
+    base, treated = [], []
+    for s in range(3):
+        for mech, acc in (([], base), (["points_incentive"], treated)):
+            m = CoGovModel(
+                **{
+                    "world.width": 50,
+                    "world.height": 50,
+                    "steps": 120,
+                    "seed": s,
+                    "mechanisms": mech,
+                    "mechanism_params.points_incentive.points_value": true_value,
+                }
+            )
+            m.run()
+            acc.append(m.summary()["participation_rate"])
+    pfile = tmp_path / "patterns.yaml"
+    pfile.write_text(
+        yaml.safe_dump(
+            {
+                "patterns": [
+                    {
+                        "id": "generated",
+                        "mechanism": "points_incentive",
+                        "outcome": "participation_rate",
+                        "direction": "up",
+                        "baseline": float(np.mean(base)),
+                        "treated": float(np.mean(treated)),
+                    }
+                ]
+            }
+        )
+    )
+    space = Space(
+        [Parameter("mechanism_params.points_incentive.points_value", 0.1, 1.4)],
+        ["participation_rate"],
+        ["world=classroom", "steps=120"],
+    )
+    res = calibrate(
+        space, load_patterns(pfile), trials=15, seeds=3, out=tmp_path / "cal", progress=False
+    )
+    best = res["best"]["mechanism_params.points_incentive.points_value"]
+    assert abs(best - true_value) < 0.1, best
+    written = yaml.safe_load((tmp_path / "cal" / "calibrated" / "best.yaml").read_text())
+    assert written["mechanism_params"]["points_incentive"]["points_value"] == pytest.approx(best)
+    assert (tmp_path / "cal" / "fit.md").read_text().count("| `generated` |") == 1
