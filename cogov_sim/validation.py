@@ -14,6 +14,8 @@ from fnmatch import fnmatch
 
 from omegaconf import DictConfig, ListConfig
 
+from cogov_sim.issues import ISSUE_KEYS
+
 INF = math.inf
 
 
@@ -113,15 +115,6 @@ _RANGES: list[tuple[str, float, float, str]] = [
     ("*", 0.0, 1.0, "a probability or share in [0, 1]"),
 ]
 
-_ISSUE_TYPES = (
-    "neighbour_dispute",
-    "property_dispute",
-    "facility_fault",
-    "safety_hazard",
-    "service_need",
-    "collective_matter",
-)
-
 
 def _leaves(node, prefix=""):
     if isinstance(node, DictConfig):
@@ -162,8 +155,8 @@ def validate(cfg: DictConfig) -> None:
     if len(set(names)) != len(names):
         raise ConfigError("mechanisms", "each mechanism at most once", names)
     for t in cfg.workers.remit:
-        if t not in _ISSUE_TYPES:
-            raise ConfigError("workers.remit", "issue types: " + ", ".join(_ISSUE_TYPES), t)
+        if t not in ISSUE_KEYS:
+            raise ConfigError("workers.remit", "issue types: " + ", ".join(ISSUE_KEYS), t)
 
     w = cfg.world
     expected = w.width * w.height * w.density

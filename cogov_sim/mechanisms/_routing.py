@@ -21,3 +21,15 @@ def reroute(model, ids, kind, target, mask, group: str, owner) -> None:
 def movable(kind) -> np.ndarray:
     """Issues still bound for a department or a grid worker (not yet taken by a mechanism)."""
     return (kind == HandlerKind.DEPARTMENT) | (kind == HandlerKind.GRID_WORKER)
+
+
+def take_small(model, ids, kind, target, types, max_severity: float, group: str) -> None:
+    """Community-level handler ``group`` takes issues of ``types`` up to ``max_severity``
+    that are still bound for a department or a grid worker."""
+    iss = model.issues
+    mask = (
+        movable(kind)
+        & np.isin(iss.itype[ids], [int(t) for t in types])
+        & (iss.severity[ids] <= max_severity)
+    )
+    reroute(model, ids, kind, target, mask, group, iss.community[ids])

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from cogov_sim.issues import IssueType
-from cogov_sim.mechanisms._routing import movable, reroute
+from cogov_sim.mechanisms._routing import take_small
 from cogov_sim.mechanisms.base import Mechanism
 
 SMALL_TYPES = (IssueType.FACILITY_FAULT, IssueType.SAFETY_HAZARD)
@@ -56,10 +56,4 @@ class DualRegistration(Mechanism):
         model.policy.logit_bonus = model.policy.logit_bonus + p.participation_bonus * registered
 
     def route(self, model, ids, kind, target) -> None:
-        iss = model.issues
-        mask = (
-            movable(kind)
-            & np.isin(iss.itype[ids], SMALL_TYPES)
-            & (iss.severity[ids] <= self.params.small_threshold)
-        )
-        reroute(model, ids, kind, target, mask, "party", iss.community[ids])
+        take_small(model, ids, kind, target, SMALL_TYPES, self.params.small_threshold, "party")

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from cogov_sim.issues import IssueType
-from cogov_sim.mechanisms._routing import movable, reroute
+from cogov_sim.mechanisms._routing import take_small
 from cogov_sim.mechanisms.base import Mechanism
 
 SURGE_TYPES = (IssueType.FACILITY_FAULT, IssueType.SAFETY_HAZARD, IssueType.SERVICE_NEED)
@@ -79,10 +79,4 @@ class Emergency(Mechanism):
     def route(self, model, ids, kind, target) -> None:
         if not self.active(model):
             return
-        iss = model.issues
-        mask = (
-            movable(kind)
-            & np.isin(iss.itype[ids], SURGE_TYPES)
-            & (iss.severity[ids] <= self.params.max_severity)
-        )
-        reroute(model, ids, kind, target, mask, "party", iss.community[ids])
+        take_small(model, ids, kind, target, SURGE_TYPES, self.params.max_severity, "party")

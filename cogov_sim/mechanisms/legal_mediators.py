@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from cogov_sim.issues import IssueType
-from cogov_sim.mechanisms._routing import movable, reroute
+from cogov_sim.mechanisms._routing import take_small
 from cogov_sim.mechanisms.base import Mechanism
 
 
@@ -57,10 +57,12 @@ class LegalMediators(Mechanism):
         r.literacy[nb] = np.minimum(1.0, r.literacy[nb] + p.literacy_gain)
 
     def route(self, model, ids, kind, target) -> None:
-        iss = model.issues
-        mask = (
-            movable(kind)
-            & (iss.itype[ids] == IssueType.NEIGHBOUR_DISPUTE)
-            & (iss.severity[ids] <= self.params.max_severity)
+        take_small(
+            model,
+            ids,
+            kind,
+            target,
+            [IssueType.NEIGHBOUR_DISPUTE],
+            self.params.max_severity,
+            "mediator",
         )
-        reroute(model, ids, kind, target, mask, "mediator", iss.community[ids])

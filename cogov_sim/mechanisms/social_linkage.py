@@ -21,7 +21,7 @@ community social organisations, national).
 from __future__ import annotations
 
 from cogov_sim.issues import HandlerKind, IssueType
-from cogov_sim.mechanisms._routing import movable, reroute
+from cogov_sim.mechanisms._routing import take_small
 from cogov_sim.mechanisms.base import Mechanism
 
 
@@ -50,10 +50,12 @@ class SocialLinkage(Mechanism):
         )
 
     def route(self, model, ids, kind, target) -> None:
-        iss = model.issues
-        mask = (
-            movable(kind)
-            & (iss.itype[ids] == IssueType.NEIGHBOUR_DISPUTE)
-            & (iss.severity[ids] <= self.params.mediation_max_severity)
+        take_small(
+            model,
+            ids,
+            kind,
+            target,
+            [IssueType.NEIGHBOUR_DISPUTE],
+            self.params.mediation_max_severity,
+            "ngo",
         )
-        reroute(model, ids, kind, target, mask, "ngo", iss.community[ids])
