@@ -37,7 +37,10 @@ def _job(cfg) -> None:
     if cfg.resume and _complete(cfg, out):
         print(f"cogov-sim: skipped {out}: complete results exist for this config", file=sys.stderr)
         return
+    # This run replaces whatever an earlier run left here: only a fresh success
+    # writes summary.json again, only a fresh failure error.json.
     (Path(out) / "error.json").unlink(missing_ok=True)
+    (Path(out) / "summary.json").unlink(missing_ok=True)
     for stale in Path(out).glob(".*.tmp-*"):  # left by a run killed while writing
         stale.unlink(missing_ok=True)
     try:
