@@ -18,6 +18,10 @@ Writes into ``OUT``: ``calibrated/best.yaml`` — a config delta usable in any
 run or experiment (``cogov-sim -cd OUT +calibrated=best``) —,
 ``best_overrides.txt`` (the same as command-line overrides), ``trials.csv``
 and ``fit.md`` / ``fit.csv``: the fit pattern by pattern with the best values.
+
+On a cluster, ``--storage sqlite:///PATH/calib.db`` (on a shared file system)
+lets several jobs running the same command, each with its own ``--seed``, add
+their trials to one optuna study; each job reports the best so far.
 """
 
 from __future__ import annotations
@@ -84,8 +88,13 @@ def calibrate(
     jobs: int | None = None,
     seed: int = 0,
     progress: bool = True,
+    storage: str | None = None,
+    study_name: str | None = None,
 ) -> dict:
-    """Run the optuna search; write the outputs; return the best values and loss."""
+    """Run the optuna search; write the outputs; return the best values and loss.
+
+    With ``storage`` (an optuna storage URL), trials join the study ``study_name``
+    there, shared with other processes running the same search."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -110,7 +119,13 @@ def calibrate(
             )
         return loss
 
-    study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed))
+    study = optuna.create_study(
+        direction="minimize",
+        sampler=optuna.samplers.TPESampler(seed=seed),
+        storage=storage,
+        study_name=study_name,
+        load_if_exists=storage is not None,
+    )
     study.optimize(objective, n_trials=trials)
     best = dict(study.best_params)
     out.mkdir(parents=True, exist_ok=True)
@@ -163,6 +178,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--jobs", type=int, default=None, help="parallel processes (default: CPUs)")
     ap.add_argument("--seed", type=int, default=0, help="seed of the optuna sampler")
     ap.add_argument("--out", default="calibration")
+    ap.add_argument(
+        "--storage",
+        default=None,
+        help="optuna storage URL shared by workers, e.g. sqlite:///calib.db on a "
+        "shared file system: start the same command as several cluster jobs "
+        "(different --seed) and they fill one study",
+    )
+    ap.add_argument("--study", default="cogov-sim", help="study name in --storage")
     args = ap.parse_args(argv)
     try:
         if args.trials < 1 or args.seeds < 2:
@@ -170,7 +193,15 @@ def main(argv: list[str] | None = None) -> None:
         space = load_space(args.space)
         patterns = load_patterns(args.patterns)
         res = calibrate(
-            space, patterns, args.trials, args.seeds, Path(args.out), args.jobs, args.seed
+            space,
+            patterns,
+            args.trials,
+            args.seeds,
+            Path(args.out),
+            args.jobs,
+            args.seed,
+            storage=args.storage,
+            study_name=args.study if args.storage else None,
         )
     except (SpaceError, PatternError) as exc:
         print(f"cogov-sim-calibrate: error: {exc}", file=sys.stderr)

@@ -175,3 +175,45 @@ def test_calibration_recovers_a_parameter_from_patterns_the_model_generated(tmp_
     written = yaml.safe_load((tmp_path / "cal" / "calibrated" / "best.yaml").read_text())
     assert written["mechanism_params"]["points_incentive"]["points_value"] == pytest.approx(best)
     assert (tmp_path / "cal" / "fit.md").read_text().count("| `generated` |") == 1
+
+
+def test_calibration_jobs_can_share_one_study_through_a_storage(tmp_path):
+    import optuna
+
+    f = tmp_path / "p.yaml"
+    f.write_text(
+        yaml.safe_dump(
+            {
+                "patterns": [
+                    {
+                        "id": "p",
+                        "mechanism": "points_incentive",
+                        "outcome": "participation_rate",
+                        "direction": "up",
+                        "baseline": 0.2,
+                        "treated": 0.4,
+                    }
+                ]
+            }
+        )
+    )
+    space = Space(
+        [Parameter("mechanism_params.points_incentive.points_value", 0.1, 1.4)],
+        ["participation_rate"],
+        ["world=classroom", "steps=30"],
+    )
+    url = f"sqlite:///{tmp_path / 'study.db'}"
+    for seed in (1, 2):  # as two cluster jobs would
+        calibrate(
+            space,
+            load_patterns(f),
+            trials=1,
+            seeds=2,
+            out=tmp_path / f"o{seed}",
+            jobs=1,
+            seed=seed,
+            progress=False,
+            storage=url,
+            study_name="shared",
+        )
+    assert len(optuna.load_study(study_name="shared", storage=url).trials) == 2
