@@ -100,6 +100,7 @@ class CoGovModel(mesa.Model):
         self.events = EventLog(capacity=max(4096, self.n_households * 2))
         self.open_ids = np.empty(0, dtype=np.int64)
         self.closed_today = np.empty(0, dtype=np.int64)
+        self.scores_today = np.empty(0)
         self.complaints_today = np.empty(0, dtype=np.int64)
         self.volunteer_hours = np.zeros(self.world.n_communities)
         self.volunteer_hours_total = 0.0

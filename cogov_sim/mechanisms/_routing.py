@@ -7,8 +7,8 @@ import numpy as np
 from cogov_sim.issues import HandlerKind
 
 
-def reroute(model, ids, kind, target, mask, group: str, owner) -> None:
-    """Send issues ``ids[mask]`` to handler ``group`` with owner index ``owner[mask]``."""
+def reroute(model, kind, target, mask, group: str, owner) -> None:
+    """Send the issues selected by ``mask`` to handler ``group``, owner ``owner[mask]``."""
     if not np.any(mask):
         return
     h = model.handlers
@@ -32,4 +32,4 @@ def take_small(model, ids, kind, target, types, max_severity: float, group: str)
         & np.isin(iss.itype[ids], [int(t) for t in types])
         & (iss.severity[ids] <= max_severity)
     )
-    reroute(model, ids, kind, target, mask, group, iss.community[ids])
+    reroute(model, kind, target, mask, group, iss.community[ids])

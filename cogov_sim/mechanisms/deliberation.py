@@ -45,7 +45,7 @@ class Deliberation(Mechanism):
     def route(self, model, ids, kind, target) -> None:
         iss = model.issues
         mask = iss.itype[ids] == IssueType.COLLECTIVE_MATTER
-        reroute(model, ids, kind, target, mask, "party", iss.community[ids])
+        reroute(model, kind, target, mask, "party", iss.community[ids])
 
     def after_dispatch(self, model, ids) -> None:
         iss, p = model.issues, self.params

@@ -51,7 +51,7 @@ class Triage(Mechanism):
         k, sev = iss.itype[ids], iss.severity[ids]
         free = movable(kind)
         private = free & (k == IssueType.NEIGHBOUR_DISPUTE) & (sev <= p.private_threshold)
-        reroute(model, ids, kind, target, private, "self", np.zeros(ids.size, dtype=np.int64))
+        reroute(model, kind, target, private, "self", np.zeros(ids.size, dtype=np.int64))
         free = movable(kind)
         small = (
             free
@@ -60,6 +60,6 @@ class Triage(Mechanism):
             )
             & (sev <= p.small_threshold)
         )
-        reroute(model, ids, kind, target, small, "worker", iss.zone[ids])
+        reroute(model, kind, target, small, "worker", iss.zone[ids])
         collective = free & (k == IssueType.COLLECTIVE_MATTER) & (sev <= p.small_threshold)
-        reroute(model, ids, kind, target, collective, "party", iss.community[ids])
+        reroute(model, kind, target, collective, "party", iss.community[ids])

@@ -52,22 +52,22 @@ class WhistleResponse(Mechanism):
         h = model.handlers
         party = h.index("party", iss.community[cand])
         hours_left = h.cap_today[party] - h.used_today[party]
-        per_hour = p.party_hours_per_whistle
+        hours_each = p.party_hours_per_whistle
         # Most severe first within each community; rank within community.
         order = np.lexsort((-iss.severity[cand], party))
         cand, party = cand[order], party[order]
         starts = np.r_[0, np.flatnonzero(party[1:] != party[:-1]) + 1]
         rank = np.arange(cand.size) - np.repeat(starts, np.diff(np.r_[starts, cand.size]))
         afford = (
-            np.floor(hours_left[order] / per_hour + 1e-9)
-            if per_hour > 0
+            np.floor(hours_left[order] / hours_each + 1e-9)
+            if hours_each > 0
             else np.full(cand.size, np.inf)
         )
         ok = (rank < p.whistles_per_day) & (rank < afford)
         cand, party = cand[ok], party[ok]
         if cand.size == 0:
             return
-        np.add.at(h.used_today, party, per_hour)
+        np.add.at(h.used_today, party, hours_each)
         t_rep = iss.t_report[cand]
         limit = t_rep + model.rng.random(cand.size) * p.response_deadline_hours
         iss.t_available[cand] = np.minimum(iss.t_available[cand], np.maximum(limit, t_rep))

@@ -20,14 +20,20 @@ import numpy as np
 from cogov_sim.issues import IssueState, IssueType
 
 
+def timeliness(model, ids: np.ndarray) -> np.ndarray:
+    """``exp(-max(0, r - e) / e)``: response time ``r`` (report to close) against the
+    expectation ``e`` of the issue type."""
+    iss = model.issues
+    e = model.it_expected[iss.itype[ids].astype(np.int64)]
+    resp = np.nan_to_num(iss.t_close[ids] - iss.t_report[ids], nan=0.0)
+    return np.exp(-np.maximum(0.0, resp - e) / e)
+
+
 def outcome_score(model, ids: np.ndarray) -> np.ndarray:
     iss = model.issues
     st = iss.state[ids]
-    e = model.it_expected[iss.itype[ids].astype(np.int64)]
-    resp = np.nan_to_num(iss.t_close[ids] - iss.t_report[ids], nan=0.0)
-    late = np.maximum(0.0, resp - e) / e
     fixed = (st == IssueState.RESOLVED) & ~iss.false_closure[ids]
-    score = np.where(fixed, 0.5 + 0.5 * np.exp(-late), 0.1)
+    score = np.where(fixed, 0.5 + 0.5 * timeliness(model, ids), 0.1)
     return np.where(st == IssueState.ESCALATED, 0.0, score)
 
 
@@ -36,8 +42,9 @@ def feedback(model) -> None:
     sat = r.satisfaction
     sat += rc.satisfaction_drift * (r.sat_base - sat)
     ids = model.closed_today
+    model.scores_today = outcome_score(model, ids)  # aligned with closed_today; review reads it
     if ids.size:
-        model.last_scores = score = outcome_score(model, ids)
+        score = model.scores_today
         hh = iss.hh[ids]
         np.add.at(sat, hh, rc.satisfaction_rate * (score - sat[hh]))
         nb = w.neighbours[hh]

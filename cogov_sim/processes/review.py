@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from cogov_sim.issues import IssueState
+from cogov_sim.processes.feedback import timeliness
 
 
 def review(model) -> None:
@@ -22,19 +23,10 @@ def review(model) -> None:
         hd = iss.handler[ids]
         ok = hd >= 0
         ids, hd = ids[ok], hd[ok]
-        tc = iss.t_close[ids]
-        e = model.it_expected[iss.itype[ids].astype(np.int64)]
+        score = model.scores_today[ok]  # the outcome scores feedback computed today
         resolved = iss.state[ids] == IssueState.RESOLVED
-        on_time = resolved & (tc <= iss.deadline[ids])
-        late = np.maximum(0.0, np.nan_to_num(tc - iss.t_report[ids]) - e) / e
-        timely = np.where(resolved, np.exp(-late), 0.0)
-        score = getattr(model, "last_scores", None)
-        if score is None or score.shape[0] != ok.shape[0]:
-            from cogov_sim.processes.feedback import outcome_score
-
-            score = outcome_score(model, ids)
-        else:
-            score = score[ok]
+        on_time = resolved & (iss.t_close[ids] <= iss.deadline[ids])
+        timely = np.where(resolved, timeliness(model, ids), 0.0)
         np.add.at(h.rev_closed, hd, 1.0)
         np.add.at(h.rev_on_time, hd, on_time)
         np.add.at(h.rev_timeliness, hd, timely)
