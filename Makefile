@@ -1,12 +1,13 @@
 # cogov-sim: set-up and the two main jobs.
 #   make run    - install into .venv (first time) and run the default street scenario
 #   make test   - install into .venv (first time) and run lint + the whole test suite
+#   make viz    - install into .venv (first time) and serve the teaching app
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-fast lint bench clean
+.PHONY: install browser-deps run viz test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,14 +21,22 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/cogov-sim $(ARGS)
 
-## Lint, format check and every test (slow ones included, as in CI).
-test: $(STAMP)
+## Debian's Chromium and a Chinese font, for the app's browser tests (as root; else a note).
+browser-deps:
+	sh tools/install-browser-deps.sh
+
+## The teaching app on http://127.0.0.1:8765/ ; options via ARGS="--port 9000".
+viz: $(STAMP)
+	$(BIN)/cogov-sim-viz $(ARGS)
+
+## Lint, format check and every test (slow and browser ones included, as in CI).
+test: $(STAMP) browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
-## The quick loop for developers: skips tests marked slow.
-test-fast: PYTEST_ARGS = -m "not slow"
+## The quick loop for developers: skips tests marked slow and the browser tests.
+test-fast: PYTEST_ARGS = -m "not slow and not browser"
 test-fast: test
 
 lint: $(STAMP)
@@ -36,6 +45,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
+	$(BIN)/python benchmarks/bench_render.py
 
 clean:
-	rm -rf $(VENV) outputs multirun .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) outputs multirun build .pytest_cache .ruff_cache .hypothesis

@@ -78,14 +78,16 @@ def run(
     t0 = time.perf_counter()
     model = CoGovModel(cfg)
     steps = int(cfg.steps)
+    recorder = _recorder(model, cfg, output_dir)
     if progress:
-        _run_with_progress(model, steps)
+        _run_with_progress(model, steps, recorder)
     else:
-        model.run(steps)
+        model.run(steps, progress=recorder)
     events = model.events.to_frame()
     state = oc.final_state(model)
     summary = oc.summarize(events, state)
-    wall = time.perf_counter() - t0
+    # Wall time of the simulation: the animation's rendering is not part of it.
+    wall = time.perf_counter() - t0 - (recorder.seconds if recorder else 0.0)
     record = summary_record(summary, state, cfg, wall)
     if table:
         print_table(record)
@@ -101,10 +103,14 @@ def run(
 
                 writer.write("outcomes.png", lambda p: plots.outcomes_figure(ts, p, record))
                 writer.write("map.png", lambda p: plots.map_figure(model, p))
+            if recorder is not None:
+                writer.write(recorder.path.name, lambda p: recorder.finish(p))
             writer.write("summary.json", lambda p: write_json(p, record))
             writer.commit()
         except BaseException:
             writer.abort()
+            if recorder is not None:
+                recorder.cleanup()
             raise
     return record
 
@@ -137,7 +143,54 @@ def apply_sample(cfg: DictConfig) -> DictConfig:
     return make_config(cfg, **values)
 
 
-def _run_with_progress(model, steps: int) -> None:
+class _FrameHook:
+    """``model.run`` progress callback that captures an animation frame every few days."""
+
+    def __init__(self, model, cfg):
+        import tempfile
+
+        from cogov_sim.viz.export import Recorder
+
+        self.models = [("single", model)]
+        self.every = int(cfg.output.animation_every)
+        self._tmp = tempfile.TemporaryDirectory(prefix="cogov-sim-animation-")
+        self.path = path = Path(self._tmp.name) / f"animation.{cfg.output.animation}"
+        self.recorder = Recorder(
+            self.models,
+            list(cfg.mechanisms),
+            path,
+            fps=cfg.output.animation_fps,
+            variable=cfg.output.animation_variable,
+        )
+
+    @property
+    def seconds(self) -> float:
+        return self.recorder.seconds
+
+    def __call__(self, i: int, n: int) -> None:
+        if i % self.every == 0 or i == n:
+            self.recorder.capture(self.models)
+
+    def finish(self, target) -> None:
+        import shutil
+
+        try:
+            shutil.move(str(self.recorder.close()), str(target))
+        finally:
+            self.cleanup()
+
+    def cleanup(self) -> None:
+        self._tmp.cleanup()
+
+
+def _recorder(model, cfg, output_dir) -> _FrameHook | None:
+    """The animation hook of a run that asked for one (``output.animation``), else None."""
+    if cfg.output.animation == "none" or output_dir is None:
+        return None
+    return _FrameHook(model, cfg)
+
+
+def _run_with_progress(model, steps: int, hook=None) -> None:
     if sys.stderr.isatty():
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -149,11 +202,19 @@ def _run_with_progress(model, steps: int) -> None:
             transient=True,
         ) as bar:
             task = bar.add_task("run", total=steps)
-            model.run(steps, progress=lambda i, n: bar.update(task, completed=i))
+
+            def tick_bar(i, n):
+                if hook is not None:
+                    hook(i, n)
+                bar.update(task, completed=i)
+
+            model.run(steps, progress=tick_bar)
     else:
         marks = {max(1, round(steps * f)) for f in (0.25, 0.5, 0.75, 1.0)}
 
         def tick(i, n):
+            if hook is not None:
+                hook(i, n)
             if i in marks:
                 print(f"cogov-sim: day {i}/{n}", file=sys.stderr, flush=True)
 

@@ -455,6 +455,10 @@ class OutputConfig:
     events: bool = True  # write events.parquet
     progress: bool = True  # show progress while running
     table: bool = True  # print the summary table
+    animation: str = "none"  # none, gif or mp4: write animation.<fmt> of the map and charts
+    animation_every: int = 5  # days between animation frames
+    animation_fps: int = 8  # animation frames per second
+    animation_variable: str = "satisfaction"  # map colour: satisfaction, trust, participation
 
 
 @dataclass

@@ -158,6 +158,22 @@ def validate(cfg: DictConfig) -> None:
         if t not in ISSUE_KEYS:
             raise ConfigError("workers.remit", "issue types: " + ", ".join(ISSUE_KEYS), t)
 
+    out = cfg.output
+    if out.animation not in ("none", "gif", "mp4"):
+        raise ConfigError("output.animation", "none, gif or mp4", out.animation)
+    if not 1 <= out.animation_every <= 100_000:
+        raise ConfigError(
+            "output.animation_every", "an integer in [1, 100000] (days)", out.animation_every
+        )
+    if not 1 <= out.animation_fps <= 60:
+        raise ConfigError("output.animation_fps", "an integer in [1, 60]", out.animation_fps)
+    if out.animation_variable not in ("satisfaction", "trust", "participation"):
+        raise ConfigError(
+            "output.animation_variable",
+            "satisfaction, trust or participation",
+            out.animation_variable,
+        )
+
     w = cfg.world
     expected = w.width * w.height * w.density
     if w.households_per_zone > expected:

@@ -49,3 +49,41 @@ def cli(tmp_path):
         return run_cli(list(args), tmp_path, env)
 
     return _run
+
+
+# ------------------------------------------------------------------ browser tests
+CHROMIUM = Path(os.environ.get("COGOV_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def require_chromium() -> None:
+    """Skip (outside CI) or fail (in CI, CI=true) when Debian's Chromium is missing."""
+    if CHROMIUM.exists():
+        return
+    reason = (
+        f"no Chromium at {CHROMIUM}: install Debian's chromium (make test does, as root) "
+        "or set COGOV_CHROMIUM"
+    )
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"browser tests must run in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # pytest-playwright's own browser lookup looks for browsers that are not here.
+    require_chromium()
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1500, "height": 1100}}

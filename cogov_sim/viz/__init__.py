@@ -1,0 +1,10 @@
+"""The teaching app and animation export.
+
+- :mod:`cogov_sim.viz.session`: settings and the side-by-side run (no UI imports);
+- :mod:`cogov_sim.viz.render`: map and chart frames with matplotlib (no Solara);
+- :mod:`cogov_sim.viz.export`: GIF/MP4 of any run;
+- :mod:`cogov_sim.viz.app`: the Solara page; :mod:`cogov_sim.viz.server`: ``cogov-sim-viz``.
+
+Nothing here is imported by the model or the command line unless asked for
+(``output.animation`` imports the renderer).
+"""

@@ -1,0 +1,538 @@
+"""Frames of a classroom run: the map of each model and the outcome charts, drawn with
+matplotlib's Agg canvas (no Solara here).
+
+A renderer builds its figure once (lattice, boundaries, actors) and on every
+frame only swaps the data of its artists, which keeps a 60x60 frame well under
+the 300 ms budget (``benchmarks/bench_render.py``). Data is copied out of the
+models under the run's lock (:func:`snapshot`) and drawn outside it.
+
+- :class:`MapRenderer`: one model's lattice, residents coloured by a variable,
+  zone/compound/community boundaries, grid workers, party branches, property
+  firms and NGOs, and open issues as markers by type (hollow while undiscovered).
+- :class:`ChartRenderer`: five live outcome panels, one line per model.
+- :class:`FrameRenderer`: both in one titled frame, for GIF/MP4 export.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import threading
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+import numpy as np  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
+from matplotlib.colors import to_rgba  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from cogov_sim.issues import ISSUE_KEYS, IssueState  # noqa: E402
+from cogov_sim.plots import boundary_segments  # noqa: E402
+from cogov_sim.viz.labels import (  # noqa: E402
+    CHARTS,
+    ISSUE_LABELS,
+    TEXT,
+    VARIABLES,
+    mechanism_label,
+    t,
+)
+
+#: (marker, colour) of each issue type, in ISSUE_KEYS order.
+ISSUE_STYLE = (
+    ("X", "#d62728"),  # neighbour dispute
+    ("P", "#9467bd"),  # property dispute
+    ("s", "#7f7f7f"),  # facility fault
+    ("^", "#ff7f0e"),  # safety hazard
+    ("o", "#17becf"),  # service need
+    ("D", "#8c564b"),  # collective matter
+)
+#: (legend key, marker, face colour) of the actors.
+ACTOR_STYLE = {
+    "worker": ("legend_worker", "v", "#1f77b4"),
+    "party": ("legend_party", "*", "#e41a1c"),
+    "firm": ("legend_firm", "h", "#6a3d9a"),
+    "ngo": ("legend_ngo", "p", "#ff7f00"),
+}
+ROLE_STYLE = {
+    "baseline": ("#555555", "--"),
+    "treatment": ("#1a9850", "-"),
+    "single": ("#1a9850", "-"),
+}
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+    "Hiragino Sans GB",
+    "Arial Unicode MS",
+)
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """An installed font family with Chinese glyphs, or None.
+
+    Fonts installed after matplotlib built its font cache are not in the cache:
+    when none is found there, the system's font files are searched once.
+    """
+    from matplotlib import font_manager
+
+    def known():
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        return next((f for f in CJK_FAMILIES if f in names), None)
+
+    found = known()
+    if found is None:
+        hints = ("wqy", "notosanscjk", "sourcehansans", "simhei", "msyh", "pingfang", "heiti")
+        for path in font_manager.findSystemFonts():
+            if any(h in Path(path).name.lower().replace("-", "") for h in hints):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+        found = known()
+    return found
+
+
+def figure_language(lang: str) -> str:
+    """The language figures can be labelled in: Chinese needs a CJK font, else English."""
+    return "zh" if lang == "zh" and cjk_font() else "en"
+
+
+def _family() -> list[str]:
+    cjk = cjk_font()
+    return [cjk, "DejaVu Sans"] if cjk else ["DejaVu Sans"]
+
+
+# --------------------------------------------------------------- snapshots
+@dataclass
+class MapData:
+    values: np.ndarray  # (height, width), NaN where there is no household
+    issue_x: np.ndarray
+    issue_y: np.ndarray
+    issue_type: np.ndarray
+    issue_latent: np.ndarray
+    day: int
+
+
+def map_data(model, variable: str) -> MapData:
+    """Copy what a map shows out of ``model`` (call under the run's lock)."""
+    w, r = model.world, model.residents
+    if variable == "participation":
+        vals = (model.day - r.last_part < model.cfg.participation.window_days).astype(float)
+    elif variable in VARIABLES:
+        vals = getattr(r, variable)
+    else:
+        raise ValueError(f"unknown map variable {variable!r} (allowed: {', '.join(VARIABLES)})")
+    grid = np.full((w.height, w.width), np.nan)
+    grid[w.y, w.x] = vals
+    ids = model.open_ids
+    iss = model.issues
+    open_ = ids[iss.state[ids] <= IssueState.ASSIGNED]
+    hh = iss.hh[open_]
+    return MapData(
+        values=grid,
+        issue_x=w.x[hh].astype(float),
+        issue_y=w.y[hh].astype(float),
+        issue_type=iss.itype[open_].copy(),
+        issue_latent=iss.state[open_] == IssueState.LATENT,
+        day=int(model.day + 1),
+    )
+
+
+def chart_data(model) -> dict[str, np.ndarray]:
+    """Copy the outcome time series of ``model`` (call under the run's lock)."""
+    mv = model.datacollector.model_vars
+    return {key: np.asarray(mv.get(key, ()), dtype=float) for key, _, _ in CHARTS}
+
+
+def snapshot(models, variable: str, lock=None):
+    """Maps and charts of ``models``, a list of (role, model), copied under ``lock``."""
+    with lock or contextlib.nullcontext():
+        maps = [(role, map_data(m, variable)) for role, m in models]
+        charts = [(role, chart_data(m)) for role, m in models]
+    return maps, charts
+
+
+def actor_positions(world) -> dict[str, np.ndarray]:
+    """(k, 2) x/y of each actor type: workers at their zone's centre, party branches and NGOs
+    at their community's centre (NGOs set off by two cells), firms at their households' centre."""
+
+    def centres(labels, n):
+        out = np.zeros((n, 2))
+        for i in range(n):
+            sel = labels == i
+            if sel.any():
+                out[i] = np.median(world.x[sel]), np.median(world.y[sel])
+        return out
+
+    community = centres(world.community, world.n_communities)
+    ngo = community + np.array([2.0, -2.0])
+    return {
+        "worker": centres(world.zone, world.n_zones),
+        "party": community,
+        "firm": centres(world.firm, world.n_firms),
+        "ngo": np.clip(ngo, 0, [world.width - 1, world.height - 1]),
+    }
+
+
+# ----------------------------------------------------------------- drawing
+def colormap(variable: str):
+    """Red-yellow-green for satisfaction and trust; white-to-blue for participation (0/1)."""
+    name = "Blues" if variable == "participation" else "RdYlGn"
+    return matplotlib.colormaps[name].with_extremes(bad="#e8e8e8")
+
+
+class _MapArtists:
+    """The artists of one map on ``ax``; :meth:`update` swaps their data."""
+
+    def __init__(
+        self, ax, world, variable: str, *, marker_scale: float = 1.0, animated: bool = False
+    ):
+        self.ax = ax
+        cmap = colormap(variable)
+        self.image = ax.imshow(
+            np.full((world.height, world.width), np.nan),
+            cmap=cmap,
+            vmin=0,
+            vmax=1,
+            interpolation="nearest",
+            origin="lower",
+            animated=animated,
+        )
+        lw = max(0.4, 60.0 / max(world.width, world.height))
+        community = world.zone_community[world.zone_of_cell]
+        self.static = [
+            ax.add_collection(
+                LineCollection(
+                    boundary_segments(world.compound_of_cell), colors="#555555", linewidths=0.5 * lw
+                )
+            ),
+            ax.add_collection(
+                LineCollection(boundary_segments(world.zone_of_cell), colors="black", linewidths=lw)
+            ),
+            ax.add_collection(
+                LineCollection(boundary_segments(community), colors="black", linewidths=2.4 * lw)
+            ),
+        ]
+        s = marker_scale * 2400.0 / max(world.width, world.height)
+        positions = actor_positions(world)
+        for key, (_, marker, colour) in ACTOR_STYLE.items():
+            xy = positions[key]
+            size = s * (3.2 if key == "party" else 2.0)
+            self.static.append(
+                ax.scatter(
+                    xy[:, 0],
+                    xy[:, 1],
+                    s=size,
+                    marker=marker,
+                    c=colour,
+                    edgecolors="white",
+                    linewidths=0.8,
+                    zorder=4,
+                )
+            )
+        self.issues = []
+        for marker, colour in ISSUE_STYLE:
+            sc = ax.scatter(
+                [],
+                [],
+                s=s * 1.8,
+                marker=marker,
+                facecolors=colour,
+                edgecolors=colour,
+                linewidths=1.4,
+                zorder=3,
+                animated=animated,
+            )
+            self.issues.append((sc, colour))
+        ax.set_xlim(-0.5, world.width - 0.5)
+        ax.set_ylim(-0.5, world.height - 0.5)
+        ax.set_xticks([])
+        ax.set_yticks([])
+
+    def update(self, data: MapData) -> None:
+        self.image.set_data(data.values)
+        for k, (sc, colour) in enumerate(self.issues):
+            sel = data.issue_type == k
+            sc.set_offsets(np.column_stack([data.issue_x[sel], data.issue_y[sel]]))
+            faces = np.tile(to_rgba(colour), (int(sel.sum()), 1))
+            faces[data.issue_latent[sel], 3] = 0.0  # hollow: not yet discovered
+            sc.set_facecolors(faces)
+
+
+class _ChartArtists:
+    """Five outcome panels on ``axes``; one line per role.
+
+    With ``blit``, the axes are drawn only when their limits change (limits move
+    with some slack: x doubles, y grows past the data or shrinks when the data
+    fills under a third of it) and otherwise only the lines are drawn over a
+    cached background, which makes a chart frame a few milliseconds.
+    """
+
+    def __init__(self, axes, roles, lang: str, *, blit: bool = False, charts=CHARTS):
+        self.axes = axes
+        self.charts = charts
+        self.lines = {}
+        self.blit = blit
+        self.background = None
+        self.limits: dict[str, tuple[float, float, float]] = {}
+        family = _family()
+        for ax, (key, label, scale) in zip(axes, charts, strict=True):
+            ax.set_title(label[lang], fontsize=9, family=family)
+            ax.tick_params(labelsize=7)
+            ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+            ax.yaxis.set_major_locator(MaxNLocator(4))
+            ax.ticklabel_format(axis="y", useOffset=False)
+            ax.grid(alpha=0.3)
+            ax.set_ylim(0, 100 if scale == 100.0 else 48)  # until there is data
+            for role in roles:
+                colour, style = ROLE_STYLE[role]
+                (line,) = ax.plot(
+                    [], [], color=colour, linestyle=style, linewidth=1.6, animated=blit
+                )
+                self.lines[(role, key)] = line
+
+    def update(self, charts: list[tuple[str, dict]]) -> None:
+        for ax, (key, _, scale) in zip(self.axes, self.charts, strict=True):
+            lo, hi, n = np.inf, -np.inf, 1
+            for role, data in charts:
+                y = data[key] * scale
+                self.lines[(role, key)].set_data(np.arange(1, y.size + 1), y)
+                n = max(n, y.size)
+                finite = y[np.isfinite(y)]
+                if finite.size:
+                    lo, hi = min(lo, finite.min()), max(hi, finite.max())
+            x0, y0, y1 = self.limits.get(key, (0.0, np.nan, np.nan))
+            xmax = x0 if n <= x0 else float(max(20, 2 ** int(np.ceil(np.log2(n)))))
+            if np.isfinite(lo):
+                # At least 2 units (percentage points, hours) tall: flat lines stay readable.
+                span = max(hi - lo, 2.0)
+                stale = not (y0 <= lo and hi <= y1) or span < (y1 - y0) / 3
+                if stale:
+                    y0, y1 = lo - 0.15 * span, hi + 0.15 * span
+            if (xmax, y0, y1) != self.limits.get(key):
+                self.limits[key] = (xmax, y0, y1)
+                ax.set_xlim(0, xmax)
+                if np.isfinite(y0):
+                    ax.set_ylim(y0, y1)
+                self.background = None
+
+    def draw(self, canvas) -> None:
+        """Draw the figure (the background only when its limits changed, with ``blit``)."""
+        if not self.blit:
+            canvas.draw()
+            return
+        if self.background is None:
+            canvas.draw()
+            self.background = canvas.copy_from_bbox(canvas.figure.bbox)
+        else:
+            canvas.restore_region(self.background)
+        for line in self.lines.values():
+            line.axes.draw_artist(line)
+
+
+def _encode(rgba: np.ndarray) -> bytes:
+    """PNG bytes, encoded fast (zlib level 1: about 5x quicker than the default for a
+    slightly larger file; these images go over a local socket)."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(rgba).save(buf, format="png", compress_level=1)
+    return buf.getvalue()
+
+
+class MapRenderer:
+    """One model's map as a PNG (``px`` pixels tall, no text but the colour-bar ticks).
+
+    Drawn in layers: the frame and colour bar are a cached background, the
+    boundaries and actors a cached transparent overlay; a frame draws only the
+    residents' colours and the issue markers, then lays the overlay on top.
+    """
+
+    def __init__(self, world, variable: str = "satisfaction", px: int = 460):
+        dpi = 100
+        self.fig = Figure(figsize=(px / dpi * 1.1, px / dpi), dpi=dpi)
+        canvas = FigureCanvasAgg(self.fig)
+        ax = self.fig.add_axes((0.01, 0.01, 0.86, 0.98))
+        self.artists = _MapArtists(ax, world, variable, animated=True)
+        cax = self.fig.add_axes((0.89, 0.1, 0.03, 0.8))
+        self.fig.colorbar(self.artists.image, cax=cax)
+        cax.tick_params(labelsize=8)
+        # Overlay: only the static artists (and the axes frame) on a transparent canvas.
+        self.fig.patch.set_alpha(0.0)
+        ax.patch.set_alpha(0.0)
+        cax.set_visible(False)
+        canvas.draw()
+        overlay = np.asarray(canvas.buffer_rgba()).astype(np.uint16)
+        self._alpha = overlay[:, :, 3:4]
+        self._overlay = overlay[:, :, :3] * self._alpha
+        # Background: everything but the static and the animated artists.
+        self.fig.patch.set_alpha(1.0)
+        ax.patch.set_alpha(1.0)
+        cax.set_visible(True)
+        for a in self.artists.static:
+            a.set_visible(False)
+        canvas.draw()
+        self._background = canvas.copy_from_bbox(self.fig.bbox)
+
+    def rgba(self, data: MapData) -> np.ndarray:
+        self.artists.update(data)
+        canvas, ax = self.fig.canvas, self.artists.ax
+        canvas.restore_region(self._background)
+        ax.draw_artist(self.artists.image)
+        for sc, _ in self.artists.issues:
+            ax.draw_artist(sc)
+        out = np.asarray(canvas.buffer_rgba()).copy()
+        rgb = out[:, :, :3].astype(np.uint16)
+        out[:, :, :3] = (self._overlay + rgb * (255 - self._alpha)) // 255
+        return out
+
+    def png(self, data: MapData) -> bytes:
+        return _encode(self.rgba(data))
+
+
+class ChartRenderer:
+    """The five outcome panels as one PNG; one line per model.
+
+    Each panel is its own small figure with a cached background (see
+    :class:`_ChartArtists`), so a change of one panel's limits redraws only that
+    panel; the panels are laid side by side as arrays.
+    """
+
+    def __init__(self, roles, lang: str = "en", px: tuple[int, int] = (980, 230)):
+        dpi, lang = 100, figure_language(lang)
+        w = px[0] / len(CHARTS)
+        self.panels = []
+        for chart in CHARTS:
+            fig = Figure(figsize=(w / dpi, px[1] / dpi), dpi=dpi)
+            FigureCanvasAgg(fig)
+            # A fixed layout: constrained layout would cost ~0.4 s on every frame.
+            ax = fig.add_axes((0.2, 0.12, 0.76, 0.74))
+            self.panels.append((fig, _ChartArtists([ax], roles, lang, blit=True, charts=(chart,))))
+
+    def rgba(self, charts) -> np.ndarray:
+        parts = []
+        for fig, artists in self.panels:
+            artists.update(charts)
+            artists.draw(fig.canvas)
+            parts.append(np.asarray(fig.canvas.buffer_rgba()))
+        return np.hstack(parts)
+
+    def png(self, charts) -> bytes:
+        return _encode(self.rgba(charts))
+
+
+class FrameRenderer:
+    """Maps and charts in one titled frame (RGB array), for GIF/MP4 export."""
+
+    def __init__(self, models, mechanisms, variable: str = "satisfaction", lang: str = "en"):
+        self.lang = lang = figure_language(lang)
+        self.variable = variable
+        roles = [role for role, _ in models]
+        world = models[0][1].world
+        n = len(roles)
+        W, H, side, gap = max(10.5, 4.8 * n + 1.4), 7.4, 4.3, 0.35
+        self.fig = Figure(figsize=(W, H), dpi=100)
+        FigureCanvasAgg(self.fig)
+        family = _family()
+        self.maps = []
+        left = (W - (n * side + (n - 1) * gap) - 0.6) / 2
+        for i, role in enumerate(roles):
+            x = (left + i * (side + gap)) / W
+            ax = self.fig.add_axes((x, 0.355, side / W, side / H))
+            self.maps.append(_MapArtists(ax, world, variable, marker_scale=0.8))
+            label = t(role, lang)
+            if role != "baseline":
+                mechs = list(mechanisms)
+                if mechs:
+                    label += ": " + ", ".join(mechanism_label(m, lang) for m in mechs[:3])
+                    label += " ..." if len(mechs) > 3 else ""
+            ax.set_title(label, fontsize=9, family=family)
+        x = (left + n * side + (n - 1) * gap + 0.15) / W
+        cax = self.fig.add_axes((x, 0.40, 0.18 / W, 0.5))
+        self.fig.colorbar(self.maps[0].image, cax=cax)
+        cax.tick_params(labelsize=7)
+        cax.set_title(VARIABLES[variable][lang], fontsize=7, family=family, loc="left")
+        self.title = self.fig.text(0.01, 0.975, "", fontsize=13, family=family)
+        chart_axes = [self.fig.add_axes((0.045 + i * 0.193, 0.05, 0.15, 0.18)) for i in range(5)]
+        self.charts = _ChartArtists(chart_axes, roles, lang)
+        handles = [
+            Line2D([], [], marker=m, color=c, linestyle="", markersize=6) for m, c in ISSUE_STYLE
+        ] + [
+            Line2D([], [], marker=mk, color=c, linestyle="", markersize=7)
+            for _, mk, c in ACTOR_STYLE.values()
+        ]
+        names = [ISSUE_LABELS[k][lang] for k in ISSUE_KEYS] + [
+            TEXT[key][lang] for key, _, _ in ACTOR_STYLE.values()
+        ]
+        self.fig.legend(
+            handles,
+            names,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.335),
+            ncol=5,
+            fontsize=7,
+            frameon=False,
+            prop={"family": family, "size": 7},
+        )
+
+    def rgb(self, models, lock=None) -> np.ndarray:
+        """The frame of ``models`` (same roles as at construction) as an RGB array."""
+        maps, charts = snapshot(models, self.variable, lock)
+        for artists, (_, data) in zip(self.maps, maps, strict=True):
+            artists.update(data)
+        self.charts.update(charts)
+        self.title.set_text(t("day_counter", self.lang, n=maps[-1][1].day))
+        self.fig.canvas.draw()
+        return np.asarray(self.fig.canvas.buffer_rgba())[:, :, :3].copy()
+
+
+@dataclass
+class Frame:
+    """What the app shows at one step: a PNG per model, the charts PNG, and its cost."""
+
+    steps: int
+    maps: list[tuple[str, bytes]]
+    chart: bytes
+    ms: float
+
+
+class FrameMaker:
+    """Makes the app's frames, keeping one set of renderers per (run, variable, language).
+
+    Thread-safe: the play loop and the page's handlers may both ask for a frame.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._key = None
+        self._run = None
+        self._maps: list[MapRenderer] = []
+        self._chart: ChartRenderer | None = None
+
+    def frame(self, run, variable: str, lang: str) -> Frame:
+        with self._lock:
+            t0 = time.perf_counter()
+            key = (variable, lang)
+            if run is not self._run or key != self._key:
+                self._run = run
+                self._maps = [MapRenderer(m.world, variable) for _, m in run.models]
+                self._chart = ChartRenderer([role for role, _ in run.models], lang)
+                self._key = key
+            maps, charts = snapshot(run.models, variable, run.lock)
+            pngs = [(role, r.png(d)) for r, (role, d) in zip(self._maps, maps, strict=True)]
+            chart = self._chart.png(charts)
+            return Frame(maps[-1][1].day, pngs, chart, 1000 * (time.perf_counter() - t0))

@@ -1,0 +1,73 @@
+"""``cogov-sim-viz``: serve the teaching app on this machine (127.0.0.1 unless told otherwise).
+
+The page and every asset it loads come from the app itself (the
+``solara-assets`` package puts Solara's front end where its server looks), so
+the app works in a classroom with no internet or a filtered one. It runs
+Solara in production mode with its telemetry off.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+#: Environment that keeps every request on this machine.
+OFFLINE_ENV = {
+    "SOLARA_ASSETS_PROXY": "True",  # serve the front-end assets locally, never from a CDN
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+    "SOLARA_TELEMETRY_SENTRY_ENABLE": "False",
+    "MPLBACKEND": "Agg",
+}
+
+
+def build_command(host: str, port: int, *, dev: bool = False) -> list[str]:
+    cmd = [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "cogov_sim.viz.app",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--no-open",
+    ]
+    if not dev:
+        cmd.append("--production")
+    return cmd
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="cogov-sim-viz",
+        description="Serve the cogov-sim teaching app: a live map and charts of the model, "
+        "baseline and chosen mechanisms side by side, in English or Chinese.",
+        epilog="Open the printed address in a browser. Settings can also be given in the "
+        "address, e.g. http://127.0.0.1:8765/?preset=full_package&seed=3&lang=zh "
+        "(docs/tutorial.md).",
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1: this machine only; "
+        "0.0.0.0 serves the classroom network)",
+    )
+    parser.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    parser.add_argument(
+        "--dev",
+        action="store_true",
+        help="Solara development mode (auto-reload; not for classrooms)",
+    )
+    args = parser.parse_args(argv)
+    if not 1 <= args.port <= 65535:
+        parser.error(f"invalid port {args.port} (allowed: 1-65535)")
+    env = {**os.environ, **OFFLINE_ENV}
+    print(f"cogov-sim-viz: serving on http://{args.host}:{args.port}/ (Ctrl+C stops)", flush=True)
+    cmd = build_command(args.host, args.port, dev=args.dev)
+    os.execve(cmd[0], cmd, env)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

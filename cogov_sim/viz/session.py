@@ -1,0 +1,266 @@
+"""One classroom run: the settings a teacher picked, and the model(s) they build.
+
+No Solara and no plotting here: the app (:mod:`cogov_sim.viz.app`), the
+animation export (:mod:`cogov_sim.viz.export`) and the tests share this module.
+
+- :class:`Settings` is everything the teacher can set. :meth:`Settings.from_query`
+  reads them from a page address (``?preset=full_package&seed=3&lang=zh``),
+  ignoring each bad value with a warning; :meth:`Settings.replace` applies one
+  control change and raises :class:`SettingsError` on a bad value, so a
+  malformed slider message can never reach the model.
+- :class:`ClassroomRun` builds the model under the chosen mechanisms and, side
+  by side, the baseline: the same seed and world with the policy mechanisms off
+  (a scenario such as the flood stays on). Both step together. A lock keeps a
+  render from reading arrays while a step writes them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from cogov_sim.config import make_config
+from cogov_sim.mechanisms import MECHANISMS
+from cogov_sim.validation import ConfigError
+from cogov_sim.viz.labels import KEY_PARAM_BY_DOTTED, LANGUAGES, PRESETS, VARIABLES
+
+PRESET_DIR = Path(__file__).resolve().parents[2] / "configs" / "preset"
+
+#: Mechanisms that are scenarios (shocks), not policies: the baseline keeps them.
+SCENARIO_MECHANISMS = ("emergency",)
+
+SIZE_RANGE = (20, 80)
+SEED_RANGE = (0, 2**32 - 1)
+#: The app's run length: long enough for any lesson.
+MAX_DAYS = 3650
+
+
+class SettingsError(ValueError):
+    """A control or page-address value is invalid; the message names it and what is allowed."""
+
+
+def preset_mechanisms(preset: str) -> tuple[str, ...]:
+    """The mechanisms a preset of ``configs/preset`` switches on."""
+    if preset not in PRESETS:
+        raise SettingsError(f"unknown scenario preset {preset!r} (allowed: {', '.join(PRESETS)})")
+    data = yaml.safe_load((PRESET_DIR / f"{preset}.yaml").read_text()) or {}
+    return tuple(data.get("mechanisms", []))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the teacher chose. Display-only fields (variable, lang) do not rebuild the run."""
+
+    preset: str = "none"
+    mechanisms: tuple[str, ...] = ()
+    params: tuple[tuple[str, float], ...] = ()  # (dotted key of a KeyParam, value), sorted
+    seed: int = 42
+    size: int = 50
+    side_by_side: bool = True
+    variable: str = "satisfaction"
+    lang: str = "en"
+
+    MODEL_FIELDS = ("mechanisms", "params", "seed", "size", "side_by_side")
+
+    # ---------------------------------------------------------------- build
+    def config(self, mechanisms=None):
+        """The model config of these settings (``mechanisms`` defaults to the chosen ones)."""
+        mechs = list(self.mechanisms if mechanisms is None else mechanisms)
+        dotted = {
+            "world.name": "classroom",
+            "world.width": self.size,
+            "world.height": self.size,
+            "seed": self.seed,
+            "steps": MAX_DAYS,
+            "mechanisms": mechs,
+        }
+        dotted.update(dict(self.params))
+        return make_config(None, **dotted)
+
+    @property
+    def baseline_mechanisms(self) -> tuple[str, ...]:
+        return tuple(m for m in self.mechanisms if m in SCENARIO_MECHANISMS)
+
+    def model_key(self) -> tuple:
+        """Settings that need a new run when they change."""
+        return tuple(getattr(self, f) for f in self.MODEL_FIELDS)
+
+    def param(self, dotted: str) -> float:
+        """The current value of a key parameter (the schema default when not set)."""
+        own = dict(self.params)
+        if dotted in own:
+            return own[dotted]
+        from omegaconf import OmegaConf
+
+        from cogov_sim.config import default_config
+
+        return OmegaConf.select(default_config(), dotted)
+
+    # --------------------------------------------------------------- change
+    def replace(self, name: str, value) -> Settings:
+        """These settings with one control changed.
+
+        ``name`` is a field name, ``mechanism:<name>`` (value: on/off) or the
+        dotted key of a key parameter. Raises SettingsError on a bad value.
+        """
+        if name.startswith("mechanism:"):
+            mech = name.split(":", 1)[1]
+            if mech not in MECHANISMS:
+                raise SettingsError(
+                    f"unknown mechanism {mech!r} (allowed: {', '.join(MECHANISMS)})"
+                )
+            # Order matters (hooks run in list order, as in a config): keep the order, a
+            # mechanism switched on goes last.
+            on = _bool(value, name)
+            if on and mech in self.mechanisms:
+                return self
+            mechs = [m for m in self.mechanisms if m != mech] + ([mech] if on else [])
+            return dataclasses.replace(self, mechanisms=tuple(mechs))
+        if name in KEY_PARAM_BY_DOTTED:
+            kp = KEY_PARAM_BY_DOTTED[name]
+            v = _number(value, name)
+            if not kp.lo <= v <= kp.hi:
+                raise SettingsError(
+                    f"invalid value for '{name}': {value!r} (allowed: a number in "
+                    f"[{kp.lo:g}, {kp.hi:g}])"
+                )
+            v = int(round(v)) if kp.integer else float(v)
+            params = dict(self.params)
+            params[name] = v
+            return dataclasses.replace(self, params=tuple(sorted(params.items())))
+        if name == "preset":
+            mechs = preset_mechanisms(str(value))
+            return dataclasses.replace(self, preset=str(value), mechanisms=mechs)
+        if name == "seed":
+            return dataclasses.replace(self, seed=_int_in(value, name, *SEED_RANGE))
+        if name == "size":
+            return dataclasses.replace(self, size=_int_in(value, name, *SIZE_RANGE))
+        if name == "side_by_side":
+            return dataclasses.replace(self, side_by_side=_bool(value, name))
+        if name == "variable":
+            return dataclasses.replace(self, variable=_choice(value, name, VARIABLES))
+        if name == "lang":
+            return dataclasses.replace(self, lang=_choice(value, name, LANGUAGES))
+        raise SettingsError(f"unknown setting {name!r}")
+
+    @classmethod
+    def from_query(cls, query: dict[str, str | list[str]]) -> tuple[Settings, list[str]]:
+        """Settings from page-address parameters; each bad one is ignored with a warning.
+
+        Keys: preset, mechanisms (comma-separated), seed, size, side_by_side,
+        variable, lang, and key parameters by dotted name (with or without the
+        ``mechanism_params.`` prefix).
+        """
+        s, warnings = cls(), []
+        items = {k: (v[-1] if isinstance(v, list) and v else v) for k, v in query.items()}
+        order = ["preset", "mechanisms"] + [k for k in items if k not in ("preset", "mechanisms")]
+        for key in order:
+            if key not in items:
+                continue
+            value = items[key]
+            try:
+                if key == "mechanisms":
+                    names = [n for n in str(value).split(",") if n]
+                    for n in names:
+                        if n not in MECHANISMS:
+                            raise SettingsError(
+                                f"unknown mechanism {n!r} (allowed: {', '.join(MECHANISMS)})"
+                            )
+                    s = dataclasses.replace(s, mechanisms=tuple(dict.fromkeys(names)))
+                elif key in KEY_PARAM_BY_DOTTED or f"mechanism_params.{key}" in KEY_PARAM_BY_DOTTED:
+                    dotted = key if key in KEY_PARAM_BY_DOTTED else f"mechanism_params.{key}"
+                    s = s.replace(dotted, value)
+                else:
+                    s = s.replace(key, value)
+            except SettingsError as exc:
+                warnings.append(f"{key}: {exc}")
+        return s, warnings
+
+
+def _number(value, name) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"invalid value for '{name}': {value!r} (allowed: a number)") from None
+    if not np.isfinite(v):
+        raise SettingsError(f"invalid value for '{name}': {value!r} (allowed: a finite number)")
+    return v
+
+
+def _int_in(value, name, lo, hi) -> int:
+    v = _number(value, name)
+    if not (v.is_integer() and lo <= v <= hi):
+        raise SettingsError(
+            f"invalid value for '{name}': {value!r} (allowed: an integer in [{lo}, {hi}])"
+        )
+    return int(v)
+
+
+def _bool(value, name) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"invalid value for '{name}': {value!r} (allowed: true or false)")
+
+
+def _choice(value, name, allowed) -> str:
+    if value not in allowed:
+        raise SettingsError(
+            f"invalid value for '{name}': {value!r} (allowed: {', '.join(allowed)})"
+        )
+    return str(value)
+
+
+@dataclass
+class ClassroomRun:
+    """The model under the chosen mechanisms and, side by side, the baseline; they step together."""
+
+    settings: Settings
+    treatment: object = field(init=False)
+    baseline: object | None = field(init=False, default=None)
+    lock: threading.Lock = field(init=False, default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        from cogov_sim.model import CoGovModel
+
+        s = self.settings
+        try:
+            self.treatment = CoGovModel(s.config())
+            if s.side_by_side:
+                self.baseline = CoGovModel(s.config(s.baseline_mechanisms))
+        except ConfigError as exc:
+            raise SettingsError(str(exc)) from None
+
+    @property
+    def models(self) -> list[tuple[str, object]]:
+        """(role, model) pairs in display order: baseline first when side by side."""
+        if self.baseline is None:
+            return [("single", self.treatment)]
+        return [("baseline", self.baseline), ("treatment", self.treatment)]
+
+    @property
+    def steps(self) -> int:
+        return int(self.treatment.day + 1)
+
+    @property
+    def finished(self) -> bool:
+        return self.steps >= MAX_DAYS
+
+    def step(self, n: int = 1) -> int:
+        """Advance every model ``n`` days (fewer at the last day); return the step counter."""
+        with self.lock:
+            for _ in range(n):
+                if self.finished:
+                    break
+                for _, m in self.models:
+                    m.step()
+        return self.steps

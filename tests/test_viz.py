@@ -1,0 +1,359 @@
+"""The teaching app's logic without a browser: settings, side-by-side runs, frames, export."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from omegaconf import OmegaConf
+from PIL import Image
+
+from cogov_sim.config import default_config
+from cogov_sim.issues import ISSUE_KEYS, IssueState
+from cogov_sim.mechanisms import FULL_PACKAGE, MECHANISMS
+from cogov_sim.validation import validate
+from cogov_sim.viz.export import Recorder, record_classroom
+from cogov_sim.viz.labels import ISSUE_LABELS, KEY_PARAMS, PRESETS, TEXT, t
+from cogov_sim.viz.render import (
+    ChartRenderer,
+    FrameMaker,
+    MapRenderer,
+    cjk_font,
+    figure_language,
+    map_data,
+    snapshot,
+)
+from cogov_sim.viz.session import ClassroomRun, Settings, SettingsError, preset_mechanisms
+
+SMALL = Settings(size=30)
+
+
+# ------------------------------------------------------------------ labels, params
+def test_every_label_has_english_and_chinese():
+    for key, entry in TEXT.items():
+        assert set(entry) == {"en", "zh"}, key
+        assert entry["en"] and entry["zh"], key
+    assert tuple(ISSUE_LABELS) == ISSUE_KEYS
+    for name, cls in MECHANISMS.items():
+        assert cls.title_en and cls.title_zh, name
+
+
+def test_every_mechanism_has_sliders_inside_the_schema_ranges_around_its_default():
+    assert set(KEY_PARAMS) == set(MECHANISMS)
+    defaults = default_config()
+    for name, params in KEY_PARAMS.items():
+        assert params, name
+        for kp in params:
+            default = OmegaConf.select(defaults, kp.dotted)
+            assert default is not None, kp.dotted
+            assert kp.lo <= default <= kp.hi, kp.dotted
+            for end in (kp.lo, kp.hi):
+                value = int(end) if isinstance(default, int) else float(end)
+                validate(_with(kp, value))
+
+
+def _with(kp, value):
+    cfg = Settings(mechanisms=(kp.mechanism,)).config()
+    OmegaConf.update(cfg, kp.dotted, value)
+    return cfg
+
+
+def test_presets_switch_on_the_mechanisms_of_their_config_files():
+    assert preset_mechanisms("none") == ()
+    assert list(preset_mechanisms("full_package")) == FULL_PACKAGE
+    assert preset_mechanisms("emergency_baseline") == ("emergency",)
+    assert set(PRESETS) == {"none", "full_package", "emergency_baseline", "emergency_party"}
+
+
+# ----------------------------------------------------------------------- settings
+def test_a_control_change_with_a_bad_value_raises_a_message_naming_it():
+    s = Settings(mechanisms=("integrated_grid",))
+    with pytest.raises(SettingsError) as e:
+        s.replace("mechanism_params.integrated_grid.small_threshold", 7)
+    assert str(e.value) == (
+        "invalid value for 'mechanism_params.integrated_grid.small_threshold': 7 "
+        "(allowed: a number in [0, 1])"
+    )
+    with pytest.raises(SettingsError, match=r"^invalid value for 'seed': 'abc' \(allowed: a numb"):
+        s.replace("seed", "abc")
+    with pytest.raises(SettingsError, match=r"'size': 9999 \(allowed: an integer in \[20, 80\]\)"):
+        s.replace("size", 9999)
+    with pytest.raises(SettingsError, match="unknown mechanism 'nope'"):
+        s.replace("mechanism:nope", True)
+    with pytest.raises(SettingsError, match=r"'seed': nan \(allowed: a finite number\)"):
+        s.replace("seed", float("nan"))
+
+
+def test_toggling_mechanisms_keeps_their_order_and_presets_replace_the_set():
+    s = Settings().replace("mechanism:red_property", True).replace("mechanism:integrated_grid", 1)
+    assert s.mechanisms == ("red_property", "integrated_grid")
+    assert s.replace("mechanism:red_property", "off").mechanisms == ("integrated_grid",)
+    assert s.replace("mechanism:red_property", "on").mechanisms == s.mechanisms
+    # A preset's order is its config file's, so the app runs what `cogov-sim preset=...` runs.
+    assert s.replace("preset", "emergency_party").mechanisms == (
+        "emergency",
+        "dual_registration",
+        "household_linkage",
+    )
+
+
+def test_page_address_sets_the_run_and_reports_each_bad_parameter():
+    s, warnings = Settings.from_query(
+        {
+            "preset": ["full_package"],
+            "seed": ["3"],
+            "size": ["40"],
+            "lang": ["zh"],
+            "side_by_side": ["0"],
+            "integrated_grid.small_threshold": ["0.4"],
+        }
+    )
+    assert warnings == []
+    assert (s.seed, s.size, s.lang, s.side_by_side) == (3, 40, "zh", False)
+    assert list(s.mechanisms) == FULL_PACKAGE
+    assert s.param("mechanism_params.integrated_grid.small_threshold") == 0.4
+
+    s, warnings = Settings.from_query(
+        {"seed": "abc", "size": "9999", "preset": "nope", "mechanisms": "foo", "colour": "x"}
+    )
+    assert s == Settings()
+    assert [w.split(":")[0] for w in warnings] == ["preset", "mechanisms", "seed", "size", "colour"]
+    assert warnings[-1] == "colour: unknown setting 'colour'"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "preset",
+                "mechanisms",
+                "seed",
+                "size",
+                "side_by_side",
+                "variable",
+                "lang",
+                "integrated_grid.small_threshold",
+                "emergency.start_day",
+                "x",
+            ]
+        ),
+        st.one_of(
+            st.text(max_size=12),
+            st.integers(-(10**12), 10**12).map(str),
+            st.floats(allow_nan=True, allow_infinity=True).map(str),
+        ),
+    )
+)
+def test_no_page_address_can_make_settings_that_fail_to_build(query):
+    s, _ = Settings.from_query(query)
+    cfg = s.config()
+    validate(cfg)
+
+
+# ------------------------------------------------------------------- side by side
+def test_side_by_side_baseline_is_the_same_street_without_policy_mechanisms():
+    s = SMALL.replace("preset", "emergency_party")
+    run = ClassroomRun(s)
+    assert [role for role, _ in run.models] == ["baseline", "treatment"]
+    assert list(run.baseline.config.mechanisms) == ["emergency"]  # the flood stays on
+    assert list(run.treatment.config.mechanisms) == list(s.mechanisms)
+    np.testing.assert_array_equal(run.baseline.world.zone, run.treatment.world.zone)
+    maps, _ = snapshot(run.models, "satisfaction")
+    np.testing.assert_array_equal(maps[0][1].values, maps[1][1].values)
+    run.step(30)
+    assert run.steps == 30
+    assert run.baseline.day == run.treatment.day == 29
+
+
+def test_baseline_of_a_pair_matches_a_run_of_its_own():
+    pair = ClassroomRun(SMALL.replace("preset", "full_package"))
+    alone = ClassroomRun(Settings(size=30, side_by_side=False))
+    pair.step(20)
+    alone.step(20)
+    assert [r for r, _ in alone.models] == ["single"]
+    a = pair.baseline.datacollector.model_vars["satisfaction_mean"]
+    b = alone.treatment.datacollector.model_vars["satisfaction_mean"]
+    assert a == b
+
+
+def test_full_package_moves_the_treatment_away_from_the_baseline():
+    run = ClassroomRun(SMALL.replace("preset", "full_package"))
+    run.step(30)
+    maps, _ = snapshot(run.models, "satisfaction")
+    assert not np.array_equal(maps[0][1].values, maps[1][1].values, equal_nan=True)
+
+
+# ------------------------------------------------------------------------ frames
+def test_map_shows_every_open_issue_hollow_until_discovered():
+    run = ClassroomRun(Settings(size=30, side_by_side=False))
+    run.step(25)
+    m = run.treatment
+    d = map_data(m, "satisfaction")
+    ids = m.open_ids[m.issues.state[m.open_ids] <= IssueState.ASSIGNED]
+    assert d.issue_x.size == ids.size > 0
+    assert d.issue_latent.sum() == np.count_nonzero(m.issues.state[ids] == IssueState.LATENT)
+    assert np.isnan(d.values).sum() == m.world.width * m.world.height - m.n_households
+    part = map_data(m, "participation").values
+    assert set(np.unique(part[~np.isnan(part)])) <= {0.0, 1.0}
+    with pytest.raises(ValueError, match="unknown map variable 'wealth'"):
+        map_data(m, "wealth")
+
+
+def test_layered_map_matches_a_full_redraw_of_the_same_figure():
+    run = ClassroomRun(Settings(size=40, side_by_side=False))
+    run.step(40)
+    d = map_data(run.treatment, "satisfaction")
+    fast = MapRenderer(run.treatment.world).rgba(d)[:, :, :3].astype(int)
+    full = MapRenderer(run.treatment.world)
+    full.artists.update(d)
+    for artist in [full.artists.image, *(sc for sc, _ in full.artists.issues)]:
+        artist.set_animated(False)
+    for artist in full.artists.static:
+        artist.set_visible(True)
+    full.fig.canvas.draw()
+    slow = np.asarray(full.fig.canvas.buffer_rgba())[:, :, :3].astype(int)
+    diff = np.abs(fast - slow)
+    # Layer order differs only where a boundary crosses an issue marker; antialiased
+    # edges may differ by a few levels.
+    assert np.mean(diff.max(axis=2) > 24) < 0.002
+    assert diff.mean() < 0.5
+
+
+def test_blitted_charts_match_a_full_redraw():
+    run = ClassroomRun(Settings(size=30))
+    fast = ChartRenderer(["baseline", "treatment"])
+    for _ in range(12):
+        run.step(3)
+        _, charts = snapshot(run.models, "satisfaction")
+        image = fast.rgba(charts)
+    slow = []
+    for fig, artists in fast.panels:
+        for line in artists.lines.values():
+            line.set_animated(False)
+        fig.canvas.draw()
+        slow.append(np.asarray(fig.canvas.buffer_rgba()))
+    diff = np.abs(image.astype(int) - np.hstack(slow).astype(int))
+    # Identical but for a few antialiased pixels where the two lines cross.
+    assert np.count_nonzero(diff) < 1e-4 * diff.size
+    assert diff.max() <= 8
+
+
+def test_frames_are_identical_for_identical_settings():
+    a, b = ClassroomRun(SMALL), ClassroomRun(SMALL)
+    a.step(10)
+    b.step(10)
+    fa = FrameMaker().frame(a, "trust", "en")
+    fb = FrameMaker().frame(b, "trust", "en")
+    assert fa.steps == fb.steps == 10
+    assert fa.maps == fb.maps
+    assert fa.chart == fb.chart
+
+
+def test_chinese_figure_labels_need_a_cjk_font_and_fall_back_to_english():
+    assert figure_language("en") == "en"
+    if cjk_font() is None:
+        assert figure_language("zh") == "en"
+        pytest.skip("no CJK font installed (make test installs fonts-wqy-microhei as root)")
+    assert figure_language("zh") == "zh"
+    axes = ChartRenderer(["single"], "zh").panels[0][1].axes
+    assert axes[0].get_title() == "纠纷化解率 (%)"
+
+
+def test_labels_fall_back_to_english_for_an_unknown_language():
+    assert t("step", "fr") == "Step"
+    assert t("step_counter", "zh", n=3) == "第 3 步"
+
+
+# ------------------------------------------------------------------------ export
+def test_classroom_export_writes_one_gif_frame_per_recorded_day():
+    calls = []
+    data = record_classroom(SMALL, 6, "gif", every=2, progress=lambda i, n: calls.append((i, n)))
+    gif = Image.open(io.BytesIO(data))
+    assert gif.n_frames == 3
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+    assert gif.info["duration"] == 120  # 8 frames per second: 125 ms, stored in 1/100 s
+
+
+def test_classroom_export_writes_a_playable_mp4(tmp_path):
+    import imageio_ffmpeg
+
+    data = record_classroom(Settings(size=30, side_by_side=False), 5, "mp4", fps=5)
+    path = tmp_path / "run.mp4"
+    path.write_bytes(data)
+    reader = imageio_ffmpeg.read_frames(str(path))
+    meta = next(reader)
+    assert meta["fps"] == 5
+    assert sum(1 for _ in reader) == 5
+    w, h = meta["size"]
+    assert w % 2 == 0 and h % 2 == 0
+
+
+def test_export_refuses_bad_formats_rates_and_empty_runs(tmp_path):
+    run = ClassroomRun(SMALL)
+    with pytest.raises(ValueError, match=r"^cannot write an animation to 'a.avi' \(allowed: a "):
+        Recorder(run.models, (), tmp_path / "a.avi")
+    with pytest.raises(ValueError, match=r"^invalid frame rate 0 \(allowed: an integer in"):
+        Recorder(run.models, (), tmp_path / "a.gif", fps=0)
+    with pytest.raises(ValueError, match="^no frames to write"):
+        Recorder(run.models, (), tmp_path / "a.gif").close()
+    with pytest.raises(ValueError, match="^nothing to export"):
+        record_classroom(SMALL, 0)
+
+
+def test_any_command_line_run_can_write_an_animation(tmp_path):
+    from cogov_sim.api import run
+
+    cfg = Settings(size=30).config()
+    OmegaConf.update(cfg, "steps", 9)
+    OmegaConf.update(cfg, "output.animation", "gif")
+    OmegaConf.update(cfg, "output.animation_every", 4)
+    OmegaConf.update(cfg, "output.animation_variable", "trust")
+    record = run(cfg, tmp_path)
+    gif = Image.open(tmp_path / "animation.gif")
+    assert gif.n_frames == 3  # days 4, 8 and the last day, 9
+    assert record["steps"] == 9
+    assert not list(tmp_path.glob("*.tmp*"))
+
+
+def test_a_bad_animation_option_fails_before_the_run_with_the_allowed_values(cli):
+    r = cli("world=classroom", "output.animation=avi")
+    assert r.returncode != 0
+    assert "invalid value for 'output.animation': 'avi' (allowed: none, gif or mp4)" in r.stderr
+
+
+def test_the_model_and_the_command_line_never_import_the_app():
+    code = (
+        "import sys; from cogov_sim.api import run, compose; from cogov_sim.model import "
+        "CoGovModel; CoGovModel({'world': {'width': 20, 'height': 20, "
+        "'households_per_zone': 100}}).step(); "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('solara', 'reacton', "
+        "'ipywidgets', 'matplotlib') or m.startswith('cogov_sim.viz')]; print(bad); "
+        "sys.exit(1 if bad else 0)"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_viz_server_binds_to_this_machine_by_default():
+    from cogov_sim.viz.server import build_command
+
+    cmd = build_command("127.0.0.1", 8765)
+    assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
+    assert "--production" in cmd
+    r = subprocess.run(
+        [sys.executable, "-m", "cogov_sim.viz.server", "--help"], capture_output=True, text=True
+    )
+    assert "default 127.0.0.1" in r.stdout
+    r = subprocess.run(
+        [sys.executable, "-m", "cogov_sim.viz.server", "--port", "0"],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 2
+    assert "invalid port 0 (allowed: 1-65535)" in r.stderr
