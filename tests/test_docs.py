@@ -54,3 +54,21 @@ def test_readme_mentions_only_files_that_exist():
     text = README.read_text(encoding="utf-8")
     for path in re.findall(r"\]\(((?!http)[^)#]+)\)", text):
         assert (ROOT / path).exists(), path
+
+
+def test_tutorial_tables_come_from_the_current_model():
+    from cogov_sim.viz import tutorial
+
+    text = (ROOT / "docs" / "tutorial.md").read_text(encoding="utf-8")
+    assert text == tutorial.render(), "run: python -m cogov_sim.viz.tutorial --write"
+    for sc in tutorial.SCENARIOS:
+        assert (ROOT / "docs" / "figures" / f"tutorial_{sc.slug}.png").exists()
+
+
+def test_readme_lists_every_command_of_the_package():
+    import tomllib
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    text = README.read_text(encoding="utf-8")
+    for name in scripts:
+        assert name in text, name

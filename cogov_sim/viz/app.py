@@ -14,6 +14,10 @@ other's model. Every control change goes through
 :meth:`cogov_sim.viz.session.Settings.replace`, which rejects bad values with a
 message shown on the page: a malformed slider message or page address cannot
 reach the model.
+
+Offline: no ``solara.Markdown`` here. It loads KaTeX, which the
+``solara-assets`` package (1.58.1) does not ship, so the page would log 404s
+with no internet; text uses ``solara.Text`` and ``solara.HTML``.
 """
 
 from __future__ import annotations
@@ -53,6 +57,12 @@ from cogov_sim.viz.session import (
 )
 
 LANG_BUTTONS = {"en": "EN", "zh": "中文"}
+CSS = """
+.cogov-lang { color: white !important; border-color: white !important; min-width: 72px; }
+.cogov-map-title { min-height: 3em; font-weight: bold; }
+"""
+#: Mechanism names listed in a map's title; more are counted.
+TITLE_NAMES = 3
 MARKER_GLYPH = {
     "X": "✖",
     "P": "✚",
@@ -149,19 +159,18 @@ def Page():
     solara.use_thread(play_loop, dependencies=[playing.value, run.value], intrusive_cancel=False)
 
     solara.Title("cogov-sim")
+    solara.Style(CSS)
     with solara.AppBar():
         solara.AppBarTitle(t("title", lang))
         solara.v.Spacer()
-        with solara.Row(classes=["cogov-lang"]):
-            for code, label in LANG_BUTTONS.items():
-                active = code == lang
-                solara.Button(
-                    label,
-                    on_click=lambda code=code: change("lang", code),
-                    color=None if active else "primary",
-                    depressed=True,
-                    style={"color": "#1565c0" if active else "white", "min-width": "64px"},
-                )
+        # One button naming the other language: 中文 while in English, EN while in Chinese.
+        other = "zh" if lang == "en" else "en"
+        solara.Button(
+            LANG_BUTTONS[other],
+            on_click=lambda: change("lang", other),
+            outlined=True,
+            classes=["cogov-lang"],
+        )
 
     with solara.Sidebar():
         Controls(run.value, settings.value, frame.value, playing, speed, do_step, do_reset)
@@ -342,10 +351,7 @@ def Views(run: ClassroomRun, settings: Settings, frame: Frame):
     with solara.Row(style={"flex-wrap": "wrap", "gap": "12px"}):
         for role, png in frame.maps:
             with solara.Column(classes=[f"cogov-map cogov-map-{role}"], style={"width": "480px"}):
-                title = t(role, lang)
-                if role != "baseline" and settings.mechanisms:
-                    title += ": " + ", ".join(mechanism_label(m, lang) for m in settings.mechanisms)
-                solara.Text(title, style={"font-weight": "bold"})
+                solara.Text(_map_title(role, settings), classes=["cogov-map-title"])
                 solara.Image(png, width="100%")
     Legend(lang, variable)
     solara.HTML(
@@ -362,6 +368,17 @@ def Views(run: ClassroomRun, settings: Settings, frame: Frame):
         classes=["cogov-frame-info"],
         style={"color": "#777", "font-size": "0.8em"},
     )
+
+
+def _map_title(role: str, settings: Settings) -> str:
+    lang, mechs = settings.lang, settings.mechanisms
+    title = t(role, lang)
+    if role == "baseline" or not mechs:
+        return title
+    names = [mechanism_label(m, lang) for m in mechs[:TITLE_NAMES]]
+    if len(mechs) > TITLE_NAMES:
+        names.append(f"+{len(mechs) - TITLE_NAMES}")
+    return f"{title} ({len(mechs)}): " + ", ".join(names)
 
 
 def _role_key(roles, lang: str) -> str:

@@ -190,8 +190,9 @@ def actor_positions(world) -> dict[str, np.ndarray]:
 
 # ----------------------------------------------------------------- drawing
 def colormap(variable: str):
-    """Red-yellow-green for satisfaction and trust; white-to-blue for participation (0/1)."""
-    name = "Blues" if variable == "participation" else "RdYlGn"
+    """Red-yellow-green for satisfaction and trust; white-to-green for participation (0/1)
+    (not blue: grid workers are blue markers)."""
+    name = "Greens" if variable == "participation" else "RdYlGn"
     return matplotlib.colormaps[name].with_extremes(bad="#e8e8e8")
 
 
@@ -318,8 +319,9 @@ class _ChartArtists:
             x0, y0, y1 = self.limits.get(key, (0.0, np.nan, np.nan))
             xmax = x0 if n <= x0 else float(max(20, 2 ** int(np.ceil(np.log2(n)))))
             if np.isfinite(lo):
-                # At least 2 units (percentage points, hours) tall: flat lines stay readable.
-                span = max(hi - lo, 2.0)
+                # At least 10 units (percentage points, hours) tall: a flat line stays a
+                # flat line instead of showing rounding noise.
+                span = max(hi - lo, 10.0)
                 stale = not (y0 <= lo and hi <= y1) or span < (y1 - y0) / 3
                 if stale:
                     y0, y1 = lo - 0.15 * span, hi + 0.15 * span
@@ -465,7 +467,7 @@ class FrameRenderer:
         cax = self.fig.add_axes((x, 0.40, 0.18 / W, 0.5))
         self.fig.colorbar(self.maps[0].image, cax=cax)
         cax.tick_params(labelsize=7)
-        cax.set_title(VARIABLES[variable][lang], fontsize=7, family=family, loc="left")
+        cax.set_ylabel(VARIABLES[variable][lang], fontsize=8, family=family)
         self.title = self.fig.text(0.01, 0.975, "", fontsize=13, family=family)
         chart_axes = [self.fig.add_axes((0.045 + i * 0.193, 0.05, 0.15, 0.18)) for i in range(5)]
         self.charts = _ChartArtists(chart_axes, roles, lang)
@@ -475,9 +477,13 @@ class FrameRenderer:
             Line2D([], [], marker=mk, color=c, linestyle="", markersize=7)
             for _, mk, c in ACTOR_STYLE.values()
         ]
+        handles.append(
+            Line2D([], [], marker="o", color="#555555", markerfacecolor="none", linestyle="")
+        )
         names = [ISSUE_LABELS[k][lang] for k in ISSUE_KEYS] + [
             TEXT[key][lang] for key, _, _ in ACTOR_STYLE.values()
         ]
+        names.append(t("legend_latent", lang))
         self.fig.legend(
             handles,
             names,
