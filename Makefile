@@ -30,10 +30,11 @@ viz: $(STAMP)
 	$(BIN)/cogov-sim-viz $(ARGS)
 
 ## Lint, format check and every test (slow and browser ones included, as in CI).
+## worksteal: a worker that runs out of tests takes queued ones from the other.
 test: $(STAMP) browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 ## The quick loop for developers: skips tests marked slow and the browser tests.
 test-fast: PYTEST_ARGS = -m "not slow and not browser"

@@ -8,7 +8,10 @@ mechanisms without a reported figure, the side that brief section 6 expects).
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from filelock import FileLock
 
 from cogov_sim.model import CoGovModel
 from tests.conftest import CLASSROOM
@@ -27,8 +30,17 @@ def _summaries(mechanisms, **params):
 
 
 @pytest.fixture(scope="module")
-def baseline():
-    return _summaries([])
+def baseline(tmp_path_factory, worker_id):
+    """The baseline's summaries, computed once for all xdist workers (shared through a file)."""
+    if worker_id == "master":
+        return _summaries([])
+    path = tmp_path_factory.getbasetemp().parent / "mechanism_baseline.json"
+    with FileLock(f"{path}.lock"):
+        if path.is_file():
+            return json.loads(path.read_text())
+        data = _summaries([])
+        path.write_text(json.dumps(data))
+        return data
 
 
 def _diff(treated, baseline, outcome):

@@ -126,7 +126,7 @@ def test_page_address_sets_the_run_and_reports_each_bad_parameter():
     assert warnings[-1] == "colour: unknown setting 'colour'"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.dictionaries(
         st.sampled_from(

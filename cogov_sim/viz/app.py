@@ -311,12 +311,13 @@ def ExportCard(run: ClassroomRun, settings: Settings, steps: int):
                     every=max(1, days // 120),
                     progress=lambda i, n: progress.set((i, n)),
                 )
-                result.set((f"cogov-sim-seed{settings.seed}-day{days}.{fmt}", data))
             except Exception as exc:  # noqa: BLE001 - shown on the page
                 traceback.print_exc()
-                failure.set(str(exc))
-            finally:
                 progress.set(None)
+                failure.set(str(exc))
+                return
+            progress.set(None)
+            result.set((f"cogov-sim-seed{settings.seed}-day{days}.{fmt}", data))
 
         threading.Thread(target=work, daemon=True).start()
 
@@ -329,18 +330,22 @@ def ExportCard(run: ClassroomRun, settings: Settings, steps: int):
                     disabled=progress.value is not None,
                     outlined=True,
                 )
-        if progress.value is not None:
-            i, n = progress.value
-            solara.ProgressLinear(value=100 * i / max(1, n))
-            solara.Text(t("export_busy", lang, i=i, n=n))
-        if failure.value:
-            solara.Warning(failure.value, dense=True)
-        if result.value is not None:
-            name, data = result.value
-            mime = "image/gif" if name.endswith(".gif") else "video/mp4"
-            solara.FileDownload(
-                data, filename=name, label=t("export_ready", lang, name=name), mime_type=mime
-            )
+        # Each part in its own container, so that one appearing or going never remounts
+        # another (a remounted download button would lose the click that asked for it).
+        with solara.Column(classes=["cogov-download"]):
+            if result.value is not None:
+                name, data = result.value
+                mime = "image/gif" if name.endswith(".gif") else "video/mp4"
+                solara.FileDownload(
+                    data, filename=name, label=t("export_ready", lang, name=name), mime_type=mime
+                )
+        with solara.Column():
+            if progress.value is not None:
+                i, n = progress.value
+                solara.ProgressLinear(value=100 * i / max(1, n))
+                solara.Text(t("export_busy", lang, i=i, n=n))
+            if failure.value:
+                solara.Warning(failure.value, dense=True)
 
 
 @solara.component
