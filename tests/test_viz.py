@@ -151,9 +151,11 @@ def test_page_address_sets_the_run_and_reports_each_bad_parameter():
     )
 )
 def test_no_page_address_can_make_settings_that_fail_to_build(query):
-    s, _ = Settings.from_query(query)
-    cfg = s.config()
-    validate(cfg)
+    s, warnings = Settings.from_query(query)
+    validate(s.config())  # raises ConfigError on any bad value
+    assert set(s.mechanisms) <= set(MECHANISMS)
+    assert 20 <= s.size <= 80 and s.lang in ("en", "zh")
+    assert all(w.split(":", 1)[0] in query for w in warnings)
 
 
 # ------------------------------------------------------------------- side by side

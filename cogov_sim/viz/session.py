@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +51,17 @@ def preset_mechanisms(preset: str) -> tuple[str, ...]:
         raise SettingsError(f"unknown scenario preset {preset!r} (allowed: {', '.join(PRESETS)})")
     data = yaml.safe_load((PRESET_DIR / f"{preset}.yaml").read_text()) or {}
     return tuple(data.get("mechanisms", []))
+
+
+@cache
+def _default(dotted: str):
+    """The schema default of a key (cached: building the schema takes ~0.1 s, and the app
+    asks for every slider's value on every render)."""
+    from omegaconf import OmegaConf
+
+    from cogov_sim.config import default_config
+
+    return OmegaConf.select(default_config(), dotted)
 
 
 @dataclass(frozen=True)
@@ -93,13 +105,7 @@ class Settings:
     def param(self, dotted: str) -> float:
         """The current value of a key parameter (the schema default when not set)."""
         own = dict(self.params)
-        if dotted in own:
-            return own[dotted]
-        from omegaconf import OmegaConf
-
-        from cogov_sim.config import default_config
-
-        return OmegaConf.select(default_config(), dotted)
+        return own[dotted] if dotted in own else _default(dotted)
 
     # --------------------------------------------------------------- change
     def replace(self, name: str, value) -> Settings:
