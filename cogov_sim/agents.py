@@ -1,10 +1,12 @@
 """The six actor types as Mesa agents.
 
-State shared by many agents lives in numpy arrays on the model (residents in
-``model.residents``, handlers in ``model.handlers``), updated in bulk by the
-phases of :mod:`cogov_sim.processes`. Each agent object is a view onto its row:
-reading an attribute reads the array, so agents, the data collector and the
-app always see the same state.
+State shared by many agents lives in the actor sets' numpy arrays
+(:mod:`cogov_sim.actors`: ``model.residents``, ``model.handlers``...), updated
+in bulk by the sets' own methods and the phases of :mod:`cogov_sim.processes`.
+Each agent object is a view onto its row: reading an attribute reads the
+array, so agents, the data collector and the app always see the same state.
+Residents and grid workers are ``CellAgent``s of ``model.grid`` (a Mesa
+``OrthogonalMooreGrid``), built when the grid is first used.
 
 - Resident (居民): a household in a cell; satisfaction, trust, civic
   propensity, legal literacy, party membership, vulnerability, points,
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import mesa
 import numpy as np
+from mesa.discrete_space import CellAgent
 
 DEPARTMENT_NAMES = (
     "comprehensive governance",
@@ -35,8 +38,12 @@ DEPARTMENT_NAMES = (
 )
 
 
-class Resident(mesa.Agent):
-    """A household (居民户). A view onto row ``idx`` of ``model.residents``."""
+class Resident(CellAgent):
+    """A household (居民户) in its cell of ``model.grid``: a view onto row ``idx`` of the
+    residents' arrays (``agent.satisfaction``, ``agent.trust``...).
+
+    Built with ``model.grid`` on first use; households do not move.
+    """
 
     def __init__(self, model, idx: int):
         super().__init__(model)
@@ -60,7 +67,7 @@ class Resident(mesa.Agent):
         if name in ("model", "idx"):
             raise AttributeError(name)
         arr = getattr(self.model.residents, name, None)
-        if isinstance(arr, np.ndarray):
+        if isinstance(arr, np.ndarray) and arr.shape[:1] == (self.model.n_households,):
             return arr[self.idx].item()
         raise AttributeError(name)
 
@@ -111,8 +118,8 @@ class _HandlerAgent(mesa.Agent):
         return ids[(iss.handler[ids] == self.h) & (iss.state[ids] == 2)]
 
 
-class GridWorker(_HandlerAgent):
-    """网格员 of one zone."""
+class GridWorker(_HandlerAgent, CellAgent):
+    """网格员 of one zone; in ``model.grid`` at the cell nearest its households' centre."""
 
     group = "worker"
 
@@ -151,13 +158,13 @@ class PropertyFirm(_HandlerAgent):
 
     @property
     def quality(self) -> float:
-        return float(self.model.firm_quality[self.owner])
+        return float(self.model.firms.quality[self.owner])
 
     @property
     def fee_collection_rate(self) -> float:
-        m = self.model
-        billed = m.firm_billed[self.owner]
-        return float(m.firm_paid[self.owner] / billed) if billed else float("nan")
+        firms = self.model.firms
+        billed = firms.billed[self.owner]
+        return float(firms.paid[self.owner] / billed) if billed else float("nan")
 
 
 class NGO(_HandlerAgent):

@@ -2,56 +2,75 @@
 
 Process overview and scheduling (one step = one day; see docs/ODD.md):
 
-    occur -> discover -> dispatch -> handle -> escalate -> feedback
-          -> property market -> review -> participate -> collect
+    occur -> discover (patrol) -> dispatch -> handle -> escalate
+          -> residents feel (feedback) -> firms serve (property market)
+          -> handlers are reviewed -> residents participate -> collect
 
-Residents' state lives in numpy arrays (``model.residents``), handlers'
-capacity in ``model.handlers``, issues in a columnar ``IssueTable`` and every
-state transition in the ``EventLog``. The six actor types are Mesa agents that
-are views onto those arrays. All randomness comes from ``model.rng``, one
-numpy Generator seeded from the config's ``seed``.
+Each kind of actor is an actor set that owns its arrays and behaviour
+(:mod:`cogov_sim.actors`): ``model.residents``, ``model.workers``,
+``model.firms``, ``model.ngos``, ``model.party``, ``model.departments``, with
+every handler's capacity in ``model.handlers``. Issues live in a columnar
+``IssueTable`` and every state transition in the ``EventLog``. Mechanisms are
+plug-ins called at named hooks (:mod:`cogov_sim.mechanisms.base`); the
+model names none of them. All randomness comes from ``model.rng``, one numpy
+Generator seeded from the config's ``seed``.
+
+The lattice is a Mesa discrete space (``model.grid``, an
+``OrthogonalMooreGrid``) holding one ``Resident`` agent per household and the
+grid workers; it is built on first use, so that batch runs of a district do
+not pay for 100,000 agent objects they never read.
 """
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+from dataclasses import fields
+from functools import cached_property, partial
 
 import mesa
 import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
 from cogov_sim import outcomes
+from cogov_sim.actors import (
+    NGOs,
+    Departments,
+    GridWorkers,
+    Handlers,
+    Mediators,
+    Parties,
+    PartyBranches,
+    PropertyFirms,
+    Residents,
+    ReviewRule,
+)
 from cogov_sim.agents import NGO, Department, GridWorker, PartyBranch, PropertyFirm, Resident
 from cogov_sim.config import make_config
-from cogov_sim.handlers import Handlers
-from cogov_sim.issues import (
-    ISSUE_KEYS,
-    EventKind,
-    EventLog,
-    HandlerKind,
-    IssueState,
-    IssueTable,
-)
-from cogov_sim.mechanisms import build_mechanisms
-from cogov_sim.processes import (
-    discovery,
-    dispatch,
-    escalation,
-    feedback,
-    handling,
-    occurrence,
-    participation,
-    property_market,
-    review,
-)
+from cogov_sim.issues import ISSUE_KEYS, EventKind, EventLog, IssueState, IssueTable
+from cogov_sim.mechanisms.base import MechanismSet
+from cogov_sim.mechanisms.registry import resolve
+from cogov_sim.params import freeze
+from cogov_sim.processes import discovery, dispatch, escalation, handling, occurrence
 from cogov_sim.validation import validate
 from cogov_sim.world import build_world
 
-NEVER = -(10**6)
+
+class Ledger:
+    """Funds spent beyond handlers' wages (points, platforms, purchases), by item."""
+
+    def __init__(self):
+        self.by_item: dict[str, float] = {}
+
+    def spend(self, item: str, yuan: float) -> None:
+        self.by_item[item] = self.by_item.get(item, 0.0) + float(yuan)
+
+    @property
+    def total(self) -> float:
+        return float(sum(self.by_item.values()))
 
 
-class Residents(SimpleNamespace):
-    """Per-household state arrays (length N)."""
+def observable(model, key: str) -> float:
+    """One of the day's observables: a DataCollector reporter (picklable as a partial)."""
+    return model._obs[key]
 
 
 class CoGovModel(mesa.Model):
@@ -59,41 +78,30 @@ class CoGovModel(mesa.Model):
 
     Args:
         cfg: a config (typed or partial dict); defaults fill what is missing.
-        **dotted: dotted-key overrides, e.g. ``**{"world.width": 40}``.
+        **kwargs: dotted-key overrides, e.g. ``**{"world.width": 40}``; Mesa's
+            tools may pass top-level keys (``seed=3``, ``steps=30``) the same way.
     """
 
-    def __init__(self, cfg: DictConfig | dict | None = None, **dotted):
-        cfg = make_config(cfg, **dotted)
-        validate(cfg)
-        super().__init__(rng=int(cfg.seed))
-        #: the composed, validated config (OmegaConf), for provenance
-        self.config = cfg
-        #: the same config as plain dataclasses: fast attribute access on the hot path
-        self.cfg = OmegaConf.to_object(cfg)
-        self.day = -1
-        self.world = build_world(cfg.world, self.rng)
-        self.n_households = self.world.n
-        self.policy = SimpleNamespace(
-            integrated=False,
-            worker_small_threshold=cfg.workers.small_threshold,
-            worker_coverage=cfg.workers.silo_coverage,
-            report_boost=1.0,
-            incentive_value=0.0,
-            time_cost=0.0,
-            execution_prob=cfg.party.topdown_execution,
-            rate_multiplier=np.ones(6),
-            patrol_uniform_share=1.0,
-            points_per_activity=0.0,
-            no_misroute=False,  # the platform routes every report to the right silo
-            logit_bonus=0.0,  # extra participation logit (scalar or per household)
-            party_volunteer_share=cfg.party.volunteer_share,
-            ngo_volunteer_share=0.0,
-            deliberated_execution=None,  # execution probability of council decisions
-            wage_factor={},  # HandlerKind -> multiplier of its wage
-            emergency_window=None,  # (start hour, end hour) of an emergency
+    def __init__(self, cfg: DictConfig | dict | None = None, **kwargs):
+        typed = make_config(cfg, **kwargs)
+        validate(typed)
+        super().__init__(rng=int(typed.seed))
+        #: the composed, validated config, read-only: exactly what runs and is saved
+        #: (plain containers, so that the model pickles)
+        self.config = OmegaConf.create(OmegaConf.to_container(typed))
+        OmegaConf.set_readonly(self.config, True)
+        #: the same config as frozen dataclasses: fast attribute access on the hot path
+        self.cfg = OmegaConf.to_object(typed)
+        mp = self.cfg.mechanism_params  # a generated dataclass: keep its sections in a dict
+        object.__setattr__(
+            self.cfg, "mechanism_params", {f.name: getattr(mp, f.name) for f in fields(mp)}
         )
-        self.patrolled_today = np.empty(0, dtype=np.int64)
-        self._init_residents()
+        freeze(self.cfg)
+        self.day = -1
+        self.world = build_world(self.config.world, self.rng)
+        self.n_households = self.world.n
+        self._in_hook = 0
+        self.residents = Residents(self.cfg, self.world, self.rng)
         self._init_handlers()
         self._init_issue_params()
         self.issues = IssueTable(capacity=max(1024, self.n_households // 2))
@@ -104,90 +112,51 @@ class CoGovModel(mesa.Model):
         self.complaints_today = np.empty(0, dtype=np.int64)
         self.volunteer_hours = np.zeros(self.world.n_communities)
         self.volunteer_hours_total = 0.0
-        self.extra_funds = 0.0  # yuan spent by mechanisms (points, platform, purchases)
+        #: funds spent by mechanisms (points, platform, purchases)
+        self.ledger = Ledger()
+        #: named periods (start hour, end hour), e.g. a flood; outcomes report the mean
+        #: response to issues occurring in each as ``<name>_response_hours``
+        self.windows: dict[str, tuple[float, float]] = {}
+        #: multiplier of each issue type's occurrence rate today (reset to 1 every day)
+        self.rate_multiplier = np.ones(len(ISSUE_KEYS))
         self.participations_total = 0
         self._init_agents()
-        self.mechanisms = build_mechanisms(self.cfg)
-        for m in self.mechanisms:
-            m.setup(self)
-        self.datacollector = mesa.DataCollector(
-            model_reporters={k: (lambda m, k=k: m._obs[k]) for k in outcomes.TIMESERIES_KEYS}
+        classes = [resolve(spec) for spec in self.cfg.mechanisms]
+        self.mechanisms = MechanismSet(
+            self, [cls(self.cfg.mechanism_params[cls.name]) for cls in classes]
         )
-        self._obs: dict[str, float] = {}
+        self.mechanisms.setup()
+        self.workers.sync_capacity()
+        self._obs: dict[str, float] = outcomes.step_observables(self)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={k: partial(observable, key=k) for k in outcomes.TIMESERIES_KEYS}
+        )
+        self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ setup
-    def _init_residents(self) -> None:
-        cfg, rng, n = self.cfg, self.rng, self.n_households
-        rc = cfg.residents
-        k = rc.concentration
-
-        def beta(mean):
-            mean = min(max(mean, 1e-3), 1 - 1e-3)
-            return rng.beta(mean * k, (1 - mean) * k, n)
-
-        sat = beta(rc.satisfaction_mean)
-        self.residents = Residents(
-            satisfaction=sat,
-            sat_base=sat.copy(),
-            trust=beta(rc.trust_mean),
-            civic=beta(rc.civic_mean),
-            literacy=beta(rc.legal_literacy_mean),
-            party=rng.random(n) < cfg.world.party_member_share,
-            vulnerable=rng.random(n) < cfg.world.vulnerable_share,
-            points=np.zeros(n),
-            last_part=np.full(n, NEVER, dtype=np.int64),
-            last_dispute=np.full(n, NEVER, dtype=np.int64),
-            last_patrol=np.zeros(n, dtype=np.int64),
-            property_sat=np.full(n, np.nan),
-            fees_billed=np.zeros(n, dtype=np.int32),
-            fees_paid=np.zeros(n, dtype=np.int32),
-        )
-        managed = self.world.firm >= 0
-        self.managed_idx = np.flatnonzero(managed)
-        self.vulnerable_idx = np.flatnonzero(self.residents.vulnerable)
-
     def _init_handlers(self) -> None:
-        cfg, w, rng = self.cfg, self.world, self.rng
-        nf = w.n_firms
+        cfg, w = self.cfg, self.world
         h = Handlers(
             {
                 "worker": w.n_zones,
-                "firm": nf,
+                "firm": w.n_firms,
                 "ngo": w.n_communities,
                 "party": w.n_communities,
                 "department": cfg.world.n_departments,
                 "mediator": w.n_communities,
                 "self": 1,
-            }
+            },
+            review=ReviewRule.from_config(cfg.review),
         )
-        wc = cfg.workers
-        s = h.slice("worker")
-        h.hours[s], h.reserved[s], h.skill[s] = wc.hours_per_day, wc.patrol_hours, wc.skill
-        fc = cfg.firms
-        self.firm_quality = np.clip(rng.normal(fc.quality_mean, fc.quality_sd, nf), 0.05, 0.95)
-        self.firm_oversight = np.zeros(nf)
-        self.firm_billed = np.zeros(nf)
-        self.firm_paid = np.zeros(nf)
-        s = h.slice("firm")
-        h.hours[s], h.delay[s] = fc.hours_per_day, fc.response_delay_hours
-        h.skill[s] = np.clip(fc.skill_base + fc.skill_quality * self.firm_quality, 0, 1)
-        s = h.slice("ngo")
-        h.hours[s], h.skill[s], h.delay[s] = (
-            cfg.ngos.hours_per_day,
-            cfg.ngos.skill,
-            cfg.ngos.response_delay_hours,
-        )
-        s = h.slice("party")
-        h.hours[s], h.skill[s] = cfg.party.hours_per_day, cfg.party.skill
-        s = h.slice("department")
-        dc = cfg.departments
-        h.hours[s], h.skill[s], h.delay[s] = dc.hours_per_day, dc.skill, dc.response_delay_hours
         self.handlers = h
-        if self.managed_idx.size:
-            q = self.firm_quality[w.firm[self.managed_idx]]
-            self.residents.property_sat[self.managed_idx] = np.clip(
-                q + rng.normal(0, 0.05, q.size), 0, 1
-            )
+        h.execution[:] = cfg.party.topdown_execution
+        self.workers = GridWorkers(h, cfg, w)
+        self.firms = PropertyFirms(h, cfg, w, self.residents, self.rng)
+        self.ngos = NGOs(h, cfg)
+        self.party = PartyBranches(h, cfg)
+        self.departments = Departments(h, cfg)
+        self.mediators = Mediators(h)
+        self.parties = Parties(h)
 
     def _init_issue_params(self) -> None:
         ic = self.cfg.issues
@@ -201,14 +170,11 @@ class CoGovModel(mesa.Model):
         self.it_self_report = np.array([t.self_report for t in types])
         self.it_difficulty = np.array([t.difficulty for t in types])
         self.it_home = np.array([t.home_department for t in types], dtype=np.int64)
-        self.it_in_remit = np.array([k in self.cfg.workers.remit for k in ISSUE_KEYS])
 
     def _init_agents(self) -> None:
+        """The handlers' Mesa agents (few); residents' agents are built with ``grid``."""
         w = self.world
-        for i in range(self.n_households):
-            Resident(self, i)
-        for z in range(w.n_zones):
-            GridWorker(self, z)
+        self.worker_agents = [GridWorker(self, z) for z in range(w.n_zones)]
         for c in range(w.n_communities):
             PartyBranch(self, c)
             NGO(self, c)
@@ -216,6 +182,52 @@ class CoGovModel(mesa.Model):
             PropertyFirm(self, f)
         for d in range(self.cfg.world.n_departments):
             Department(self, d)
+
+    @cached_property
+    def grid(self) -> mesa.discrete_space.OrthogonalMooreGrid:
+        """The lattice as a Mesa discrete space, with a ``Resident`` agent per household
+        and each zone's ``GridWorker`` in the cell nearest its households' centre.
+
+        Built on first use (about 1 s per 100,000 households)."""
+        from mesa.discrete_space import OrthogonalMooreGrid
+
+        w = self.world
+        grid = OrthogonalMooreGrid((w.width, w.height), torus=False, random=self.random)
+        for i in range(self.n_households):
+            a = Resident(self, i)
+            a.cell = grid[(int(w.x[i]), int(w.y[i]))]
+        for a in self.worker_agents:
+            a.cell = grid[a.pos]
+        return grid
+
+    def resident_agent(self, i: int) -> Resident:
+        """The Mesa agent of household ``i`` (builds ``grid`` on first use)."""
+        w = self.world
+        (agent,) = [
+            a for a in self.grid[(int(w.x[i]), int(w.y[i]))].agents if isinstance(a, Resident)
+        ]
+        return agent
+
+    def outcome_arrays(self) -> list[np.ndarray]:
+        """Every array that outcomes are computed from; read-only while mechanisms act."""
+        iss = self.issues
+        return [
+            *self.residents.outcome_arrays(),
+            *self.firms.outcome_arrays(),
+            *self.handlers.outcome_arrays(),
+            iss.state,
+            iss.t_close,
+            iss.false_closure,
+        ]
+
+    def __setstate__(self, state) -> None:
+        # Unpickled arrays may sit on immutable buffers; the hook guard needs to toggle
+        # their WRITEABLE flag, so give every actor-set array its own memory.
+        self.__dict__.update(state)
+        for obj in (self.residents, self.firms, self.handlers, self.issues):
+            for k, v in vars(obj).items():
+                if isinstance(v, np.ndarray) and not v.flags.owndata:
+                    setattr(obj, k, np.array(v))
 
     # ------------------------------------------------------------- schedule
     @property
@@ -232,23 +244,25 @@ class CoGovModel(mesa.Model):
         self.handlers.start_day()
         self.closed_today = np.empty(0, dtype=np.int64)
         self.complaints_today = np.empty(0, dtype=np.int64)
-        for m in self.mechanisms:
-            m.begin_step(self)
+        self.rate_multiplier[:] = 1.0
+        self.residents.contacted[:] = False
+        self.mechanisms.begin_step()
         occurrence.occur(self)
         discovery.discover(self)
         dispatch.dispatch(self)
         handling.handle(self)
-        for m in self.mechanisms:
-            m.after_handle(self)
+        self.mechanisms.after_handle()
         escalation.escalate(self)
-        feedback.feedback(self)
-        property_market.update(self)
-        review.review(self)
-        participation.participate(self)
+        self.residents.feel(self)
+        self.firms.serve(self)
+        self.handlers.review(self)
+        self.residents.participate(self)
         self.handlers.end_day()
         self._compact_open()
         self._obs = outcomes.step_observables(self)
         self.datacollector.collect(self)
+        if self.day + 1 >= self.cfg.steps:
+            self.running = False
 
     def run(self, steps: int | None = None, progress=None) -> None:
         """Run ``steps`` days (default: ``cfg.steps``); ``progress(i, n)`` is called each day."""
@@ -300,7 +314,16 @@ class CoGovModel(mesa.Model):
         )
 
     def transition(self, ids, to_state: IssueState, kind: EventKind, t, **kw) -> None:
-        """Move issues ``ids`` to ``to_state`` at times ``t`` and log it."""
+        """Move issues ``ids`` to ``to_state`` at times ``t`` and log it.
+
+        Raises:
+            RuntimeError: when called from a mechanism's hook (processes move issues).
+        """
+        if self._in_hook:
+            raise RuntimeError(
+                "a mechanism tried to change the state of issues: mechanisms change actors, "
+                "routing and information; processes move issues through their lifecycle"
+            )
         if len(ids) == 0:
             return
         iss = self.issues
@@ -310,21 +333,13 @@ class CoGovModel(mesa.Model):
             iss.t_close[ids] = t
             self.closed_today = np.concatenate([self.closed_today, ids])
 
-    def execution_prob(self, ids: np.ndarray) -> np.ndarray:
-        """Probability that the collective decisions on issues ``ids`` are carried out:
-        ``policy.deliberated_execution`` for a council (party branch) decision when a
-        deliberation council exists, ``party.topdown_execution`` otherwise."""
-        p = np.full(len(ids), float(self.policy.execution_prob))
-        if self.policy.deliberated_execution is not None:
-            council = self.issues.handler_kind[ids] == HandlerKind.PARTY_BRANCH
-            p[council] = self.policy.deliberated_execution
-        return p
-
     # -------------------------------------------------------------- results
     def summary(self) -> dict[str, float]:
         """Run outcomes (brief section 7), computed from the event log and agent state."""
         return outcomes.summarize(self.events.to_frame(), outcomes.final_state(self))
 
     def timeseries(self):
-        df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-        return df
+        """One row per day of the key outcomes (the DataCollector's table, without the
+        initial row of day -1)."""
+        df = self.datacollector.get_model_vars_dataframe()
+        return df.iloc[1:].reset_index(drop=True)

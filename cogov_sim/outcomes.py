@@ -32,8 +32,9 @@ Definitions (t_end = 24 * steps hours):
 - report_accuracy: accurate reports / reports, of reports made by the grid
   system (grid workers, platform, party members' visits);
   report_accuracy_all: the same over every report, residents' included;
-- emergency_response_hours: mean response of resolved issues that occurred
-  during an emergency (NaN without one);
+- <window>_response_hours: for each named period a mechanism declares
+  (``model.windows``, e.g. ``emergency``), the mean response of resolved issues
+  that occurred in it (NaN when none did);
 - efficiency_index: weighted satisfaction, disposal (closure rate) and
   innovation (participation rate), weights normalised to sum 1.
 """
@@ -101,7 +102,6 @@ SUMMARY_KEYS = (
     "cost_hours",
     "cost_funds",
     "efficiency_index",
-    "emergency_response_hours",
     "issues_occurred",
     "issues_resolved",
     "issues_failed",
@@ -145,7 +145,7 @@ def step_observables(model) -> dict[str, float]:
     resolved = st == IssueState.RESOLVED
     due = iss.deadline[:n] <= now
     resp = iss.t_close[:n][resolved] - iss.t_report[:n][resolved]
-    managed = model.managed_idx
+    managed = model.firms.managed_idx
     window = cfg.participation.window_days
     hh = model.n_households
     today = np.count_nonzero(model.issues.t_occur[:n] >= model.day_start)
@@ -170,7 +170,7 @@ def step_observables(model) -> dict[str, float]:
         "property_satisfaction": (
             float(r.property_sat[managed].mean()) if managed.size else math.nan
         ),
-        "fee_collection_rate": _ratio(model.firm_paid.sum(), model.firm_billed.sum()),
+        "fee_collection_rate": _ratio(model.firms.paid.sum(), model.firms.billed.sum()),
         "escalations": int(iss.complaints[:n].sum()) / hh * 1000.0,
         "criminal_escalations": int(np.count_nonzero(st == IssueState.ESCALATED)) / hh * 1000.0,
         "volunteer_hours": float(model.volunteer_hours.sum()),
@@ -180,7 +180,7 @@ def step_observables(model) -> dict[str, float]:
 def final_state(model) -> dict[str, float]:
     """The agent state that the summary needs besides the event log."""
     r, cfg, h = model.residents, model.cfg, model.handlers
-    managed = model.managed_idx
+    managed = model.firms.managed_idx
     oc = cfg.outcomes
     wage = {
         HandlerKind.GRID_WORKER: oc.wage_worker,
@@ -189,10 +189,8 @@ def final_state(model) -> dict[str, float]:
         HandlerKind.NGO: oc.wage_ngo,
         HandlerKind.PARTY_BRANCH: oc.wage_party,
     }
-    wf = model.policy.wage_factor
-    funds = float(
-        sum(h.used_total[h.kind == k].sum() * w * wf.get(k, 1.0) for k, w in wage.items())
-    )
+    paid_hours = h.used_total * h.wage_factor
+    funds = float(sum(paid_hours[h.kind == k].sum() * w for k, w in wage.items()))
     return {
         "n_households": int(model.n_households),
         "steps": int(model.day + 1),
@@ -204,12 +202,11 @@ def final_state(model) -> dict[str, float]:
         "property_satisfaction": (
             float(r.property_sat[managed].mean()) if managed.size else math.nan
         ),
-        "fees_billed": float(model.firm_billed.sum()),
-        "fees_paid": float(model.firm_paid.sum()),
+        "fees_billed": float(model.firms.billed.sum()),
+        "fees_paid": float(model.firms.paid.sum()),
         "cost_hours": float(h.used_total[h.kind != HandlerKind.RESIDENT_SELF].sum()),
-        "cost_funds": funds + float(model.extra_funds),
-        "emergency_start": (model.policy.emergency_window or (math.nan, math.nan))[0],
-        "emergency_end": (model.policy.emergency_window or (math.nan, math.nan))[1],
+        "cost_funds": funds + model.ledger.total,
+        "windows": {name: [float(a), float(b)] for name, (a, b) in model.windows.items()},
         "weight_satisfaction": oc.weight_satisfaction,
         "weight_disposal": oc.weight_disposal,
         "weight_innovation": oc.weight_innovation,
@@ -299,21 +296,21 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
     resp_v = (t_close - t_rep)[resolved & vul]
     resp_o = (t_close - t_rep)[resolved & ~vul]
 
-    e0, e1 = state.get("emergency_start"), state.get("emergency_end")
-    if e0 is not None and e1 is not None and not math.isnan(e0):
-        t_occ = df["t_occur"].to_numpy()
-        in_em = resolved & (t_occ >= e0) & (t_occ < e1)
-        em_resp = (t_close - t_rep)[in_em]
-        emergency_response = float(em_resp.mean()) if em_resp.size else math.nan
-    else:
-        emergency_response = math.nan
+    window_response = {}
+    t_occ = df["t_occur"].to_numpy()
+    for name, (w0, w1) in (state.get("windows") or {}).items():
+        in_w = resolved & (t_occ >= w0) & (t_occ < w1)
+        w_resp = (t_close - t_rep)[in_w]
+        window_response[f"{name}_response_hours"] = (
+            float(w_resp.mean()) if w_resp.size else math.nan
+        )
 
     dept = resolved & (hk == HandlerKind.DEPARTMENT)
     dept_resp = (t_close - t_rep)[dept]
 
     out = {
         "department_response_hours": float(dept_resp.mean()) if dept_resp.size else math.nan,
-        "emergency_response_hours": emergency_response,
+        **window_response,
         "dispute_resolution_rate": _ratio(
             np.count_nonzero(disp & resolved), np.count_nonzero(disp & closed)
         ),

@@ -1,7 +1,9 @@
 """The parameter table of docs/ODD.md, generated from the typed schema.
 
-Every config key with its default, allowed values and meaning (the comment on
-its field in :mod:`cogov_sim.config`). ``python -m cogov_sim.paramdoc --write``
+Every config key with its default, allowed values, unit and meaning: for a
+number, its field's :func:`cogov_sim.params.param` metadata (the same
+metadata validation checks); for a switch, text or list, the comment on its
+field in :mod:`cogov_sim.config`. ``python -m cogov_sim.paramdoc --write``
 refreshes the table between the markers in ``docs/ODD.md``; a test checks it
 is current, so the documentation cannot drift from the code.
 """
@@ -11,13 +13,13 @@ from __future__ import annotations
 import argparse
 import inspect
 import re
-from fnmatch import fnmatch
 from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
 
 from cogov_sim import config as config_module
 from cogov_sim.config import default_config
+from cogov_sim.params import param_infos
 
 START = "<!-- parameter-table:start -->"
 END = "<!-- parameter-table:end -->"
@@ -40,31 +42,28 @@ def _comments() -> dict[str, dict[str, str]]:
 
 
 def _allowed(key: str, value) -> str:
-    from cogov_sim.validation import _RANGES
-
     if isinstance(value, bool):
         return "true / false"
     if key == "mechanisms":
         from cogov_sim.mechanisms import MECHANISMS
 
-        return "list of: " + ", ".join(MECHANISMS)
+        return "list of: " + ", ".join(MECHANISMS) + ", or import paths"
     if key == "workers.remit":
         return "list of issue types"
     if isinstance(value, str):
         return "text"
-    for pattern, _lo, _hi, desc in _RANGES:
-        if fnmatch(key, pattern):
-            return desc
     return ""
 
 
-def rows() -> list[tuple[str, str, str, str]]:
+def rows(node: DictConfig | None = None, prefix: str = "") -> list[tuple[str, str, str, str, str]]:
+    """``(key, default, allowed, unit, meaning)`` of every leaf of the schema (or ``node``)."""
     comments = _comments()
     out = []
 
     def walk(node: DictConfig, prefix: str) -> None:
         cls = OmegaConf.get_type(node)
         doc = comments.get(cls.__name__, {}) if cls else {}
+        infos = param_infos(cls) if cls is not None and cls is not dict else {}
         for k in node.keys():
             child = node._get_node(k)
             key = f"{prefix}{k}"
@@ -76,16 +75,25 @@ def rows() -> list[tuple[str, str, str, str]]:
                 shown = "[" + ", ".join(map(str, value)) + "]"
             else:
                 shown = str(value)
-            out.append((key, shown, _allowed(key, value), doc.get(k, "")))
+            info = infos.get(k)
+            if info is not None:
+                out.append((key, shown, info.allowed, info.unit, info.meaning))
+            else:
+                out.append((key, shown, _allowed(key, value), "", doc.get(k, "")))
 
-    walk(default_config(), "")
+    walk(default_config() if node is None else node, prefix)
     return out
 
 
+def params_rows(params_cls) -> list[tuple[str, str, str, str, str]]:
+    """The rows of one mechanism's ``Params`` dataclass (keys without prefix)."""
+    return rows(OmegaConf.structured(params_cls))
+
+
 def table() -> str:
-    lines = ["| key | default | allowed | meaning |", "|---|---|---|---|"]
-    for key, default, allowed, meaning in rows():
-        lines.append(f"| `{key}` | {default} | {allowed} | {meaning} |")
+    lines = ["| key | default | allowed | unit | meaning |", "|---|---|---|---|---|"]
+    for key, default, allowed, unit, meaning in rows():
+        lines.append(f"| `{key}` | {default} | {allowed} | {unit} | {meaning} |")
     return "\n".join(lines)
 
 

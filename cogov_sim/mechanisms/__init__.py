@@ -1,52 +1,38 @@
-"""Registry of policy mechanisms: config name -> class (in brief section 6 order)."""
+"""Policy mechanisms as plug-ins (see :mod:`cogov_sim.mechanisms.base` for the contract).
+
+``MECHANISMS`` maps the config name of every built-in and installed mechanism
+to its class, in catalogue order; :func:`resolve` also accepts an import path
+``package.module:Class``.
+"""
 
 from __future__ import annotations
 
-from cogov_sim.mechanisms.base import Mechanism
-from cogov_sim.mechanisms.deliberation import Deliberation
-from cogov_sim.mechanisms.dual_registration import DualRegistration
-from cogov_sim.mechanisms.emergency import Emergency
-from cogov_sim.mechanisms.household_linkage import HouseholdLinkage
-from cogov_sim.mechanisms.integrated_grid import IntegratedGrid
-from cogov_sim.mechanisms.legal_mediators import LegalMediators
-from cogov_sim.mechanisms.performance_review import PerformanceReview
-from cogov_sim.mechanisms.points_incentive import PointsIncentive
-from cogov_sim.mechanisms.professional_workers import ProfessionalWorkers
-from cogov_sim.mechanisms.red_property import RedProperty
-from cogov_sim.mechanisms.risk_grading import RiskGrading
-from cogov_sim.mechanisms.smart_dispatch import SmartDispatch
-from cogov_sim.mechanisms.social_linkage import SocialLinkage
-from cogov_sim.mechanisms.triage import Triage
-from cogov_sim.mechanisms.whistle_response import WhistleResponse
+from cogov_sim.mechanisms.base import Mechanism, MechanismSet, Sightings
+from cogov_sim.mechanisms.registry import builtin, known, resolve
 
-MECHANISMS: dict[str, type[Mechanism]] = {
-    cls.name: cls
-    for cls in (
-        IntegratedGrid,
-        WhistleResponse,
-        DualRegistration,
-        HouseholdLinkage,
-        RedProperty,
-        PointsIncentive,
-        Deliberation,
-        Triage,
-        SmartDispatch,
-        LegalMediators,
-        SocialLinkage,
-        RiskGrading,
-        ProfessionalWorkers,
-        PerformanceReview,
-        Emergency,
-    )
-}
+MECHANISMS: dict[str, type[Mechanism]] = known()
 
-#: The full policy package: every mechanism except the emergency scenario.
-FULL_PACKAGE: list[str] = [name for name in MECHANISMS if name != "emergency"]
+#: The full policy package: every built-in mechanism that is a policy, not a scenario.
+FULL_PACKAGE: list[str] = [name for name, cls in builtin().items() if not cls.scenario]
 
 
 def build_mechanisms(cfg) -> list[Mechanism]:
     """Instantiate the mechanisms named in ``cfg.mechanisms``, in that order."""
-    return [MECHANISMS[name](getattr(cfg.mechanism_params, name)) for name in cfg.mechanisms]
+    out = []
+    for spec in cfg.mechanisms:
+        cls = resolve(spec)
+        mp = cfg.mechanism_params
+        out.append(cls(mp[cls.name] if isinstance(mp, dict) else getattr(mp, cls.name)))
+    return out
 
 
-__all__ = ["FULL_PACKAGE", "MECHANISMS", "Mechanism", "build_mechanisms"]
+__all__ = [
+    "FULL_PACKAGE",
+    "MECHANISMS",
+    "Mechanism",
+    "MechanismSet",
+    "Sightings",
+    "build_mechanisms",
+    "known",
+    "resolve",
+]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cogov_sim.actors.handlers import KIND_OF_GROUP
 from cogov_sim.issues import HandlerKind
 
 
@@ -12,8 +13,6 @@ def reroute(model, kind, target, mask, group: str, owner) -> None:
     if not np.any(mask):
         return
     h = model.handlers
-    from cogov_sim.handlers import KIND_OF_GROUP
-
     kind[mask] = KIND_OF_GROUP[group]
     target[mask] = h.index(group, np.asarray(owner)[mask])
 

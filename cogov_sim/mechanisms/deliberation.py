@@ -9,11 +9,14 @@ Rules in the model:
   convenes it) instead of the housing department; a matter waits for the
   next meeting (every ``meeting_interval_days`` days, at 19:00) and takes
   ``hours_per_matter`` of the branch's hours.
-- A council decision is carried out with probability ``execution_prob``
-  (instead of ``party.topdown_execution``).
+- A decision of the party branch (the council) is carried out with
+  probability ``execution_prob`` (the party branches' ``execution``, instead
+  of ``party.topdown_execution``).
 - When a matter is decided, the households within Chebyshev distance
-  ``participants_radius`` of it take part (their participation is recorded)
-  and gain ``satisfaction_bonus`` satisfaction.
+  ``participants_radius`` of it are invited to the meeting (the residents'
+  ``invited``); whether they take part is the participation rule's (an
+  invitation adds ``participation.invitation`` to the logit), and how the
+  decision changes their satisfaction is the feedback rule's.
 
 Calibrated to pattern ``deliberation_execution`` (92% of resolutions carried
 out, Nanjing).
@@ -21,11 +24,55 @@ out, Nanjing).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from cogov_sim.issues import HandlerKind, IssueType
 from cogov_sim.mechanisms._routing import reroute
 from cogov_sim.mechanisms.base import Mechanism
+from cogov_sim.params import param
+
+
+@dataclass
+class DeliberationParams:
+    """协商议事会 / 民生微实事: see :mod:`cogov_sim.mechanisms.deliberation`."""
+
+    meeting_interval_days: int = param(
+        14,
+        1,
+        10000,
+        "an integer number of days in [1, 10000]",
+        "the council meets every this many days",
+        unit="days",
+        slider=(1, 60, 1),
+        label=("council meets every (days)", "议事会间隔 (天)"),
+    )
+    execution_prob: float = param(
+        0.92,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "a deliberated decision is carried out",
+        unit="share",
+        slider=(0.0, 1.0, 0.02),
+        label=("decisions carried out", "决议执行率"),
+    )
+    hours_per_matter: float = param(
+        2.0,
+        0.0,
+        10000.0,
+        "a non-negative number of hours",
+        "party branch hours to prepare a matter",
+        unit="h",
+    )
+    participants_radius: int = param(
+        1,
+        0,
+        10,
+        "an integer radius in [0, 10]",
+        "households within this Chebyshev radius take part",
+    )
 
 
 class Deliberation(Mechanism):
@@ -35,12 +82,13 @@ class Deliberation(Mechanism):
     pattern = "deliberation_execution"
     expected = (
         "Collective decisions are carried out more often (92% vs 60%) but decided later (at "
-        "the next meeting); participation and satisfaction rise around the matter."
+        "the next meeting); neighbours of the matter are invited and take part more."
     )
     limitations = "The vote itself is not modelled; every matter reaching the council is decided."
+    Params = DeliberationParams
 
     def setup(self, model) -> None:
-        model.policy.deliberated_execution = self.params.execution_prob
+        model.party.execution = self.params.execution_prob
 
     def route(self, model, ids, kind, target) -> None:
         iss = model.issues
@@ -78,6 +126,4 @@ class Deliberation(Mechanism):
                 yy, xx = ys + dy, xs + dx
                 ok = (yy >= 0) & (yy < w.height) & (xx >= 0) & (xx < w.width)
                 part = w.cell_hh[yy[ok], xx[ok]]
-                part = part[part >= 0]
-                r.last_part[part] = model.day
-                r.satisfaction[part] = np.minimum(1.0, r.satisfaction[part] + p.satisfaction_bonus)
+                r.invited[part[part >= 0]] = True

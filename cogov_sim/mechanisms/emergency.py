@@ -7,15 +7,17 @@ community responds.
 Rules in the model:
 - From day ``start_day`` for ``duration_days`` days (a flood), facility
   faults, safety hazards and service needs occur ``surge_factor`` times as
-  often.
+  often (the model's ``rate_multiplier``).
 - Party-member volunteer teams respond: a share ``party_response_share`` of
-  party-member households is mobilised (with dual registration on, its
-  registered members too), each giving ``volunteer_hours_each`` hours a day
-  to its community's party branch during the emergency; the teams take
-  faults, hazards and service needs of severity up to ``max_severity`` that
-  would otherwise go to a department or a grid worker, while they have hours.
-- The outcome ``emergency_response_hours`` is the mean response time of issues
-  that occurred during the emergency.
+  party-member households is mobilised (and every registered member, the
+  residents' ``registered``, when dual registration has registered any), each
+  giving ``volunteer_hours_each`` hours a day to its community's party branch
+  during the emergency; the teams take faults, hazards and service needs of
+  severity up to ``max_severity`` that would otherwise go to a department or a
+  grid worker, while they have hours.
+- The period is declared as the window ``emergency``: the outcome
+  ``emergency_response_hours`` is the mean response time of issues that
+  occurred during it.
 
 Pattern: none; expected effect: dual registration and household linkage make
 the community respond faster to the surge.
@@ -23,13 +25,69 @@ the community respond faster to the surge.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from cogov_sim.issues import IssueType
 from cogov_sim.mechanisms._routing import take_small
 from cogov_sim.mechanisms.base import Mechanism
+from cogov_sim.params import param
 
 SURGE_TYPES = (IssueType.FACILITY_FAULT, IssueType.SAFETY_HAZARD, IssueType.SERVICE_NEED)
+
+
+@dataclass
+class EmergencyParams:
+    """应急: see :mod:`cogov_sim.mechanisms.emergency`."""
+
+    start_day: int = param(
+        120,
+        0,
+        100000,
+        "a day index in [0, 100000]",
+        "day the flood starts",
+        unit="days",
+        slider=(0, 365, 5),
+        label=("flood starts on day", "洪灾开始日"),
+    )
+    duration_days: int = param(
+        10, 1, 10000, "an integer number of days in [1, 10000]", "days the flood lasts", unit="days"
+    )
+    surge_factor: float = param(
+        15.0,
+        0.0,
+        100.0,
+        "a factor in [0, 100]",
+        "faults, hazards and service needs x factor",
+        slider=(1.0, 30.0, 1.0),
+        label=("issue surge x", "事件激增倍数"),
+        unit="×",
+    )
+    party_response_share: float = param(
+        0.5,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "share of registered volunteers mobilised",
+        unit="share",
+    )
+    volunteer_hours_each: float = param(
+        3.0,
+        0.0,
+        10000.0,
+        "a non-negative number of hours",
+        "hours per mobilised party member per day",
+        unit="h",
+    )
+    max_severity: float = param(
+        0.7,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "issues up to this severity handled by volunteer teams",
+        unit="severity",
+    )
 
 
 class Emergency(Mechanism):
@@ -37,6 +95,7 @@ class Emergency(Mechanism):
     title_zh = "应急"
     title_en = "Emergency shock"
     pattern = ""
+    scenario = True
     expected = (
         "A surge of faults, hazards and needs for a few days; with dual registration and "
         "household linkage, volunteer teams respond faster."
@@ -45,20 +104,18 @@ class Emergency(Mechanism):
         "The flood has no spatial footprint; mobilisation happens on the first day of the "
         "emergency."
     )
+    Params = EmergencyParams
 
     def setup(self, model) -> None:
         p = self.params
         self.start, self.end = p.start_day, p.start_day + p.duration_days
-        model.policy.emergency_window = (24.0 * self.start, 24.0 * self.end)
-        self.base_rates = model.policy.rate_multiplier.copy()
+        model.windows[self.name] = (24.0 * self.start, 24.0 * self.end)
         self.team_hours = None
 
     def _teams(self, model) -> np.ndarray:
         r, w, p = model.residents, model.world, self.params
         mobilised = r.party & (model.rng.random(model.n_households) < p.party_response_share)
-        registered = getattr(r, "registered", None)
-        if registered is not None:
-            mobilised |= registered
+        mobilised |= r.registered
         per = np.bincount(w.community[mobilised], minlength=w.n_communities)
         return per * p.volunteer_hours_each
 
@@ -66,15 +123,12 @@ class Emergency(Mechanism):
         return self.start <= model.day < self.end
 
     def begin_step(self, model) -> None:
-        pol, h = model.policy, model.handlers
-        pol.rate_multiplier = self.base_rates.copy()
         if not self.active(model):
             return
         if self.team_hours is None:
             self.team_hours = self._teams(model)
-        pol.rate_multiplier[list(SURGE_TYPES)] *= self.params.surge_factor
-        s = h.slice("party")
-        h.cap_today[s] += self.team_hours
+        model.rate_multiplier[list(SURGE_TYPES)] *= self.params.surge_factor
+        model.party.cap_today += self.team_hours
 
     def route(self, model, ids, kind, target) -> None:
         if not self.active(model):

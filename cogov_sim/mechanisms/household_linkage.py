@@ -4,28 +4,69 @@ Practice: each party member is linked to 5-10 nearby households and checks on
 them, which finds the needs of vulnerable residents early.
 
 Rules in the model:
-- At setup each zone's party members are linked to
-  ``households_per_member`` households each, as far as they go: the zone's
-  vulnerable households first (the special groups the practice targets), then
-  the others, each group in lattice order (so a member's households are near
-  each other).
+- At setup, each zone's party members are linked to
+  ``households_per_member`` households each of their zone, vulnerable
+  households first (in lattice order).
 - Each day a linked household is visited with probability
-  ``visits_per_week / 7``; a visit adds ``residents.contact_trust`` to its
-  trust and finds each of its latent issues with probability ``find_prob``
-  (at a time in 09:00-19:00 after the issue occurred), reported through the
-  grid with accuracy ``report_accuracy`` (channel PARTY).
+  ``visits_per_week / 7`` (between 09:00 and 19:00); the visit is a contact
+  (the residents' ``contacted``: trust rises as with any visit, see feedback).
+- A visit finds each latent issue of the visited household that occurred
+  before it with probability ``find_prob``; the member reports it within two
+  hours, accurately with probability ``report_accuracy`` (channel PARTY).
 
-Calibrated to pattern ``household_linkage_coverage`` (coverage of vulnerable
-groups' needs 76% -> 99%, Tianxin district, Changsha).
+Calibrated to pattern ``household_linkage_coverage`` (coverage of special
+groups 76% -> 99%, Tianxin, Changsha).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from cogov_sim.issues import Channel
-from cogov_sim.mechanisms.base import Mechanism
-from cogov_sim.processes.discovery import report
+from cogov_sim.mechanisms.base import Mechanism, Sightings
+from cogov_sim.params import param
+
+
+@dataclass
+class HouseholdLinkageParams:
+    """党员联户: see :mod:`cogov_sim.mechanisms.household_linkage`."""
+
+    households_per_member: int = param(
+        8,
+        1,
+        100,
+        "an integer number of households in [1, 100]",
+        "households linked to each party member (5-10)",
+        slider=(1, 20, 1),
+        label=("households per party member", "每名党员联系户数"),
+    )
+    visits_per_week: float = param(
+        1.0,
+        0.0,
+        7.0,
+        "visits per week in [0, 7]",
+        "visits to each linked household",
+        slider=(0.0, 7.0, 0.5),
+        label=("visits per household per week", "每户每周走访次数"),
+    )
+    find_prob: float = param(
+        0.9,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "a visit finds a latent issue of the household",
+        unit="share",
+    )
+    report_accuracy: float = param(
+        0.95,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "a party member's report is accurate",
+        unit="share",
+    )
 
 
 class HouseholdLinkage(Mechanism):
@@ -41,6 +82,7 @@ class HouseholdLinkage(Mechanism):
         "Linkage is static (set at the start) and limited to the zone's party members; visits"
         " do not cost members' time elsewhere."
     )
+    Params = HouseholdLinkageParams
 
     def setup(self, model) -> None:
         w, r, k = model.world, model.residents, self.params.households_per_member
@@ -51,29 +93,27 @@ class HouseholdLinkage(Mechanism):
             # zone_order keeps the lattice (row-major) order within a zone
             hh = np.concatenate([hh[r.vulnerable[hh]], hh[~r.vulnerable[hh]]])
             linked[hh[: members * k]] = True
+        #: the linked households
         self.linked = np.flatnonzero(linked)
-        r.linked = linked
         self.visited = np.zeros(model.n_households, dtype=bool)
 
     def begin_step(self, model) -> None:
-        p = self.params
         self.visited[:] = False
-        hit = model.rng.random(self.linked.size) < p.visits_per_week / 7.0
+        hit = model.rng.random(self.linked.size) < self.params.visits_per_week / 7.0
         v = self.linked[hit]
         self.visited[v] = True
-        r = model.residents
-        r.trust[v] = np.minimum(1.0, r.trust[v] + model.cfg.residents.contact_trust)
+        model.residents.contacted[v] = True
 
-    def discover(self, model, ids) -> None:
+    def discover(self, model, ids) -> Sightings | None:
         iss, rng, p = model.issues, model.rng, self.params
         ids = ids[self.visited[iss.hh[ids]]]
         if ids.size == 0:
-            return
+            return None
         t_visit = model.day_start + 9.0 + rng.random(ids.size) * 10.0
         found = (t_visit > iss.t_occur[ids]) & (rng.random(ids.size) < p.find_prob)
         ids, t_visit = ids[found], t_visit[found]
         if ids.size == 0:
-            return
+            return None
         accurate = rng.random(ids.size) < p.report_accuracy
-        channel = np.full(ids.size, int(Channel.PARTY), dtype=np.int8)
-        report(model, ids, t_visit, t_visit + rng.random(ids.size) * 2.0, channel, accurate)
+        t_report = t_visit + rng.random(ids.size) * 2.0
+        return Sightings(ids, t_visit, t_report, Channel.PARTY, accurate)

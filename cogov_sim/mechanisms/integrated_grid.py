@@ -2,27 +2,72 @@
 
 Practice: the separate grids of several departments (typically seven:
 comprehensive governance, urban management, party building, ...) are merged
-into one zone with one worker who handles every issue type.
+into one zone with one worker who handles all issue types. Without it, grids
+are siloed: a report to the wrong silo is transferred with delay, and a
+worker's coverage of other silos' issues has gaps.
 
 Rules in the model:
-- One queue per zone: the zone's worker triages every report, so no report
-  goes to the wrong departmental silo (no misrouting, no transfer delay, no
-  loss in transfer).
-- No coverage gaps: the worker looks for every issue type on patrol
-  (find factor ``coverage`` instead of ``workers.silo_coverage`` outside the
-  old silo's remit).
-- The worker handles every issue up to severity ``small_threshold``
-  (whichever channel reported it); property disputes stay with the firm,
-  service needs with the NGO and collective matters with the community.
-- The merged grids pool their staff: worker hours x ``worker_hours_factor``.
+- The merged grids pool their staff: the zone worker's hours are multiplied by
+  ``worker_hours_factor`` (the workers' ``staff_factor``).
+- The worker covers every issue type: its find factor for types outside its
+  old silo becomes ``coverage``.
+- One intake: reports are no longer sent to the wrong silo (the departments'
+  ``single_intake``).
+- Routing: the zone worker takes every neighbour dispute, facility fault and
+  safety hazard of severity up to ``small_threshold`` that would otherwise go
+  to a department (property disputes, service needs and collective matters
+  keep their handlers).
 
-Calibrated to pattern ``integrated_grid_closure`` (closure rate 74.8% -> 96.8%,
-Qinhuai district, Nanjing) and ``integrated_grid_level`` (>90% at grid level).
+Calibrated to patterns ``integrated_grid_closure`` (closure 74.8% -> 96.8%,
+Qinhuai, Nanjing) and ``integrated_grid_level`` (over 90% solved at grid level).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
+
+from cogov_sim.issues import IssueType
+from cogov_sim.mechanisms._routing import movable, reroute
 from cogov_sim.mechanisms.base import Mechanism
+from cogov_sim.params import param
+
+GRID_TYPES = (IssueType.NEIGHBOUR_DISPUTE, IssueType.FACILITY_FAULT, IssueType.SAFETY_HAZARD)
+
+
+@dataclass
+class IntegratedGridParams:
+    """全科网格: see :mod:`cogov_sim.mechanisms.integrated_grid`."""
+
+    worker_hours_factor: float = param(
+        1.5,
+        0.0,
+        100.0,
+        "a factor in [0, 100]",
+        "merged grids pool staff: worker hours x factor",
+        slider=(1.0, 3.0, 0.1),
+        label=("worker hours x", "网格员工时倍数"),
+        unit="×",
+    )
+    small_threshold: float = param(
+        0.6,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "severity up to which the worker handles any report",
+        slider=(0.0, 1.0, 0.05),
+        label=("worker handles up to severity", "网格员就地处置严重度上限"),
+        unit="severity",
+    )
+    coverage: float = param(
+        1.0,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "find factor for types outside the old silo",
+        unit="share",
+    )
 
 
 class IntegratedGrid(Mechanism):
@@ -38,11 +83,19 @@ class IntegratedGrid(Mechanism):
         "The merged worker's extra hours (`worker_hours_factor`) stand for pooled staff; the "
         "model does not represent training for the new tasks, nor a transition period."
     )
+    Params = IntegratedGridParams
 
     def setup(self, model) -> None:
-        p = self.params
-        model.policy.integrated = True
-        model.policy.worker_small_threshold = p.small_threshold
-        model.policy.worker_coverage = p.coverage
-        w = model.handlers.slice("worker")
-        model.handlers.hours[w] *= p.worker_hours_factor
+        p, wk = self.params, model.workers
+        wk.staff_factor *= p.worker_hours_factor
+        wk.coverage = np.where(wk.in_remit, wk.coverage, p.coverage)
+        model.departments.single_intake = True
+
+    def route(self, model, ids, kind, target) -> None:
+        iss = model.issues
+        mask = (
+            movable(kind)
+            & np.isin(iss.itype[ids], [int(t) for t in GRID_TYPES])
+            & (iss.severity[ids] <= self.params.small_threshold)
+        )
+        reroute(model, kind, target, mask, "worker", iss.zone[ids])

@@ -19,11 +19,62 @@ national programme).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from cogov_sim.issues import IssueType
 from cogov_sim.mechanisms._routing import take_small
 from cogov_sim.mechanisms.base import Mechanism
+from cogov_sim.params import param
+
+
+@dataclass
+class LegalMediatorsParams:
+    """法律明白人 / 人民调解: see :mod:`cogov_sim.mechanisms.legal_mediators`."""
+
+    mediators_per_community: int = param(
+        4,
+        1,
+        100,
+        "an integer in [1, 100]",
+        "trained residents per community (3-5)",
+        slider=(1, 10, 1),
+        label=("mediators per community", "每社区调解员人数"),
+    )
+    hours_each_per_day: float = param(
+        1.5,
+        0.0,
+        10000.0,
+        "a non-negative number of hours",
+        "hours each mediator gives per day",
+        unit="h",
+    )
+    skill: float = param(
+        0.95,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "mediators' handling skill",
+    )
+    max_severity: float = param(
+        0.8,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "neighbour disputes up to this severity go to mediators",
+        slider=(0.0, 1.0, 0.05),
+        label=("mediate disputes up to severity", "调解纠纷严重度上限"),
+        unit="severity",
+    )
+    literacy_gain: float = param(
+        0.1,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "legal literacy gained by mediators' neighbours",
+        unit="share",
+    )
 
 
 class LegalMediators(Mechanism):
@@ -39,20 +90,19 @@ class LegalMediators(Mechanism):
         "Mediators are the most legally literate residents; their training is not modelled; "
         "their hours are a community pool."
     )
+    Params = LegalMediatorsParams
 
     def setup(self, model) -> None:
-        p, h, w, r = self.params, model.handlers, model.world, model.residents
-        s = h.slice("mediator")
-        h.hours[s] = p.mediators_per_community * p.hours_each_per_day
-        h.skill[s] = p.skill
+        p, w, r = self.params, model.world, model.residents
+        model.mediators.hours = p.mediators_per_community * p.hours_each_per_day
+        model.mediators.skill = p.skill
         order = np.lexsort((-r.literacy, w.community))
         comm = w.community[order]
         starts = np.r_[0, np.flatnonzero(comm[1:] != comm[:-1]) + 1]
         rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
-        mediators = order[rank < p.mediators_per_community]
-        r.mediator = np.zeros(model.n_households, dtype=bool)
-        r.mediator[mediators] = True
-        nb = w.neighbours[mediators].ravel()
+        #: the trained residents
+        self.mediators = order[rank < p.mediators_per_community]
+        nb = w.neighbours[self.mediators].ravel()
         nb = np.unique(nb[nb >= 0])
         r.literacy[nb] = np.minimum(1.0, r.literacy[nb] + p.literacy_gain)
 

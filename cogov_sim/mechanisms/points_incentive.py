@@ -6,11 +6,12 @@ are banked and spent on small requests.
 
 Rules in the model:
 - Incentive: the value of points, ``points_value``, enters every resident's
-  participation logit (times ``participation.incentive``).
+  participation logit (times ``participation.incentive``; the residents'
+  ``incentive_value``).
 - Each activity earns ``points_per_activity`` points; the community pays
-  ``yuan_per_point`` per point (counted in ``cost_funds``).
+  ``yuan_per_point`` per point earned (settled monthly, counted in ``cost_funds``).
 - Reporting earns points too: residents' reporting propensity x
-  ``(1 + report_boost)``.
+  ``(1 + report_boost)`` (the residents' ``report_factor``).
 - Time bank: a further ``bank_share`` of the volunteer pool is at the party
   branch's disposal for small requests.
 - Fewer neighbour disputes follow only through the model's cohesion path
@@ -22,7 +23,53 @@ Zigui county, Hubei).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cogov_sim.mechanisms.base import Mechanism
+from cogov_sim.params import param
+
+
+@dataclass
+class PointsIncentiveParams:
+    """积分制 / 时间银行: see :mod:`cogov_sim.mechanisms.points_incentive`."""
+
+    points_value: float = param(
+        0.97,
+        0.0,
+        100.0,
+        "a logit value in [0, 100]",
+        "value of the points for one activity (enters the logit)",
+        slider=(0.0, 3.0, 0.1),
+        label=("value of points (logit)", "积分价值 (参与倾向)"),
+    )
+    points_per_activity: float = param(
+        10.0, 0.0, 1000000.0, "a non-negative number of points", "points earned per activity"
+    )
+    yuan_per_point: float = param(
+        0.5,
+        0.0,
+        1000000.0,
+        "a non-negative amount of yuan",
+        "redemption cost to the community",
+        unit="yuan",
+    )
+    report_boost: float = param(
+        0.2,
+        0.0,
+        10.0,
+        "a relative boost in [0, 10]",
+        "reporting an issue also earns points: reporting x (1 + boost)",
+        slider=(0.0, 1.0, 0.05),
+        label=("reporting boost", "上报积分加成"),
+    )
+    bank_share: float = param(
+        0.3,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "share of banked volunteer hours spent on small requests",
+        unit="share",
+    )
 
 
 class PointsIncentive(Mechanism):
@@ -38,13 +85,14 @@ class PointsIncentive(Mechanism):
         "Points are valued the same by everyone; redemption is a cost, not a behaviour; the "
         "time bank only adds volunteer hours."
     )
+    Params = PointsIncentiveParams
 
     def setup(self, model) -> None:
-        p, pol = self.params, model.policy
-        pol.incentive_value += p.points_value
-        pol.points_per_activity += p.points_per_activity
-        pol.report_boost *= 1.0 + p.report_boost
-        pol.party_volunteer_share += p.bank_share
+        p, r = self.params, model.residents
+        r.incentive_value += p.points_value
+        r.points_per_activity += p.points_per_activity
+        r.report_factor *= 1.0 + p.report_boost
+        model.party.volunteer_share += p.bank_share
         self._paid_points = 0.0
 
     def monthly(self, model) -> None:
@@ -56,5 +104,5 @@ class PointsIncentive(Mechanism):
 
     def _settle(self, model) -> None:
         total = float(model.residents.points.sum())
-        model.extra_funds += (total - self._paid_points) * self.params.yuan_per_point
+        model.ledger.spend("points", (total - self._paid_points) * self.params.yuan_per_point)
         self._paid_points = total

@@ -4,10 +4,12 @@ Practice: certified full-time grid workers instead of part-timers: higher
 discovery and reporting accuracy, more hours.
 
 Rules in the model:
-- Grid workers work ``hours_per_day`` hours, of which ``patrol_hours`` on
-  patrol; they find an issue in a patrolled cell with probability
-  ``find_prob``, report it accurately with probability ``report_accuracy``
-  within ``report_delay_hours``, and handle with skill ``skill``.
+- Grid workers work ``hours_per_day`` hours (times the workers'
+  ``staff_factor``, e.g. an integrated grid's pooled staff), of which
+  ``patrol_hours`` on patrol; they find an issue in a patrolled cell with
+  probability ``find_prob``, report it accurately with probability
+  ``report_accuracy`` within ``report_delay_hours``, and handle with skill
+  ``skill``.
 - Their hours cost ``wage_factor`` times a part-timer's.
 
 Calibrated to pattern ``professional_workers_accuracy`` (reports 98.7%
@@ -16,8 +18,69 @@ accurate, Longgang district, Shenzhen).
 
 from __future__ import annotations
 
-from cogov_sim.issues import HandlerKind
+from dataclasses import dataclass
+
 from cogov_sim.mechanisms.base import Mechanism
+from cogov_sim.params import param
+
+
+@dataclass
+class ProfessionalWorkersParams:
+    """专职网格员: see :mod:`cogov_sim.mechanisms.professional_workers`."""
+
+    hours_per_day: float = param(
+        8.0,
+        0.0,
+        10000.0,
+        "a non-negative number of hours",
+        "working hours per day of a full-time worker",
+        unit="h",
+        slider=(4.0, 12.0, 0.5),
+        label=("worker hours per day", "网格员每日工时"),
+    )
+    patrol_hours: float = param(
+        4.0,
+        0.0,
+        10000.0,
+        "a non-negative number of hours",
+        "hours per day spent patrolling",
+        unit="h",
+    )
+    find_prob: float = param(
+        0.8,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "finds an issue in a patrolled cell",
+        unit="share",
+        slider=(0.0, 1.0, 0.05),
+        label=("patrol finds an issue", "巡查发现概率"),
+    )
+    report_accuracy: float = param(
+        0.987,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "a report has type and place right",
+        unit="share",
+    )
+    report_delay_hours: float = param(
+        1.0,
+        0.0,
+        10000.0,
+        "a non-negative number of hours",
+        "max delay from finding to report (uniform)",
+        unit="h",
+    )
+    skill: float = param(0.9, 0.0, 1.0, "a probability or share in [0, 1]", "handling skill")
+    wage_factor: float = param(
+        1.5,
+        0.0,
+        100.0,
+        "a factor in [0, 100]",
+        "full-time certified workers cost more per hour",
+        unit="×",
+    )
 
 
 class ProfessionalWorkers(Mechanism):
@@ -32,18 +95,14 @@ class ProfessionalWorkers(Mechanism):
     limitations = (
         "Certification is not modelled beyond the parameters; the wage factor is the only cost."
     )
+    Params = ProfessionalWorkersParams
 
     def setup(self, model) -> None:
-        p, h, wc = self.params, model.handlers, model.cfg.workers
-        s = h.slice("worker")
-        factor = h.hours[s] / wc.hours_per_day if wc.hours_per_day else 1.0
-        h.hours[s] = p.hours_per_day * factor  # keeps an integrated grid's pooling
-        h.reserved[s] = p.patrol_hours
-        h.skill[s] = p.skill
-        wc.hours_per_day = p.hours_per_day
-        wc.patrol_hours = p.patrol_hours
-        wc.find_prob = p.find_prob
-        wc.report_accuracy = p.report_accuracy
-        wc.report_delay_hours = min(wc.report_delay_hours, p.report_delay_hours)
-        wc.skill = p.skill
-        model.policy.wage_factor[HandlerKind.GRID_WORKER] = p.wage_factor
+        p, wk = self.params, model.workers
+        wk.hours_per_day = p.hours_per_day
+        wk.patrol_hours = p.patrol_hours
+        wk.find_prob = p.find_prob
+        wk.report_accuracy = p.report_accuracy
+        wk.report_delay_hours = min(wk.report_delay_hours, p.report_delay_hours)
+        wk.skill_level = p.skill
+        wk.wage_factor *= p.wage_factor

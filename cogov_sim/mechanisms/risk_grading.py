@@ -4,11 +4,13 @@ Practice: zones or cells are graded in five colours by their recent issue
 history, and patrol effort follows risk.
 
 Rules in the model:
-- A cell is risky when an issue occurred at it in the last ``window_days``,
-  or (with ``neighbourhood`` 1) at a Moore neighbour.
+- A cell is risky when an issue was discovered at it in the last
+  ``window_days`` (the grid system knows only discovered issues), or (with
+  ``neighbourhood`` 1) at a Moore neighbour.
 - A share ``risk_share`` of each worker's daily visits goes to the zone's
   risky cells, drawn uniformly among them (to any cell of the zone when none
-  is risky); the rest is drawn uniformly as before.
+  is risky); the rest is drawn uniformly as before (the workers'
+  ``uniform_patrol_share``).
 
 Pattern: none reported as a number; expected effect: issues found sooner
 (shorter discovery lag) where they cluster.
@@ -16,9 +18,39 @@ Pattern: none reported as a number; expected effect: issues found sooner
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from cogov_sim.mechanisms.base import Mechanism
+from cogov_sim.params import param
+
+
+@dataclass
+class RiskGradingParams:
+    """五色分级: see :mod:`cogov_sim.mechanisms.risk_grading`."""
+
+    risk_share: float = param(
+        0.5,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "share of patrol visits that follow risk",
+        unit="share",
+        slider=(0.0, 1.0, 0.05),
+        label=("patrols that follow risk", "按风险巡查比例"),
+    )
+    window_days: int = param(
+        60,
+        1,
+        10000,
+        "an integer number of days in [1, 10000]",
+        "issue history that sets a cell's risk",
+        unit="days",
+    )
+    neighbourhood: int = param(
+        1, 0, 10, "an integer radius in [0, 10]", "risky cells include their Moore neighbours"
+    )
 
 
 class RiskGrading(Mechanism):
@@ -26,21 +58,23 @@ class RiskGrading(Mechanism):
     title_zh = "五色分级"
     title_en = "Risk grading"
     pattern = ""
-    expected = "Patrols go where issues cluster: discovery lag falls there."
+    expected = "Patrols go where discovered issues cluster: discovery lag falls there."
     limitations = (
-        "Risk is recent issue history only (no five-colour levels as such); the other visits "
-        "are still uniform."
+        "Risk is recent discovered issue history only (no five-colour levels as such); the "
+        "other visits are still uniform."
     )
+    Params = RiskGradingParams
 
     def setup(self, model) -> None:
-        model.policy.patrol_uniform_share = 1.0 - self.params.risk_share
+        model.workers.uniform_patrol_share = 1.0 - self.params.risk_share
 
     def patrol_targets(self, model, per_zone: int) -> np.ndarray | None:
         if per_zone <= 0:
             return None
         iss, w, rng, p = model.issues, model.world, model.rng, self.params
         n = iss.n
-        recent = iss.t_occur[:n] >= model.day_start - 24.0 * p.window_days
+        # Only what the grid system knows: issues discovered in the window.
+        recent = iss.t_discover[:n] >= model.day_start - 24.0 * p.window_days
         risky = np.zeros(model.n_households, dtype=bool)
         risky[iss.hh[:n][recent]] = True
         if p.neighbourhood >= 1 and risky.any():

@@ -10,9 +10,9 @@ Rules in the model:
   vulnerable household: the optional bias against some groups), at a uniform
   time after it occurred, reported at once with accuracy
   ``detection_accuracy`` (channel PLATFORM).
-- Routing: every report reaches the right silo (no misrouting, transfers or
-  losses); reports from residents come through an app as well (reporting
-  propensity x 1.2).
+- Routing: one intake, every report reaches the right silo (no misrouting,
+  transfers or losses); residents report through an app as well (reporting
+  propensity x ``1 + app_report_boost``).
 - Dispatch: response delays of departments, firms and NGOs x
   ``1 - delay_cut * digital_literacy``; grid workers' report delay likewise.
 - Cost: ``yuan_per_household_year`` per household per year.
@@ -23,11 +23,73 @@ hours, Chaoyang district, Beijing).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from cogov_sim.issues import Channel, IssueType
-from cogov_sim.mechanisms.base import Mechanism
-from cogov_sim.processes.discovery import report
+from cogov_sim.mechanisms.base import Mechanism, Sightings
+from cogov_sim.params import param
+
+
+@dataclass
+class SmartDispatchParams:
+    """一网统管 / 智能派单: see :mod:`cogov_sim.mechanisms.smart_dispatch`."""
+
+    detect_prob: float = param(
+        0.3,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "daily detection of a latent fault or hazard by sensors/AI",
+        unit="share",
+        slider=(0.0, 1.0, 0.05),
+        label=("daily detection by sensors/AI", "传感/AI 每日发现概率"),
+    )
+    detection_accuracy: float = param(
+        0.95,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "a platform report is accurate",
+        unit="share",
+    )
+    detection_bias: float = param(
+        0.0,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "relative loss of detection at vulnerable households",
+        unit="share",
+        slider=(0.0, 1.0, 0.05),
+        label=("detection loss at vulnerable homes", "弱势户发现偏差"),
+    )
+    digital_literacy: float = param(
+        0.8,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "of grid workers and handlers",
+        unit="share",
+    )
+    delay_cut: float = param(
+        0.7,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "response delays x (1 - delay_cut * digital_literacy)",
+        unit="share",
+    )
+    app_report_boost: float = param(
+        0.2,
+        0.0,
+        10.0,
+        "a relative boost in [0, 10]",
+        "residents also report through the app: reporting propensity x (1 + boost)",
+    )
+    yuan_per_household_year: float = param(
+        5.0, 0.0, 1000000.0, "a non-negative amount of yuan", "platform running cost", unit="yuan"
+    )
 
 
 class SmartDispatch(Mechanism):
@@ -43,30 +105,32 @@ class SmartDispatch(Mechanism):
         "The platform's detection bias is a single factor against vulnerable households; "
         "'best available handler' is the right silo, not load balancing."
     )
+    Params = SmartDispatchParams
 
     def setup(self, model) -> None:
-        p, h, pol = self.params, model.handlers, model.policy
+        p = self.params
         factor = 1.0 - p.delay_cut * p.digital_literacy
-        for g in ("department", "firm", "ngo"):
-            h.delay[h.slice(g)] *= factor
-        model.cfg.workers.report_delay_hours *= factor
-        pol.no_misroute = True
-        pol.report_boost *= 1.2
+        for group in (model.departments, model.firms, model.ngos):
+            group.delay *= factor
+        model.workers.report_delay_hours *= factor
+        model.departments.single_intake = True
+        model.residents.report_factor *= 1.0 + p.app_report_boost
 
     def begin_step(self, model) -> None:
-        model.extra_funds += self.params.yuan_per_household_year * model.n_households / 365.0
+        model.ledger.spend(
+            "platform", self.params.yuan_per_household_year * model.n_households / 365.0
+        )
 
-    def discover(self, model, ids) -> None:
+    def discover(self, model, ids) -> Sightings | None:
         iss, rng, p = model.issues, model.rng, self.params
         ids = ids[np.isin(iss.itype[ids], (IssueType.FACILITY_FAULT, IssueType.SAFETY_HAZARD))]
         if ids.size == 0:
-            return
+            return None
         prob = np.where(iss.vulnerable[ids], p.detect_prob * (1 - p.detection_bias), p.detect_prob)
         ids = ids[rng.random(ids.size) < prob]
         if ids.size == 0:
-            return
+            return None
         start = np.maximum(iss.t_occur[ids], model.day_start)
         t = start + rng.random(ids.size) * (model.day_end - start)
         accurate = rng.random(ids.size) < p.detection_accuracy
-        channel = np.full(ids.size, int(Channel.PLATFORM), dtype=np.int8)
-        report(model, ids, t, t, channel, accurate)
+        return Sightings(ids, t, t, Channel.PLATFORM, accurate)

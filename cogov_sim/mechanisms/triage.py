@@ -19,11 +19,47 @@ grid level and faster response, as departments are relieved.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from cogov_sim.issues import IssueType
 from cogov_sim.mechanisms._routing import movable, reroute
 from cogov_sim.mechanisms.base import Mechanism
+from cogov_sim.params import param
+
+
+@dataclass
+class TriageParams:
+    """三事分流: see :mod:`cogov_sim.mechanisms.triage`."""
+
+    private_threshold: float = param(
+        0.2,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "disputes up to this severity go to the parties",
+        slider=(0.0, 0.5, 0.02),
+        label=("private matters up to severity", "私事分流严重度上限"),
+        unit="severity",
+    )
+    small_threshold: float = param(
+        0.5,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "issues up to this severity stay in the community",
+        slider=(0.0, 1.0, 0.05),
+        label=("small matters up to severity", "小事分流严重度上限"),
+        unit="severity",
+    )
+    self_skill: float = param(
+        0.6,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "the parties settling it themselves, with mediation advice",
+    )
 
 
 class Triage(Mechanism):
@@ -39,12 +75,11 @@ class Triage(Mechanism):
         "The parties themselves have no hour limit and a single skill; mediation advice is "
         "folded into that skill."
     )
+    Params = TriageParams
 
     def setup(self, model) -> None:
-        h = model.handlers
-        s = h.slice("self")
-        h.hours[s] = np.inf
-        h.skill[s] = self.params.self_skill
+        model.parties.hours = np.inf
+        model.parties.skill = self.params.self_skill
 
     def route(self, model, ids, kind, target) -> None:
         iss, p = model.issues, self.params

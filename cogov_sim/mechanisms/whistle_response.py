@@ -11,7 +11,7 @@ Rules in the model:
   community and as far as its hours allow (``party_hours_per_whistle`` each).
 - A whistled department starts work within ``response_deadline_hours`` of the
   report: its start time is drawn uniformly within the deadline when that is
-  sooner than its own delay.
+  sooner than its own delay, and whistled issues come first in its queue.
 
 Calibrated to pattern ``whistle_response_time`` (response to hotline
 complaints 7 days -> 24 hours, Chaoyang district, Beijing).
@@ -19,10 +19,55 @@ complaints 7 days -> 24 hours, Chaoyang district, Beijing).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from cogov_sim.issues import EventKind, HandlerKind
 from cogov_sim.mechanisms.base import Mechanism
+from cogov_sim.params import param
+
+
+@dataclass
+class WhistleResponseParams:
+    """街乡吹哨、部门报到: see :mod:`cogov_sim.mechanisms.whistle_response`."""
+
+    response_deadline_hours: float = param(
+        24.0,
+        0.0,
+        10000.0,
+        "a non-negative number of hours",
+        "a whistled department starts within this",
+        unit="h",
+        slider=(4, 168, 4),
+        label=("department responds within (h)", "部门报到时限 (小时)"),
+    )
+    severity_threshold: float = param(
+        0.0,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "least severity of a whistled issue",
+        unit="severity",
+    )
+    whistles_per_day: int = param(
+        10,
+        0,
+        100000,
+        "an integer >= 0",
+        "per community",
+        unit="/day",
+        slider=(0, 30, 1),
+        label=("whistles per community per day", "每社区每日吹哨数"),
+    )
+    party_hours_per_whistle: float = param(
+        0.25,
+        0.0,
+        10000.0,
+        "a non-negative number of hours",
+        "party branch hours per whistle",
+        unit="h",
+    )
 
 
 class WhistleResponse(Mechanism):
@@ -38,6 +83,7 @@ class WhistleResponse(Mechanism):
         "Departments have no backlog of their own: whistling does not slow their other work. "
         "The party branch's hours limit the whistles, not the departments' capacity."
     )
+    Params = WhistleResponseParams
 
     def after_dispatch(self, model, ids: np.ndarray) -> None:
         p = self.params
@@ -49,13 +95,13 @@ class WhistleResponse(Mechanism):
         ]
         if cand.size == 0 or p.whistles_per_day == 0:
             return
-        h = model.handlers
-        party = h.index("party", iss.community[cand])
-        hours_left = h.cap_today[party] - h.used_today[party]
+        community = iss.community[cand]
+        party = model.party.index(community)
+        hours_left = model.party.hours_left(community)
         hours_each = p.party_hours_per_whistle
         # Most severe first within each community; rank within community.
         order = np.lexsort((-iss.severity[cand], party))
-        cand, party = cand[order], party[order]
+        cand, party, community = cand[order], party[order], community[order]
         starts = np.r_[0, np.flatnonzero(party[1:] != party[:-1]) + 1]
         rank = np.arange(cand.size) - np.repeat(starts, np.diff(np.r_[starts, cand.size]))
         afford = (
@@ -64,10 +110,10 @@ class WhistleResponse(Mechanism):
             else np.full(cand.size, np.inf)
         )
         ok = (rank < p.whistles_per_day) & (rank < afford)
-        cand, party = cand[ok], party[ok]
+        cand, party, community = cand[ok], party[ok], community[ok]
         if cand.size == 0:
             return
-        np.add.at(h.used_today, party, hours_each)
+        model.party.spend_hours(community, hours_each)
         t_rep = iss.t_report[cand]
         limit = t_rep + model.rng.random(cand.size) * p.response_deadline_hours
         iss.t_available[cand] = np.minimum(iss.t_available[cand], np.maximum(limit, t_rep))

@@ -4,17 +4,17 @@ Reported issues whose queue time has come are routed to one handler each:
 
 - a property dispute in a managed compound -> the serving property firm;
 - a service need -> the community's NGO;
-- small issues -> the zone's grid worker: in traditional (siloed) governance
-  only issues the worker found itself, within its silo's remit, with severity
-  up to ``workers.small_threshold``; under an integrated grid every issue
-  except property disputes, service needs and collective matters, with
-  severity up to the mechanism's threshold;
+- small issues -> the zone's grid worker: issues the worker found itself,
+  within its silo's remit, with severity up to the workers' ``small_threshold``;
 - everything else -> the department owning the type (its silo).
 
-In siloed governance a department-bound report goes to the wrong silo with
-probability ``misroute_prob + misroute_inaccurate * (report inaccurate)``
-(once per issue); the wrong department finds out after ``transfer_hours`` of
-work and transfers it back to the queue (see handling).
+Mechanisms then re-route issues (``route`` hook, in config order: an
+integrated grid, triage, mediators...). Unless the departments have a single
+intake (``model.departments.single_intake``), a department-bound report goes
+to the wrong silo with probability
+``misroute_prob + misroute_inaccurate * (report inaccurate)`` (once per issue);
+the wrong department finds out after ``transfer_hours`` of work and transfers
+it back to the queue (see handling).
 
 Work starts after the handler's response delay: exponential with the
 handler's mean (grid workers and party branches start at once). Mechanisms
@@ -37,21 +37,12 @@ def dispatch(model) -> None:
         return
     k = iss.itype[ids].astype(np.int64)
     sev = iss.severity[ids]
-    pol = model.policy
+    wk = model.workers
 
     kind = np.full(ids.size, int(HandlerKind.DEPARTMENT), dtype=np.int8)
     target = h.index("department", model.it_home[k])
 
-    if pol.integrated:
-        to_worker = (sev <= pol.worker_small_threshold) & ~np.isin(
-            k, (IssueType.PROPERTY_DISPUTE, IssueType.SERVICE_NEED, IssueType.COLLECTIVE_MATTER)
-        )
-    else:
-        to_worker = (
-            (iss.channel[ids] == Channel.WORKER)
-            & model.it_in_remit[k]
-            & (sev <= pol.worker_small_threshold)
-        )
+    to_worker = (iss.channel[ids] == Channel.WORKER) & wk.in_remit[k] & (sev <= wk.small_threshold)
     kind[to_worker] = HandlerKind.GRID_WORKER
     target[to_worker] = h.index("worker", iss.zone[ids][to_worker])
 
@@ -63,13 +54,12 @@ def dispatch(model) -> None:
     kind[to_ngo] = HandlerKind.NGO
     target[to_ngo] = h.index("ngo", iss.community[ids][to_ngo])
 
-    for m in model.mechanisms:
-        m.route(model, ids, kind, target)
+    model.mechanisms.route(ids, kind, target)
 
     # Wrong silo (traditional governance only, once per issue).
     dc = cfg.departments
     is_dept = kind == HandlerKind.DEPARTMENT
-    if not (pol.integrated or pol.no_misroute):
+    if not model.departments.single_intake:
         p_mis = dc.misroute_prob + dc.misroute_inaccurate * (~iss.accurate[ids])
         mis = is_dept & (iss.transfers[ids] == 0) & (rng.random(ids.size) < p_mis)
         if mis.any():
@@ -86,5 +76,4 @@ def dispatch(model) -> None:
     iss.handler_kind[ids] = kind
     iss.hours_spent[ids] = 0.0
     model.transition(ids, IssueState.ASSIGNED, EventKind.DISPATCH, iss.t_report[ids])
-    for m in model.mechanisms:
-        m.after_dispatch(model, ids)
+    model.mechanisms.after_dispatch(ids)

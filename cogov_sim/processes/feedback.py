@@ -1,4 +1,7 @@
-"""Feedback (反馈): satisfaction and trust.
+"""Feedback (反馈): the outcome score of a closed issue, as its household judges it.
+
+The residents' response to it is :meth:`cogov_sim.actors.Residents.feel`.
+
 
 When an issue closes, its household's satisfaction moves toward an outcome
 score at ``satisfaction_rate``, and each Moore neighbour's at
@@ -35,32 +38,3 @@ def outcome_score(model, ids: np.ndarray) -> np.ndarray:
     fixed = (st == IssueState.RESOLVED) & ~iss.false_closure[ids]
     score = np.where(fixed, 0.5 + 0.5 * timeliness(model, ids), 0.1)
     return np.where(st == IssueState.ESCALATED, 0.0, score)
-
-
-def feedback(model) -> None:
-    r, rc, iss, w = model.residents, model.cfg.residents, model.issues, model.world
-    sat = r.satisfaction
-    sat += rc.satisfaction_drift * (r.sat_base - sat)
-    ids = model.closed_today
-    model.scores_today = outcome_score(model, ids)  # aligned with closed_today; review reads it
-    if ids.size:
-        score = model.scores_today
-        hh = iss.hh[ids]
-        np.add.at(sat, hh, rc.satisfaction_rate * (score - sat[hh]))
-        nb = w.neighbours[hh]
-        valid = nb >= 0
-        nbh = nb[valid]
-        sc = np.broadcast_to(score[:, None], nb.shape)[valid]
-        np.add.at(sat, nbh, rc.neighbour_rate * (sc - sat[nbh]))
-        prop = iss.itype[ids] == IssueType.PROPERTY_DISPUTE
-        if prop.any():
-            ph = hh[prop]
-            ps = r.property_sat
-            ok = ~np.isnan(ps[ph])
-            np.add.at(ps, ph[ok], rc.satisfaction_rate * (score[prop][ok] - ps[ph[ok]]))
-    np.clip(sat, 0.0, 1.0, out=sat)
-    r.trust += rc.trust_rate * (sat - r.trust)
-    visited = model.patrolled_today
-    if visited.size:
-        np.add.at(r.trust, visited, rc.contact_trust)
-    np.clip(r.trust, 0.0, 1.0, out=r.trust)

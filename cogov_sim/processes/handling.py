@@ -13,7 +13,8 @@ A finished attempt:
 - otherwise fails with probability ``(1 - skill) * (0.5 + severity) * difficulty_k``
   (so skill is the success rate at severity 0.5 of a type of difficulty 1).
   A collective matter's success is a decision, carried out with probability
-  ``party.topdown_execution`` (or as a mechanism sets it); a decision not
+  the deciding handler's ``execution`` (``party.topdown_execution`` unless a
+  mechanism changes it); a decision not
   carried out closes the matter as FAILED. A failed attempt reopens the issue
   after ``reopen_delay_hours``, or closes it as FAILED after ``max_attempts``.
 
@@ -74,7 +75,7 @@ def handle(model) -> None:
     collective = success & (k == IssueType.COLLECTIVE_MATTER)
     if collective.any():
         cid = fin[collective]
-        p_exec = model.execution_prob(cid)
+        p_exec = h.execution[iss.handler[cid]]
         executed = rng.random(cid.size) < p_exec
         model.log_events(
             cid, EventKind.DECIDE, t=t_done[collective], value=executed.astype(np.float64)
@@ -100,7 +101,8 @@ def handle(model) -> None:
 
 
 def gaming_prob(review) -> float:
-    """Probability that a failed attempt is closed as resolved to meet a closure target."""
+    """Probability that a failed attempt is closed as resolved to meet a closure target
+    (``review``: the review rule in force, :class:`cogov_sim.actors.ReviewRule`)."""
     total = review.weight_closure + review.weight_response + review.weight_satisfaction
     share = review.weight_closure / total if total > 0 else 0.0
     if share <= review.gaming_threshold:
@@ -110,7 +112,7 @@ def gaming_prob(review) -> float:
 
 def _game_review(model, failed, t_f):
     """False closures: close some failed attempts as resolved; the problem comes back."""
-    g = gaming_prob(model.cfg.review)
+    g = gaming_prob(model.handlers.review_rule)
     if g <= 0 or failed.size == 0:
         return failed, t_f
     iss = model.issues

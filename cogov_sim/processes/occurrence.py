@@ -14,8 +14,8 @@ Household *i* has an issue of type *k* on a day with probability
 - service need: vulnerable households only, ``m = 1``;
 - collective matter: every household, ``m = 1``.
 
-Rates are multiplied by ``policy.rate_multiplier`` (1 unless a scenario such
-as an emergency changes it). Sampling is exact thinning: a binomial number of
+Rates are multiplied by ``model.rate_multiplier`` (1 unless a scenario such
+as a flood changes it). Sampling is exact thinning: a binomial number of
 candidates at the bound of ``m``, each kept with probability ``m / bound``
 (duplicate candidates of one day are merged, a negligible approximation when
 the daily rate is small).
@@ -50,7 +50,7 @@ def occur(model) -> None:
     cfg, r, w = model.cfg, model.residents, model.world
     pc, ic = cfg.participation, cfg.issues
     day = model.day
-    p_day = model.it_rate / 365.0 * model.policy.rate_multiplier
+    p_day = model.it_rate / 365.0 * model.rate_multiplier
     win = pc.window_days
     out = []
 
@@ -65,14 +65,17 @@ def occur(model) -> None:
     out.append((IssueType.NEIGHBOUR_DISPUTE, _thin(model, p_day[0], b, None, neighbour_mult)))
 
     q_ref = max(1e-6, 1 - cfg.firms.quality_mean)
-    firm_q = model.firm_quality
+    firm_q = model.firms.quality
 
     def property_mult(hh):
         return (1 - firm_q[w.firm[hh]]) / q_ref
 
     b = 1.0 / q_ref
     out.append(
-        (IssueType.PROPERTY_DISPUTE, _thin(model, p_day[1], b, model.managed_idx, property_mult))
+        (
+            IssueType.PROPERTY_DISPUTE,
+            _thin(model, p_day[1], b, model.firms.managed_idx, property_mult),
+        )
     )
 
     def neglect_mult(hh):
@@ -82,7 +85,9 @@ def occur(model) -> None:
     b = 1 + ic.neglect_effect
     out.append((IssueType.FACILITY_FAULT, _thin(model, p_day[2], b, None, neglect_mult)))
     out.append((IssueType.SAFETY_HAZARD, _thin(model, p_day[3], b, None, neglect_mult)))
-    out.append((IssueType.SERVICE_NEED, _thin(model, p_day[4], 1.0, model.vulnerable_idx, None)))
+    out.append(
+        (IssueType.SERVICE_NEED, _thin(model, p_day[4], 1.0, model.residents.vulnerable_idx, None))
+    )
     out.append((IssueType.COLLECTIVE_MATTER, _thin(model, p_day[5], 1.0, None, None)))
 
     itype = np.concatenate([np.full(h.shape[0], int(k), dtype=np.int8) for k, h in out])

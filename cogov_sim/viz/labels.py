@@ -111,265 +111,25 @@ class KeyParam:
         return float(self.step).is_integer() and float(self.lo).is_integer()
 
 
-def _kp(mech, key, lo, hi, step, en, zh):
-    return KeyParam(mech, key, lo, hi, step, en, zh)
+def key_params(mechanisms=None) -> dict[str, tuple[KeyParam, ...]]:
+    """The sliders of each mechanism: its parameters whose ``param`` metadata has a
+    ``slider`` (range and step) and a ``label`` (English, Chinese)."""
+    from cogov_sim.params import param_infos
+
+    out = {}
+    for name, cls in (MECHANISMS if mechanisms is None else mechanisms).items():
+        sliders = []
+        for key, info in param_infos(cls.Params).items():
+            if info.slider is None:
+                continue
+            lo, hi, step = info.slider
+            en, zh = info.label or (info.meaning or key, info.meaning or key)
+            sliders.append(KeyParam(name, key, lo, hi, step, en, zh))
+        out[name] = tuple(sliders)
+    return out
 
 
-KEY_PARAMS: dict[str, tuple[KeyParam, ...]] = {
-    "integrated_grid": (
-        _kp(
-            "integrated_grid",
-            "worker_hours_factor",
-            1.0,
-            3.0,
-            0.1,
-            "worker hours x",
-            "网格员工时倍数",
-        ),
-        _kp(
-            "integrated_grid",
-            "small_threshold",
-            0.0,
-            1.0,
-            0.05,
-            "worker handles up to severity",
-            "网格员就地处置严重度上限",
-        ),
-    ),
-    "whistle_response": (
-        _kp(
-            "whistle_response",
-            "response_deadline_hours",
-            4,
-            168,
-            4,
-            "department responds within (h)",
-            "部门报到时限 (小时)",
-        ),
-        _kp(
-            "whistle_response",
-            "whistles_per_day",
-            0,
-            30,
-            1,
-            "whistles per community per day",
-            "每社区每日吹哨数",
-        ),
-    ),
-    "dual_registration": (
-        _kp(
-            "dual_registration",
-            "register_share",
-            0.0,
-            1.0,
-            0.05,
-            "party members who register",
-            "报到党员比例",
-        ),
-        _kp(
-            "dual_registration",
-            "hours_per_member_week",
-            0.0,
-            8.0,
-            0.5,
-            "hours per member per week",
-            "每名党员每周服务小时",
-        ),
-    ),
-    "household_linkage": (
-        _kp(
-            "household_linkage",
-            "households_per_member",
-            1,
-            20,
-            1,
-            "households per party member",
-            "每名党员联系户数",
-        ),
-        _kp(
-            "household_linkage",
-            "visits_per_week",
-            0.0,
-            7.0,
-            0.5,
-            "visits per household per week",
-            "每户每周走访次数",
-        ),
-    ),
-    "red_property": (
-        _kp(
-            "red_property",
-            "oversight_quality",
-            0.0,
-            0.5,
-            0.02,
-            "oversight: firm quality +",
-            "党建监督提升物业质量",
-        ),
-        _kp(
-            "red_property",
-            "response_delay_factor",
-            0.1,
-            1.0,
-            0.05,
-            "firm response delay x",
-            "物业响应延迟倍数",
-        ),
-    ),
-    "points_incentive": (
-        _kp(
-            "points_incentive",
-            "points_value",
-            0.0,
-            3.0,
-            0.1,
-            "value of points (logit)",
-            "积分价值 (参与倾向)",
-        ),
-        _kp("points_incentive", "report_boost", 0.0, 1.0, 0.05, "reporting boost", "上报积分加成"),
-    ),
-    "deliberation": (
-        _kp(
-            "deliberation",
-            "meeting_interval_days",
-            1,
-            60,
-            1,
-            "council meets every (days)",
-            "议事会间隔 (天)",
-        ),
-        _kp(
-            "deliberation", "execution_prob", 0.0, 1.0, 0.02, "decisions carried out", "决议执行率"
-        ),
-    ),
-    "triage": (
-        _kp(
-            "triage",
-            "private_threshold",
-            0.0,
-            0.5,
-            0.02,
-            "private matters up to severity",
-            "私事分流严重度上限",
-        ),
-        _kp(
-            "triage",
-            "small_threshold",
-            0.0,
-            1.0,
-            0.05,
-            "small matters up to severity",
-            "小事分流严重度上限",
-        ),
-    ),
-    "smart_dispatch": (
-        _kp(
-            "smart_dispatch",
-            "detect_prob",
-            0.0,
-            1.0,
-            0.05,
-            "daily detection by sensors/AI",
-            "传感/AI 每日发现概率",
-        ),
-        _kp(
-            "smart_dispatch",
-            "detection_bias",
-            0.0,
-            1.0,
-            0.05,
-            "detection loss at vulnerable homes",
-            "弱势户发现偏差",
-        ),
-    ),
-    "legal_mediators": (
-        _kp(
-            "legal_mediators",
-            "mediators_per_community",
-            1,
-            10,
-            1,
-            "mediators per community",
-            "每社区调解员人数",
-        ),
-        _kp(
-            "legal_mediators",
-            "max_severity",
-            0.0,
-            1.0,
-            0.05,
-            "mediate disputes up to severity",
-            "调解纠纷严重度上限",
-        ),
-    ),
-    "social_linkage": (
-        _kp("social_linkage", "ngo_hours_factor", 1.0, 4.0, 0.1, "NGO hours x", "社会组织工时倍数"),
-        _kp(
-            "social_linkage",
-            "mediation_max_severity",
-            0.0,
-            1.0,
-            0.05,
-            "NGO mediates up to severity",
-            "社会组织调解严重度上限",
-        ),
-    ),
-    "risk_grading": (
-        _kp(
-            "risk_grading",
-            "risk_share",
-            0.0,
-            1.0,
-            0.05,
-            "patrols that follow risk",
-            "按风险巡查比例",
-        ),
-    ),
-    "professional_workers": (
-        _kp(
-            "professional_workers",
-            "hours_per_day",
-            4.0,
-            12.0,
-            0.5,
-            "worker hours per day",
-            "网格员每日工时",
-        ),
-        _kp(
-            "professional_workers",
-            "find_prob",
-            0.0,
-            1.0,
-            0.05,
-            "patrol finds an issue",
-            "巡查发现概率",
-        ),
-    ),
-    "performance_review": (
-        _kp(
-            "performance_review",
-            "weight_closure",
-            0.0,
-            1.0,
-            0.05,
-            "review weight of closure",
-            "考核办结权重",
-        ),
-        _kp(
-            "performance_review",
-            "weight_satisfaction",
-            0.0,
-            1.0,
-            0.05,
-            "review weight of satisfaction",
-            "考核满意度权重",
-        ),
-    ),
-    "emergency": (
-        _kp("emergency", "start_day", 0, 365, 5, "flood starts on day", "洪灾开始日"),
-        _kp("emergency", "surge_factor", 1.0, 30.0, 1.0, "issue surge x", "事件激增倍数"),
-    ),
-}
+KEY_PARAMS: dict[str, tuple[KeyParam, ...]] = key_params()
 
 KEY_PARAM_BY_DOTTED: dict[str, KeyParam] = {
     p.dotted: p for params in KEY_PARAMS.values() for p in params
@@ -384,5 +144,7 @@ def t(key: str, lang: str, **fmt) -> str:
 
 
 def mechanism_label(name: str, lang: str) -> str:
-    cls = MECHANISMS[name]
+    from cogov_sim.mechanisms import resolve
+
+    cls = resolve(name)
     return cls.title_zh if lang == "zh" else cls.title_en

@@ -1,0 +1,182 @@
+"""Residents (居民户): one row per household, state and behaviour in bulk.
+
+Rules (see docs/ODD.md, sections 7.6 and 7.9):
+
+- **Feedback (反馈).** When an issue closes, its household's satisfaction
+  moves toward an outcome score at ``satisfaction_rate``, and each Moore
+  neighbour's at ``neighbour_rate``. The score is
+  ``0.5 + 0.5 * exp(-max(0, r - e) / e)`` for a resolved issue with response
+  time ``r`` (report to resolution) and expectation ``e = expected_hours_k``;
+  0.1 for an issue closed unresolved (a false closure included: the household
+  knows); 0 for a criminal escalation. A closed property dispute moves property
+  satisfaction the same way. Every day satisfaction drifts back to the
+  household's baseline at ``satisfaction_drift``; trust moves toward
+  satisfaction at ``trust_rate`` and rises by ``contact_trust`` for each visit
+  (a grid worker's patrol; any other contact an actor makes, ``contacted``).
+- **Participation.** Each day a resident takes part in community activity
+  with probability ``sigmoid(z)``, ``z = intercept + civic * (c - 0.29) +
+  trust * (t - 0.55) + neighbours * (s - 0.19) + incentive * v +
+  participation_bonus - time_cost * tc + party_member * p + invitation * i``,
+  with the share ``s`` of Moore neighbours who took part in the last
+  ``window_days``, the incentive value ``v`` and the invitation ``i`` (1 when
+  invited today, e.g. to a council meeting). Each activity earns
+  ``points_per_activity`` points and adds ``hours_per_activity`` to the
+  community's volunteer pool, which handlers can use the next day at their
+  ``volunteer_share``.
+
+Fields a mechanism may change (levers): ``report_factor``, ``incentive_value``,
+``points_per_activity``, ``participation_bonus``, ``time_cost``, ``invited``,
+``contacted``, ``registered``, ``literacy``. Outcome-bearing arrays
+(:meth:`Residents.outcome_arrays`) are read-only while mechanisms act.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cogov_sim.issues import IssueType
+from cogov_sim.world import neighbour_share
+
+NEVER = -(10**6)
+
+
+class Residents:
+    """Per-household state arrays (length ``n``) and the residents' behaviour."""
+
+    def __init__(self, cfg, world, rng):
+        n = world.n
+        rc = cfg.residents
+        k = rc.concentration
+
+        def beta(mean):
+            mean = min(max(mean, 1e-3), 1 - 1e-3)
+            return rng.beta(mean * k, (1 - mean) * k, n)
+
+        self.n = n
+        sat = beta(rc.satisfaction_mean)
+        #: satisfaction with local governance, 0-1 (outcome-bearing)
+        self.satisfaction = sat
+        #: each household's own baseline satisfaction
+        self.sat_base = sat.copy()
+        #: trust in local institutions, 0-1 (outcome-bearing)
+        self.trust = beta(rc.trust_mean)
+        #: civic propensity, 0-1
+        self.civic = beta(rc.civic_mean)
+        #: legal literacy, 0-1 (slows the growth of disputes)
+        self.literacy = beta(rc.legal_literacy_mean)
+        self.party = rng.random(n) < cfg.world.party_member_share
+        self.vulnerable = rng.random(n) < cfg.world.vulnerable_share
+        self.points = np.zeros(n)
+        self.last_part = np.full(n, NEVER, dtype=np.int64)
+        self.last_dispute = np.full(n, NEVER, dtype=np.int64)
+        self.last_patrol = np.zeros(n, dtype=np.int64)
+        self.property_sat = np.full(n, np.nan)
+        self.fees_billed = np.zeros(n, dtype=np.int32)
+        self.fees_paid = np.zeros(n, dtype=np.int32)
+        # ---- levers (documented fields mechanisms may change)
+        #: multiplier of every resident's daily reporting propensity (channels, incentives)
+        self.report_factor = 1.0
+        #: value of participation incentives, enters the participation logit
+        self.incentive_value = 0.0
+        #: points earned per activity
+        self.points_per_activity = 0.0
+        #: extra participation logit: a number or one per household
+        self.participation_bonus: float | np.ndarray = 0.0
+        #: cost of time of an activity (0 by default)
+        self.time_cost = 0.0
+        #: invited today to an activity (e.g. a council meeting); cleared after participation
+        self.invited = np.zeros(n, dtype=bool)
+        #: visited today by an actor other than the patrol (e.g. a linked party member)
+        self.contacted = np.zeros(n, dtype=bool)
+        #: party members registered to serve in their residential community (双报到)
+        self.registered = np.zeros(n, dtype=bool)
+        self.vulnerable_idx = np.flatnonzero(self.vulnerable)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def outcome_arrays(self) -> list[np.ndarray]:
+        """Arrays that outcomes are computed from (read-only during mechanism hooks)."""
+        return [
+            self.satisfaction,
+            self.sat_base,
+            self.trust,
+            self.points,
+            self.last_part,
+            self.last_dispute,
+            self.property_sat,
+            self.fees_billed,
+            self.fees_paid,
+        ]
+
+    # -------------------------------------------------------------- behaviour
+    def report_propensity(self, cfg, self_report: np.ndarray, hh, vulnerable_need) -> np.ndarray:
+        """Daily probability that households ``hh`` report their latent issues themselves."""
+        rc = cfg.residents
+        p = self_report * (rc.report_trust_floor + (1 - rc.report_trust_floor) * self.trust[hh])
+        p = p * self.report_factor
+        return np.where(vulnerable_need, p * rc.vulnerable_report_factor, p)
+
+    def feel(self, model) -> None:
+        """Feedback: satisfaction and trust follow how issues were handled and visits."""
+        from cogov_sim.processes.feedback import outcome_score
+
+        rc, iss, w = model.cfg.residents, model.issues, model.world
+        sat = self.satisfaction
+        sat += rc.satisfaction_drift * (self.sat_base - sat)
+        ids = model.closed_today
+        model.scores_today = outcome_score(model, ids)  # aligned with closed_today
+        if ids.size:
+            score = model.scores_today
+            hh = iss.hh[ids]
+            np.add.at(sat, hh, rc.satisfaction_rate * (score - sat[hh]))
+            nb = w.neighbours[hh]
+            valid = nb >= 0
+            nbh = nb[valid]
+            sc = np.broadcast_to(score[:, None], nb.shape)[valid]
+            np.add.at(sat, nbh, rc.neighbour_rate * (sc - sat[nbh]))
+            prop = iss.itype[ids] == IssueType.PROPERTY_DISPUTE
+            if prop.any():
+                ph = hh[prop]
+                ps = self.property_sat
+                ok = ~np.isnan(ps[ph])
+                np.add.at(ps, ph[ok], rc.satisfaction_rate * (score[prop][ok] - ps[ph[ok]]))
+        np.clip(sat, 0.0, 1.0, out=sat)
+        self.trust += rc.trust_rate * (sat - self.trust)
+        visited = model.workers.patrolled_today
+        if visited.size:
+            np.add.at(self.trust, visited, rc.contact_trust)
+        if self.contacted.any():
+            self.trust[self.contacted] += rc.contact_trust
+        np.clip(self.trust, 0.0, 1.0, out=self.trust)
+
+    def participate(self, model) -> None:
+        """Take part in community activity; fill the volunteer pools for tomorrow."""
+        pc, w, rng = model.cfg.participation, model.world, model.rng
+        day = model.day
+        s = neighbour_share(w, day - self.last_part < pc.window_days)
+        z = (
+            pc.intercept
+            + pc.civic * (self.civic - 0.29)
+            + pc.trust * (self.trust - 0.55)
+            + pc.neighbours * (s - 0.19)
+            + pc.incentive * self.incentive_value
+            + self.participation_bonus
+            - pc.time_cost * self.time_cost
+            + pc.party_member * self.party
+        )
+        if self.invited.any():
+            z = z + pc.invitation * self.invited
+            self.invited[:] = False
+        p = 1.0 / (1.0 + np.exp(-z))
+        took = np.flatnonzero(rng.random(self.n) < p)
+        self.last_part[took] = day
+        self.points[took] += self.points_per_activity
+        model.participations_total += took.size
+        hours = np.bincount(w.community[took], minlength=w.n_communities) * pc.hours_per_activity
+        model.volunteer_hours = hours
+        model.volunteer_hours_total += float(hours.sum())
+        h = model.handlers
+        for g in ("party", "ngo"):
+            s_ = h.slice(g)
+            h.extra[s_] = h.volunteer_share[s_] * hours

@@ -1,0 +1,82 @@
+"""Grid workers (网格员): one per zone, patrolling and finding issues.
+
+Rules: each day the zone's worker patrols ``patrol_hours * cells_per_patrol_hour``
+households; a share ``uniform_patrol_share`` of the visits is drawn uniformly
+from the zone's households and mechanisms' ``patrol_targets`` hooks place the
+rest (e.g. risk grading). In a patrolled cell the worker finds a latent issue
+of type ``k`` with probability ``find_prob * coverage[k]`` (coverage 1 for the
+types of its silo's remit, ``workers.silo_coverage`` for the others), reports
+it accurately with probability ``report_accuracy`` after a uniform delay of up
+to ``report_delay_hours``, and handles small issues (see dispatch).
+
+Fields a mechanism may change (levers): ``hours_per_day``, ``staff_factor``
+(pooled staff of merged grids, a multiplier of the worker's hours),
+``patrol_hours``, ``cells_per_patrol_hour``, ``find_prob``, ``coverage``
+(one per issue type), ``report_accuracy``, ``report_delay_hours``, ``skill``,
+``uniform_patrol_share``. The handler capacity follows them
+(:meth:`GridWorkers.sync_capacity`, after every mechanism's setup).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cogov_sim.actors.handlers import HandlerGroup
+from cogov_sim.issues import ISSUE_KEYS
+
+
+class GridWorkers(HandlerGroup):
+    """The zones' grid workers: levers, capacity and the daily patrol."""
+
+    group = "worker"
+
+    def __init__(self, handlers, cfg, world):
+        super().__init__(handlers)
+        wc = cfg.workers
+        self.world = world
+        self.hours_per_day = wc.hours_per_day
+        self.staff_factor = 1.0
+        self.patrol_hours = wc.patrol_hours
+        self.cells_per_patrol_hour = wc.cells_per_patrol_hour
+        self.find_prob = wc.find_prob
+        self.in_remit = np.array([k in wc.remit for k in ISSUE_KEYS])
+        #: find factor per issue type (1 inside the silo's remit)
+        self.coverage = np.where(self.in_remit, 1.0, wc.silo_coverage)
+        self.report_accuracy = wc.report_accuracy
+        self.report_delay_hours = wc.report_delay_hours
+        self.skill_level = wc.skill
+        #: severity up to which the worker handles a report it found itself (silo)
+        self.small_threshold = wc.small_threshold
+        self.uniform_patrol_share = 1.0
+        self.patrolled_today = np.empty(0, dtype=np.int64)
+        self.sync_capacity()
+
+    def sync_capacity(self) -> None:
+        """Write the workers' hours, patrol hours and skill into the handler arrays."""
+        self.hours = self.hours_per_day * self.staff_factor
+        self.reserved = self.patrol_hours
+        self.skill = self.skill_level
+
+    @property
+    def visits_per_zone(self) -> int:
+        return int(round(self.patrol_hours * self.cells_per_patrol_hour))
+
+    def patrol(self, model) -> np.ndarray:
+        """Draw today's patrolled households of every zone; return their indices."""
+        w, rng = self.world, model.rng
+        per_zone = self.visits_per_zone
+        if per_zone <= 0:
+            self.patrolled_today = np.empty(0, dtype=np.int64)
+            return self.patrolled_today
+        uniform = int(round(per_zone * self.uniform_patrol_share))
+        size = np.diff(w.zone_start)
+        zones = np.flatnonzero(size > 0)
+        u = rng.random((zones.size, uniform))
+        pos = w.zone_start[zones][:, None] + (u * size[zones][:, None]).astype(np.int64)
+        hh = w.zone_order[pos.ravel()].astype(np.int64)
+        extra = model.mechanisms.patrol_targets(per_zone - uniform)
+        if extra:
+            hh = np.concatenate([hh, *extra])
+        model.residents.last_patrol[hh] = model.day
+        self.patrolled_today = hh
+        return hh
