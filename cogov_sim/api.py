@@ -16,9 +16,11 @@ from pathlib import Path
 from omegaconf import DictConfig, OmegaConf
 
 from cogov_sim.config import make_config
+from cogov_sim.hydra_setup import CONFIG_MODULE, CONFIG_NAME, config_dir, register_configs
 from cogov_sim.validation import validate
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+#: The installed config tree (``configs/`` in a checkout), for reading its files.
+CONFIG_DIR = config_dir()
 
 
 def compose(overrides: list[str] | None = None, **params) -> DictConfig:
@@ -29,17 +31,15 @@ def compose(overrides: list[str] | None = None, **params) -> DictConfig:
         **params: dotted keys and values, e.g. ``**{"world.width": 40}``.
     """
     from hydra import compose as hydra_compose
-    from hydra import initialize_config_dir
+    from hydra import initialize_config_module
     from hydra.core.global_hydra import GlobalHydra
-
-    from cogov_sim.cli import register_configs
 
     register_configs()
     ov = list(overrides or []) + [f"{k}={_fmt(v)}" for k, v in params.items()]
     if GlobalHydra.instance().is_initialized():
         GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base=None):
-        cfg = hydra_compose(config_name="config", overrides=ov)
+    with initialize_config_module(config_module=CONFIG_MODULE, version_base=None):
+        cfg = hydra_compose(config_name=CONFIG_NAME, overrides=ov)
     return make_config(cfg)
 
 

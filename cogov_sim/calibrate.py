@@ -38,6 +38,7 @@ import yaml
 from cogov_sim.patterns import Pattern, PatternError, evaluate, load_patterns, markdown_table
 from cogov_sim.patterns import run_scenarios as _run_scenarios
 from cogov_sim.space import Space, SpaceError, load_space
+from cogov_sim.space_files import resolve_space
 
 
 def overrides_to_params(overrides: list[str]) -> dict:
@@ -171,7 +172,12 @@ def write_config(best: dict, out: Path, loss: float) -> Path:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="cogov-sim-calibrate", description=__doc__.split("\n")[0])
-    ap.add_argument("--space", required=True, help="parameter space file (what to tune)")
+    ap.add_argument(
+        "--space",
+        required=True,
+        help="parameter space (what to tune): a file, or the name of a packaged space, "
+        "e.g. space_calibration or analysis/space_calibration.yaml",
+    )
     ap.add_argument("--patterns", default=None, help="patterns file (default: the package's)")
     ap.add_argument("--trials", type=int, default=30)
     ap.add_argument("--seeds", type=int, default=3, help="seeds averaged per trial")
@@ -190,7 +196,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         if args.trials < 1 or args.seeds < 2:
             raise SpaceError("need --trials >= 1 and --seeds >= 2")
-        space = load_space(args.space)
+        space = load_space(resolve_space(args.space))
         patterns = load_patterns(args.patterns)
         res = calibrate(
             space,

@@ -7,21 +7,8 @@ import sys
 import traceback
 from pathlib import Path
 
-CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "configs")
-_REGISTERED = False
-
-
-def register_configs() -> None:
-    """Register the typed schema in Hydra's ConfigStore (idempotent)."""
-    global _REGISTERED
-    if _REGISTERED:
-        return
-    from hydra.core.config_store import ConfigStore
-
-    from cogov_sim.config import Config
-
-    ConfigStore.instance().store(name="schema", node=Config)
-    _REGISTERED = True
+# register_configs stays importable from here (older callers and tests use it).
+from cogov_sim.hydra_setup import CONFIG_NAME, CONFIG_PATH, group_options, register_configs
 
 
 def _job(cfg) -> None:
@@ -95,6 +82,29 @@ _FLAGS_WITH_VALUE = {
 _GROUPS = {"world", "preset", "experiment", "calibrated"}
 
 
+def _extra_mechanisms(parsed) -> tuple:
+    """Mechanism classes named by import path in a ``mechanisms=[...]`` override."""
+    from cogov_sim.errors import ConfigError
+    from cogov_sim.mechanisms.registry import known, resolve
+
+    out = []
+    for ov in parsed:
+        if ov.key_or_group != "mechanisms":
+            continue
+        try:
+            value = ov.value()
+        except Exception:  # a sweep over lists: check each choice
+            continue
+        values = value if isinstance(value, list) else [value]
+        for name in values:
+            if isinstance(name, str) and name not in known():
+                try:
+                    out.append(resolve(name))
+                except ConfigError:
+                    pass  # validation reports it with the known names
+    return tuple(out)
+
+
 def precheck(argv: list[str]) -> str | None:
     """Return an error message for the first override naming a key the schema lacks.
 
@@ -103,10 +113,8 @@ def precheck(argv: list[str]) -> str | None:
     """
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
-    from cogov_sim.config import default_config
-    from cogov_sim.validation import _allowed_keys
+    from cogov_sim.config import allowed_keys, default_config
 
-    schema = default_config()
     args, skip = [], False
     for a in argv:
         if skip:
@@ -122,6 +130,7 @@ def precheck(argv: list[str]) -> str | None:
         parsed = OverridesParser.create().parse_overrides(args)
     except Exception:  # let Hydra report syntax errors in its own words
         return None
+    schema = default_config(_extra_mechanisms(parsed))
     for ov in parsed:
         key = ov.key_or_group
         if key.startswith("hydra") or key in _GROUPS or "@" in key or ov.is_delete():
@@ -131,7 +140,7 @@ def precheck(argv: list[str]) -> str | None:
             if not hasattr(node, "keys") or part not in node:
                 return (
                     f"cogov-sim: error: unknown configuration key '{key}' "
-                    f"(allowed: {_allowed_keys(key)})"
+                    f"(allowed: {allowed_keys(key, schema)})"
                 )
             node = node[part]
     return None
@@ -165,10 +174,9 @@ def print_help() -> None:
     from cogov_sim.config import default_config
     from cogov_sim.mechanisms import MECHANISMS
 
-    root = Path(CONFIG_DIR)
     lines = []
     for group in ("world", "preset", "experiment", "hydra/launcher"):
-        opts = sorted(p.stem for p in (root / group).glob("*.yaml"))
+        opts = group_options(group)
         if group == "hydra/launcher":
             opts = sorted({*opts, "basic", "joblib", "submitit_local", "submitit_slurm", "ray"})
         prefix = "+" if group == "experiment" else ""
@@ -194,7 +202,7 @@ def main() -> None:
     if msg:
         print(msg, file=sys.stderr)
         sys.exit(2)
-    app = hydra.main(version_base=None, config_path=CONFIG_DIR, config_name="config")(_job)
+    app = hydra.main(version_base=None, config_path=CONFIG_PATH, config_name=CONFIG_NAME)(_job)
     app()
 
 

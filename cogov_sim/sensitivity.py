@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from cogov_sim.space import Space, SpaceError, load_space
+from cogov_sim.space_files import resolve_space
 
 METHODS = ("morris", "sobol")
 MORRIS_LEVELS = 4
@@ -249,7 +250,9 @@ def main(argv: list[str] | None = None) -> None:
         p = sub.add_parser(name)
         p.add_argument(
             "--space",
-            default=str(Path(__file__).resolve().parent.parent / "analysis" / "space_default.yaml"),
+            default="analysis/space_default.yaml",
+            help="parameter space: a file, or the name of a packaged space (space_default, "
+            "space_calibration); default: %(default)s (the packaged copy outside a checkout)",
         )
         p.add_argument("--method", choices=METHODS, default="morris")
         p.add_argument(
@@ -269,19 +272,19 @@ def main(argv: list[str] | None = None) -> None:
         out = Path(args.out)
         if args.command == "analyse":
             meta = json.loads((out / "analysis.json").read_text())
-            space = load_space(meta["space"])
+            space = load_space(resolve_space(meta["space"]))
             table = finish(out, space, meta["method"])
             _print_table(table, meta["method"])
             print(f"written: {out / 'indices.csv'}, {out / 'indices.png'}")
             return
-        space = load_space(args.space)
+        space = load_space(resolve_space(args.space))
         if args.n < 2:
             raise SpaceError(f"--n must be at least 2, not {args.n}")
         n = prepare(space, args.method, args.n, out, args.seeds)
         cmd = sweep_command(out, n, args.seeds, space, args.launcher, args.extra)
         if args.command == "sample":
             print(f"{n} samples written to {out / 'samples.csv'}; run them with:")
-            print(" ".join(cmd[2:]).replace("-m cogov_sim", "cogov-sim", 1))
+            print("cogov-sim " + " ".join(cmd[3:]))
             print(f"then: cogov-sim-sensitivity analyse --out {out}")
             return
         print(f"running {n} samples x {args.seeds} seeds ...", file=sys.stderr)

@@ -173,3 +173,45 @@ def test_aggregate_rejects_a_baseline_that_is_not_in_the_sweep(tmp_path):
         aggregate(out, baseline="mechanisms=[triage]", quiet=True)
     summary = json.loads((out / "0" / "summary.json").read_text())
     assert not math.isnan(summary["outcomes"]["closure_rate"])
+
+
+def test_the_package_keeps_every_public_name_and_the_config_names_its_callback():
+    import yaml
+    from hydra.utils import get_class
+
+    import cogov_sim.sweep as sweep
+
+    # the public names of the former module cogov_sim/sweep.py
+    public = {
+        "AggregateCallback",
+        "BAND_COLUMNS",
+        "KEY_OUTCOMES",
+        "aggregate",
+        "dose_figure",
+        "dose_parameter",
+        "effects_figure",
+        "interaction_table",
+        "main",
+        "outcome_columns",
+        "pick_baseline",
+        "read_runs",
+        "run_dirs",
+        "scenario_table",
+        "timeseries_figure",
+    }
+    assert public <= set(sweep.__all__)
+    assert all(hasattr(sweep, name) for name in sweep.__all__)
+    config = yaml.safe_load((ROOT / "configs" / "config.yaml").read_text())
+    target = config["hydra"]["callbacks"]["aggregate"]["_target_"]
+    assert get_class(target) is sweep.AggregateCallback
+
+
+def test_python_dash_m_cogov_sim_sweep_is_the_aggregate_command(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "cogov_sim.sweep", str(tmp_path / "nope")],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
+    assert proc.returncode == 2 and "no sweep folder" in proc.stderr

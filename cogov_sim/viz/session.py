@@ -20,20 +20,20 @@ import dataclasses
 import threading
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import yaml
 
 from cogov_sim.config import make_config
+from cogov_sim.hydra_setup import config_dir
 from cogov_sim.mechanisms import MECHANISMS
 from cogov_sim.validation import ConfigError
 from cogov_sim.viz.labels import KEY_PARAM_BY_DOTTED, LANGUAGES, PRESETS, VARIABLES
 
-PRESET_DIR = Path(__file__).resolve().parents[2] / "configs" / "preset"
+PRESET_DIR = config_dir() / "preset"
 
 #: Mechanisms that are scenarios (shocks), not policies: the baseline keeps them.
-SCENARIO_MECHANISMS = ("emergency",)
+SCENARIO_MECHANISMS = tuple(name for name, cls in MECHANISMS.items() if cls.scenario)
 
 SIZE_RANGE = (20, 80)
 SEED_RANGE = (0, 2**32 - 1)

@@ -1,0 +1,69 @@
+"""One results table at the end of every sweep, from any launcher.
+
+A sweep folder holds one subfolder per run (Hydra's ``hydra.sweep.subdir``),
+each with ``.hydra/overrides.yaml`` and either a complete ``summary.json``, an
+``error.json`` (the run failed) or neither (killed, or still running).
+:func:`aggregate` streams over those folders — one small JSON file and a few
+time-series columns per run, never an event log — and writes into the sweep
+folder:
+
+- ``runs.parquet``: one row per run: every swept parameter and the seed,
+  every summary outcome, status (ok / failed / incomplete), error, run folder;
+- ``scenarios.csv``: per scenario (the overrides other than the seed) and
+  outcome: runs, mean, 95% CI; the effect against the baseline scenario with
+  its 95% CI (paired by seed where both have the seed, Welch otherwise);
+- ``interactions.csv``: where a sweep has a pair of mechanisms and each alone,
+  the pair's effect minus the sum of the single effects, with its CI;
+- ``failures.csv``: the failed and incomplete runs with their errors;
+- figures: ``effects.png`` (effects with CI bars per outcome),
+  ``timeseries.png`` (mean and 95% band per scenario over time) and, when the
+  sweep varies one numeric parameter, ``dose_response.png``.
+
+It runs automatically at the end of a multirun (:class:`AggregateCallback`)
+and on any folder with ``cogov-sim-aggregate PATH``.
+
+The package, by concept:
+
+- :mod:`cogov_sim.sweep.folders` — reading run folders: overrides, summaries,
+  time series;
+- :mod:`cogov_sim.sweep.tables` — the baseline, scenario effects, interactions;
+- :mod:`cogov_sim.sweep.figures` — effects, time-series and dose-response figures;
+- :mod:`cogov_sim.sweep.collect` — :func:`aggregate`, all of the above for one folder;
+- :mod:`cogov_sim.sweep.callback` — :class:`AggregateCallback`, the Hydra callback;
+- :mod:`cogov_sim.sweep.cli` — the ``cogov-sim-aggregate`` command.
+
+Every public name stays importable from ``cogov_sim.sweep``.
+"""
+
+from __future__ import annotations
+
+from cogov_sim.sweep.callback import AggregateCallback
+from cogov_sim.sweep.cli import main
+from cogov_sim.sweep.collect import aggregate
+from cogov_sim.sweep.figures import KEY_OUTCOMES, dose_figure, effects_figure, timeseries_figure
+from cogov_sim.sweep.folders import BAND_COLUMNS, read_runs, run_dirs
+from cogov_sim.sweep.tables import (
+    dose_parameter,
+    interaction_table,
+    outcome_columns,
+    pick_baseline,
+    scenario_table,
+)
+
+__all__ = [
+    "BAND_COLUMNS",
+    "KEY_OUTCOMES",
+    "AggregateCallback",
+    "aggregate",
+    "dose_figure",
+    "dose_parameter",
+    "effects_figure",
+    "interaction_table",
+    "main",
+    "outcome_columns",
+    "pick_baseline",
+    "read_runs",
+    "run_dirs",
+    "scenario_table",
+    "timeseries_figure",
+]

@@ -1,0 +1,29 @@
+"""The ``cogov-sim-aggregate PATH`` command: :func:`~cogov_sim.sweep.collect.aggregate`
+on any sweep folder (also one copied back from a cluster, or one still incomplete)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from cogov_sim.sweep.collect import aggregate
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(
+        prog="cogov-sim-aggregate",
+        description="Collect a sweep folder into runs.parquet, scenarios.csv and figures.",
+    )
+    ap.add_argument("path", help="the sweep folder (hydra.sweep.dir)")
+    ap.add_argument("--baseline", help="overrides of the baseline scenario, e.g. 'mechanisms=[]'")
+    ap.add_argument("--no-figures", action="store_true")
+    args = ap.parse_args(argv)
+    try:
+        aggregate(args.path, args.baseline, figures=not args.no_figures)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"cogov-sim-aggregate: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
