@@ -3,9 +3,9 @@ grassroots (community) governance, on Mesa and Hydra."""
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-__all__ = ["CoGovModel", "__version__", "simulate"]
+__all__ = ["CoGovModel", "ConfigError", "Mechanism", "__version__", "param", "simulate"]
 
 
 def __getattr__(name):
@@ -18,4 +18,16 @@ def __getattr__(name):
         from cogov_sim.api import simulate
 
         return simulate
+    if name == "ConfigError":
+        from cogov_sim.errors import ConfigError
+
+        return ConfigError
+    if name == "Mechanism":
+        from cogov_sim.mechanisms.base import Mechanism
+
+        return Mechanism
+    if name == "param":
+        from cogov_sim.params import param
+
+        return param
     raise AttributeError(name)

@@ -34,8 +34,8 @@ def compose(overrides: list[str] | None = None, **params) -> DictConfig:
     from hydra import initialize_config_module
     from hydra.core.global_hydra import GlobalHydra
 
-    register_configs()
     ov = list(overrides or []) + [f"{k}={_fmt(v)}" for k, v in params.items()]
+    register_configs(ov)
     if GlobalHydra.instance().is_initialized():
         GlobalHydra.instance().clear()
     with initialize_config_module(config_module=CONFIG_MODULE, version_base=None):
@@ -88,7 +88,7 @@ def run(
     summary = oc.summarize(events, state)
     # Wall time of the simulation: the animation's rendering is not part of it.
     wall = time.perf_counter() - t0 - (recorder.seconds if recorder else 0.0)
-    record = summary_record(summary, state, cfg, wall)
+    record = summary_record(summary, state, model.config, wall)
     if table:
         print_table(record)
     if output_dir is not None:
@@ -105,6 +105,9 @@ def run(
                 writer.write("map.png", lambda p: plots.map_figure(model, p))
             if recorder is not None:
                 writer.write(recorder.path.name, lambda p: recorder.finish(p))
+            writer.write(
+                "config.yaml", lambda p: Path(p).write_text(OmegaConf.to_yaml(model.config))
+            )
             writer.write("summary.json", lambda p: write_json(p, record))
             writer.commit()
         except BaseException:

@@ -157,10 +157,10 @@ usage: cogov-sim [--multirun|-m] [key=value ...] [group=option ...]
 
 == Configuration groups ==
 {groups}
-== Mechanisms (mechanisms=[...]) ==
+== Mechanisms (mechanisms=[...]; also any 'package.module:Class') ==
 {mechanisms}
 
-== Config (defaults; every key, range and meaning: docs/ODD.md section 7.12) ==
+== Config: key = default   allowed [unit]   meaning (also docs/ODD.md, section 7.12) ==
 {config}
 Other commands: cogov-sim-aggregate PATH, cogov-sim-patterns.
 Hydra's own options: cogov-sim --hydra-help.
@@ -169,10 +169,8 @@ Hydra's own options: cogov-sim --hydra-help.
 
 def print_help() -> None:
     """The app's help, without composing every config group (which Hydra's help does)."""
-    from omegaconf import OmegaConf
-
-    from cogov_sim.config import default_config
     from cogov_sim.mechanisms import MECHANISMS
+    from cogov_sim.paramdoc import rows
 
     lines = []
     for group in ("world", "preset", "experiment", "hydra/launcher"):
@@ -181,11 +179,15 @@ def print_help() -> None:
             opts = sorted({*opts, "basic", "joblib", "submitit_local", "submitit_slurm", "ray"})
         prefix = "+" if group == "experiment" else ""
         lines.append(f"{prefix}{group}: {', '.join(opts)}")
-    cfg = default_config()
+    config = []
+    for key, default, allowed, unit, meaning in rows():
+        unit = f" [{unit}]" if unit else ""
+        config.append(f"  {key} = {default}   {allowed}{unit}   {meaning}")
+    mechs = [f"  {name:22s} {cls.title_zh} / {cls.title_en}" for name, cls in MECHANISMS.items()]
     text = HELP.format(
         groups="\n".join(lines) + "\n",
-        mechanisms=", ".join(MECHANISMS),
-        config=OmegaConf.to_yaml(cfg),
+        mechanisms="\n".join(mechs),
+        config="\n".join(config) + "\n",
     )
     print(text)
 
@@ -197,7 +199,7 @@ def main() -> None:
         return
     import hydra
 
-    register_configs()
+    register_configs(sys.argv[1:])
     msg = precheck(sys.argv[1:])
     if msg:
         print(msg, file=sys.stderr)

@@ -14,6 +14,7 @@ from here.
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -24,20 +25,49 @@ CONFIG_PATH = f"pkg://{CONFIG_MODULE}"
 #: The primary config (``configs/config.yaml``).
 CONFIG_NAME = "config"
 
-_REGISTERED = False
+_REGISTERED: tuple | None = None
+
+#: ``package.module:Class`` in the value of a ``mechanisms=`` override
+_IMPORT_PATH = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
 
 
-def register_configs() -> None:
-    """Register the typed schema in Hydra's ConfigStore as ``schema`` (idempotent)."""
+def mechanisms_in_overrides(overrides) -> tuple[str, ...]:
+    """The import paths named in ``mechanisms=...`` overrides (sweeps included)."""
+    out = []
+    for ov in overrides:
+        key, _, value = str(ov).lstrip("+~").partition("=")
+        if key.strip() == "mechanisms":
+            out += _IMPORT_PATH.findall(value)
+    return tuple(dict.fromkeys(out))
+
+
+def register_configs(overrides=()) -> None:
+    """Register the typed schema in Hydra's ConfigStore as ``schema``.
+
+    Mechanisms named by import path in ``overrides`` get their parameter sections
+    in the schema, so ``mechanism_params.<name>.<key>=...`` needs no ``+``.
+    Idempotent for the same set of such mechanisms.
+    """
     global _REGISTERED
-    if _REGISTERED:
+    specs = mechanisms_in_overrides(overrides)
+    if _REGISTERED == specs:
         return
     from hydra.core.config_store import ConfigStore
 
-    from cogov_sim.config import Config
+    from cogov_sim.config import Config, default_config
+    from cogov_sim.errors import ConfigError
+    from cogov_sim.mechanisms.registry import known, resolve
 
-    ConfigStore.instance().store(name="schema", node=Config)
-    _REGISTERED = True
+    extra = []
+    for spec in specs:
+        if spec not in known():
+            try:
+                extra.append(resolve(spec))
+            except ConfigError:
+                pass  # validation reports it, with the known names
+    node = default_config(tuple(extra)) if extra else Config
+    ConfigStore.instance().store(name="schema", node=node)
+    _REGISTERED = specs
 
 
 def config_dir() -> Path:

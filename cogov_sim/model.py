@@ -32,11 +32,11 @@ from omegaconf import DictConfig, OmegaConf
 
 from cogov_sim import outcomes
 from cogov_sim.actors import (
-    NGOs,
     Departments,
     GridWorkers,
     Handlers,
     Mediators,
+    NGOs,
     Parties,
     PartyBranches,
     PropertyFirms,

@@ -33,7 +33,7 @@ Definitions (t_end = 24 * steps hours):
   system (grid workers, platform, party members' visits);
   report_accuracy_all: the same over every report, residents' included;
 - <window>_response_hours: for each named period a mechanism declares
-  (``model.windows``, e.g. ``emergency``), the mean response of resolved issues
+  (``model.windows``, e.g. a flood), the mean response of resolved issues
   that occurred in it (NaN when none did);
 - efficiency_index: weighted satisfaction, disposal (closure rate) and
   innovation (participation rate), weights normalised to sum 1.

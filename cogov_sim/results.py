@@ -81,6 +81,8 @@ class AtomicWriter:
 
 
 def summary_record(outcomes: dict, state: dict, cfg, wall_seconds: float) -> dict:
+    """The run's record: outcomes, size, timing, provenance, the final state, and exactly
+    the config that ran (every section with its values, mechanisms' parameters included)."""
     return {
         "outcomes": {k: _clean(v) for k, v in outcomes.items()},
         "n_households": int(state["n_households"]),
@@ -93,6 +95,7 @@ def summary_record(outcomes: dict, state: dict, cfg, wall_seconds: float) -> dic
         "version": cogov_sim.__version__,
         "git_revision": git_revision(),
         "state": {k: _clean(v) for k, v in state.items()},
+        "config": OmegaConf.to_container(cfg, resolve=True),
     }
 
 

@@ -14,7 +14,7 @@ def test_every_actor_type_exists_in_the_expected_numbers():
     m = CoGovModel(**small())
     w = m.world
     assert Resident not in m.agents_by_type  # not built until the grid is used
-    m.grid
+    assert m.grid is not None
     by = m.agents_by_type
     assert len(by[Resident]) == m.n_households
     assert len(by[GridWorker]) == w.n_zones

@@ -11,7 +11,7 @@
 Mesa agent objects (:mod:`cogov_sim.agents`) are views onto these sets.
 """
 
-from cogov_sim.actors.community import NGOs, Departments, Mediators, Parties, PartyBranches
+from cogov_sim.actors.community import Departments, Mediators, NGOs, Parties, PartyBranches
 from cogov_sim.actors.firms import PropertyFirms
 from cogov_sim.actors.handlers import KIND_OF_GROUP, HandlerGroup, Handlers, ReviewRule
 from cogov_sim.actors.residents import NEVER, Residents

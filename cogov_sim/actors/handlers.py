@@ -2,9 +2,9 @@
 
 Grid workers, property firms, NGOs, party branches, departments, mediators
 (one pool per community, no hours unless a mechanism trains them) and "the
-parties themselves" (one handler without an hour limit, used by triage) share
-one index space (in that order), so that a day's handling of every queue is one
-sort and one grouped cumulative sum. The agent objects of those actors are
+parties themselves" (one handler, no hours unless a mechanism sends private
+matters to it) share one index space (in that order), so that a day's handling
+of every queue is one sort and one grouped cumulative sum. The agent objects of those actors are
 views onto these arrays.
 
 Fields a mechanism may change (per handler, aligned with the index space):

@@ -9,7 +9,7 @@ Reported issues whose queue time has come are routed to one handler each:
 - everything else -> the department owning the type (its silo).
 
 Mechanisms then re-route issues (``route`` hook, in config order: an
-integrated grid, triage, mediators...). Unless the departments have a single
+merged grids, issue sorting, mediators...). Unless the departments have a single
 intake (``model.departments.single_intake``), a department-bound report goes
 to the wrong silo with probability
 ``misroute_prob + misroute_inaccurate * (report inaccurate)`` (once per issue);

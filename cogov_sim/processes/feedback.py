@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cogov_sim.issues import IssueState, IssueType
+from cogov_sim.issues import IssueState
 
 
 def timeliness(model, ids: np.ndarray) -> np.ndarray:
