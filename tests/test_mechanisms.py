@@ -122,8 +122,14 @@ def test_social_linkage_raises_mediation_success(baseline):
     _up(_summaries(["social_linkage"]), baseline, "mediation_success_rate")
 
 
-def test_risk_grading_shortens_discovery_lag(baseline):
-    _down(_summaries(["risk_grading"]), baseline, "discovery_lag_hours")
+def test_risk_grading_from_discovered_history_lengthens_discovery_lag_without_hot_spots(
+    baseline,
+):
+    """Graded only by what the grid system has discovered (it cannot know the rest), in a
+    street without lasting hot spots, patrols drawn to past finds leave other cells
+    unpatrolled, where faults and hazards accumulate (neglect): discovery lag rises.
+    (With leaked knowledge of undiscovered issues it fell; lasting hot spots are #13.)"""
+    _up(_summaries(["risk_grading"]), baseline, "discovery_lag_hours")
 
 
 def test_professional_workers_raise_report_accuracy(baseline):

@@ -13,7 +13,10 @@ Rules in the model:
   ``uniform_patrol_share``).
 
 Pattern: none reported as a number; expected effect: issues found sooner
-(shorter discovery lag) where they cluster.
+(shorter discovery lag) where they cluster — if problems cluster in lasting
+hot spots. In a street without them, patrols drawn to past finds leave other
+cells unpatrolled, where faults and hazards accumulate: at the defaults
+discovery lag rises (tests/test_mechanisms.py).
 """
 
 from __future__ import annotations
@@ -58,7 +61,11 @@ class RiskGrading(Mechanism):
     title_zh = "五色分级"
     title_en = "Risk grading"
     pattern = ""
-    expected = "Patrols go where discovered issues cluster: discovery lag falls there."
+    expected = (
+        "Patrols go where discovered issues cluster: discovery lag falls where problems "
+        "cluster in lasting hot spots, and rises where patrols are drawn away from cells "
+        "without them (neglect)."
+    )
     limitations = (
         "Risk is recent discovered issue history only (no five-colour levels as such); the "
         "other visits are still uniform."
