@@ -197,6 +197,14 @@ class ResidentConfig(Frozen):
 
 @dataclass
 class IssueTypeConfig(Frozen):
+    report_error: float = param(
+        0.3,
+        0.0,
+        1.0,
+        "a share in [0, 1]",
+        "error of an untrained reporter: a report gets type or place wrong",
+        unit="share",
+    )
     rate: float = param(
         0.05,
         0.0,
@@ -432,13 +440,21 @@ class WorkerConfig(Frozen):
         "find factor for types outside the worker's silo",
         unit="share",
     )
-    report_accuracy: float = param(
-        0.85,
+    training: float = param(
+        0.6,
         0.0,
         1.0,
-        "a probability or share in [0, 1]",
-        "a worker report has type and place right",
+        "a share in [0, 1]",
+        "training of the workers: report error = error_k x (1 - training) x tools x "
+        "(1 + workload_effect x utilisation)",
         unit="share",
+    )
+    workload_effect: float = param(
+        0.5,
+        0.0,
+        10.0,
+        "a factor in [0, 10]",
+        "report error rises with the worker's utilisation of the day before",
     )
     report_delay_hours: float = param(
         4.0,
@@ -665,13 +681,28 @@ class PartyConfig(Frozen):
         "share of yesterday's volunteer hours at its disposal",
         unit="share",
     )
-    topdown_execution: float = param(
-        0.6,
+    acceptance_intercept: float = param(
+        -0.55,
+        -20.0,
+        20.0,
+        "a logistic coefficient in [-20, 20]",
+        "logit of a collective decision being carried out when none of the affected "
+        "households took part",
+    )
+    acceptance_participation: float = param(
+        7.0,
         0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "a top-down collective decision is carried out",
-        unit="share",
+        50.0,
+        "a logistic coefficient in [0, 50]",
+        "logit gained per share of affected households who took part in community "
+        "activity in the last window_days",
+    )
+    acceptance_radius: int = param(
+        1,
+        0,
+        10,
+        "an integer radius in [0, 10]",
+        "households within this Chebyshev radius of a collective matter are affected by it",
     )
 
 
@@ -716,7 +747,7 @@ class ParticipationConfig(Frozen):
         "logit coefficient of the cost of time",
     )
     invitation: float = param(
-        3.0,
+        4.0,
         -100.0,
         100.0,
         "a logistic coefficient in [-100, 100]",
@@ -953,6 +984,7 @@ class Config(Frozen):
     output: OutputConfig = field(default_factory=OutputConfig)
     sweep: SweepConfig = field(default_factory=SweepConfig)
     resume: bool = False  # skip a run whose complete results exist for the same config
+    resume_any_version: bool = False  # resume keeps results of another version or git revision
     sample: SampleConfig = field(default_factory=SampleConfig)
 
 

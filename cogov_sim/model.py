@@ -149,7 +149,6 @@ class CoGovModel(mesa.Model):
             review=ReviewRule.from_config(cfg.review),
         )
         self.handlers = h
-        h.execution[:] = cfg.party.topdown_execution
         self.workers = GridWorkers(h, cfg, w)
         self.firms = PropertyFirms(h, cfg, w, self.residents, self.rng)
         self.ngos = NGOs(h, cfg)

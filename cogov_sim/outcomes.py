@@ -72,7 +72,12 @@ TIMESERIES_KEYS = (
     "escalations",
     "criminal_escalations",
     "volunteer_hours",
+    *(f"queue_{g}" for g in ("worker", "firm", "ngo", "party", "department", "mediator")),
+    *(f"utilisation_{g}" for g in ("worker", "firm", "ngo", "party", "department", "mediator")),
 )
+
+#: Handler groups whose queue length and utilisation are observed.
+QUEUE_GROUPS = ("worker", "firm", "ngo", "party", "department", "mediator")
 
 SUMMARY_KEYS = (
     "dispute_resolution_rate",
@@ -101,6 +106,9 @@ SUMMARY_KEYS = (
     "report_accuracy_all",
     "cost_hours",
     "cost_funds",
+    "cost_per_resolved_issue",
+    "mechanism_funds",
+    "worker_events_per_day",
     "efficiency_index",
     "issues_occurred",
     "issues_resolved",
@@ -174,7 +182,23 @@ def step_observables(model) -> dict[str, float]:
         "escalations": int(iss.complaints[:n].sum()) / hh * 1000.0,
         "criminal_escalations": int(np.count_nonzero(st == IssueState.ESCALATED)) / hh * 1000.0,
         "volunteer_hours": float(model.volunteer_hours.sum()),
+        **_queues(model),
     }
+
+
+def _queues(model) -> dict[str, float]:
+    """Issues waiting in each handler group's queue at the end of the day, and the share
+    of the group's hours on duty used today."""
+    h, iss = model.handlers, model.issues
+    ids = model.open_ids
+    waiting = ids[iss.state[ids] == IssueState.ASSIGNED]
+    per_handler = np.bincount(iss.handler[waiting], minlength=h.n)
+    out = {}
+    for g in QUEUE_GROUPS:
+        sl = h.slice(g)
+        out[f"queue_{g}"] = int(per_handler[sl].sum())
+        out[f"utilisation_{g}"] = _ratio(h.used_today[sl].sum(), h.cap_today[sl].sum())
+    return out
 
 
 def final_state(model) -> dict[str, float]:
@@ -189,7 +213,7 @@ def final_state(model) -> dict[str, float]:
         HandlerKind.NGO: oc.wage_ngo,
         HandlerKind.PARTY_BRANCH: oc.wage_party,
     }
-    paid_hours = h.used_total * h.wage_factor
+    paid_hours = h.paid_total * h.wage_factor  # on duty, used or not
     funds = float(sum(paid_hours[h.kind == k].sum() * w for k, w in wage.items()))
     return {
         "n_households": int(model.n_households),
@@ -204,7 +228,14 @@ def final_state(model) -> dict[str, float]:
         ),
         "fees_billed": float(model.firms.billed.sum()),
         "fees_paid": float(model.firms.paid.sum()),
-        "cost_hours": float(h.used_total[h.kind != HandlerKind.RESIDENT_SELF].sum()),
+        "cost_hours": float(h.paid_total.sum()),
+        "hours_used": float(h.used_total[h.kind != HandlerKind.RESIDENT_SELF].sum()),
+        "mechanism_funds": model.ledger.total,
+        "n_workers": int(model.workers.n),
+        "utilisation": {
+            g: _ratio(h.used_total[h.slice(g)].sum(), h.cap_total[h.slice(g)].sum())
+            for g in QUEUE_GROUPS
+        },
         "cost_funds": funds + model.ledger.total,
         "windows": {name: [float(a), float(b)] for name, (a, b) in model.windows.items()},
         "weight_satisfaction": oc.weight_satisfaction,
@@ -352,6 +383,16 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
         else math.nan,
         "cost_hours": state["cost_hours"],
         "cost_funds": state["cost_funds"],
+        "cost_per_resolved_issue": _ratio(state["cost_funds"], np.count_nonzero(resolved)),
+        "mechanism_funds": state.get("mechanism_funds", math.nan),
+        "worker_events_per_day": _ratio(
+            np.count_nonzero(
+                (events["kind"] == EventKind.ATTEMPT)
+                & (events["handler_kind"] == HandlerKind.GRID_WORKER)
+            ),
+            state.get("n_workers", math.nan) * steps,
+        ),
+        **{f"utilisation_{g}": v for g, v in (state.get("utilisation") or {}).items()},
         "issues_occurred": int(len(df)),
         "issues_resolved": int(np.count_nonzero(resolved)),
         "issues_failed": int(np.count_nonzero(st == IssueState.FAILED)),

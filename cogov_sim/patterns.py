@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
+from omegaconf import OmegaConf
 
 from cogov_sim.stats import mean_ci, paired_ci
 
@@ -53,6 +54,8 @@ class Pattern:
     claim: str
     note: str = ""
     weight: float = 1.0
+    #: config keys whose values this pattern was used to set (calibration)
+    constrains: tuple[str, ...] = ()
 
     @property
     def reported_change(self) -> float | None:
@@ -61,6 +64,24 @@ class Pattern:
         if self.baseline is not None and self.treated is not None:
             return self.treated - self.baseline
         return None
+
+
+_MISSING = object()
+
+
+def _schema():
+    from cogov_sim.config import default_config
+
+    return default_config()
+
+
+def constraints_table(patterns: list[Pattern]) -> str:
+    """Which parameters each pattern was used to set (a markdown table)."""
+    lines = ["| pattern | parameters it constrains |", "|---|---|"]
+    for p in patterns:
+        keys = ", ".join(f"`{k}`" for k in p.constrains) or "none (a check, not a fit)"
+        lines.append(f"| `{p.id}` | {keys} |")
+    return "\n".join(lines)
 
 
 def default_path() -> Path:
@@ -120,8 +141,16 @@ def load_patterns(path: str | os.PathLike | None = None) -> list[Pattern]:
         weight = e.get("weight", 1.0)
         if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
             raise PatternError(f"{where}: 'weight' must be a number >= 0, not {weight!r}")
+        constrains = e.get("constrains") or []
+        if not isinstance(constrains, list) or not all(isinstance(k, str) for k in constrains):
+            raise PatternError(f"{where}: 'constrains' must be a list of config keys")
+        schema = _schema()
+        for key in constrains:
+            if OmegaConf.select(schema, key, default=_MISSING) is _MISSING:
+                raise PatternError(f"{where}: 'constrains' names an unknown config key {key!r}")
         out.append(
             Pattern(
+                constrains=tuple(constrains),
                 id=pid,
                 mechanism=mech,
                 outcome=outcome,
@@ -359,7 +388,15 @@ def report(
         f"{(df.verdict == 'match').sum()} of {len(df)} patterns match; "
         f"the direction holds for {int(df.direction_holds.sum())} of {len(df)}.\n\n"
     )
-    (outdir / "patterns.md").write_text(head + markdown_table(df) + "\n", encoding="utf-8")
+    text = (
+        head
+        + markdown_table(df)
+        + "\n\n**Parameters each pattern constrains** (set by calibration to it; no parameter"
+        " is set to the value of its pattern):\n\n"
+        + constraints_table(patterns)
+        + "\n"
+    )
+    (outdir / "patterns.md").write_text(text, encoding="utf-8")
     figure(df, outdir / "patterns.png")
     return df
 

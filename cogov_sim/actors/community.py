@@ -2,12 +2,12 @@
 
 Their capacity lives in :class:`cogov_sim.actors.handlers.Handlers`; each set
 here is a view of its slice with the fields mechanisms may change (``hours``,
-``skill``, ``delay``, ``execution``, ``volunteer_share``, ``wage_factor``) and
+``skill``, ``delay``, ``volunteer_share``, ``wage_factor``) and
 its own levers.
 
 - **Party branches (社区党委)**, one per community: staff hours, volunteer hours
-  (``party.volunteer_share`` of the day before's pool), and collective
-  decisions carried out with probability ``execution`` (``party.topdown_execution``).
+  (``party.volunteer_share`` of the day before's pool); they take collective
+  decisions, which are carried out as far as residents accept them (handling).
 - **NGOs (社会组织)**, one per community.
 - **Departments (职能部门)**, the silos, non-spatial. Lever ``single_intake``:
   False in traditional governance, where a department-bound report may go to the

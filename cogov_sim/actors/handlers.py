@@ -10,8 +10,7 @@ views onto these arrays.
 Fields a mechanism may change (per handler, aligned with the index space):
 ``hours`` (base hours per day), ``reserved`` (hours not available for handling,
 e.g. patrol), ``skill``, ``delay`` (mean scheduling delay before work starts,
-hours), ``execution`` (probability that a collective decision the handler takes
-is carried out), ``volunteer_share`` (share of its community's volunteer hours
+hours), ``volunteer_share`` (share of its community's volunteer hours
 of the day before it can use), ``wage_factor`` (multiplier of its kind's wage)
 and ``review`` (the weights and response of the performance review).
 
@@ -93,7 +92,9 @@ class Handlers:
         self.skill = np.zeros(n)
         self.delay = np.zeros(n)  # mean response delay (hours) before work starts
         self.effort = np.ones(n)  # review-driven multiplier of hours
-        self.execution = np.zeros(n)  # collective decisions carried out (probability)
+        self.util_yesterday = np.zeros(n)  # hours used / hours on duty, the day before
+        self.staff_today = np.zeros(n)  # paid staff hours added today (e.g. sent by a department)
+        self.paid_total = np.zeros(n)  # staff hours on duty (paid, used or not)
         self.volunteer_share = np.zeros(n)  # share of the community's volunteer hours
         self.wage_factor = np.ones(n)  # multiplier of the kind's wage
         self.extra = np.zeros(n)  # extra hours today (volunteers)
@@ -117,8 +118,19 @@ class Handlers:
     def index(self, group: str, owner) -> np.ndarray:
         return self.offset[group] + np.asarray(owner)
 
+    #: handler kinds whose staff are paid for the hours they are on duty (volunteers,
+    #: trained resident mediators and the parties themselves are not)
+    PAID_KINDS = (
+        HandlerKind.GRID_WORKER,
+        HandlerKind.PROPERTY_FIRM,
+        HandlerKind.NGO,
+        HandlerKind.PARTY_BRANCH,
+        HandlerKind.DEPARTMENT,
+    )
+
     def start_day(self) -> None:
         self.cap_today = self.hours * self.effort + self.extra
+        self.staff_today[:] = 0.0
         self.used_today[:] = self.reserved
         # patrol hours are part of the worker's hours: never above what it has
         np.minimum(self.used_today, self.cap_today, out=self.used_today)
@@ -128,12 +140,22 @@ class Handlers:
         self.max_overrun = max(self.max_overrun, over)
         self.cap_total += self.cap_today
         self.used_total += self.used_today
+        paid = np.isin(self.kind, self.PAID_KINDS)
+        self.paid_total += np.where(paid, self.hours * self.effort, 0.0) + self.staff_today
+        np.divide(
+            self.used_today,
+            self.cap_today,
+            out=self.util_yesterday,
+            where=self.cap_today > 0,
+        )
+        self.util_yesterday[self.cap_today <= 0] = 0.0
 
     def outcome_arrays(self) -> list[np.ndarray]:
         """Arrays that outcomes are computed from (read-only during mechanism hooks)."""
         return [
             self.cap_total,
             self.used_total,
+            self.paid_total,
             self.rev_closed,
             self.rev_on_time,
             self.rev_timeliness,
@@ -210,7 +232,6 @@ class HandlerGroup:
     reserved = _view("reserved")
     skill = _view("skill")
     delay = _view("delay")
-    execution = _view("execution")
     volunteer_share = _view("volunteer_share")
     wage_factor = _view("wage_factor")
     effort = _view("effort")
@@ -223,6 +244,16 @@ class HandlerGroup:
         """Hours still free today of owners ``owner``."""
         h, i = self.handlers, self.index(owner)
         return h.cap_today[i] - h.used_today[i]
+
+    def add_staff_hours(self, owner, hours) -> None:
+        """Paid staff hours for today on top of the group's own (e.g. sent by a department)."""
+        i = self.index(owner)
+        np.add.at(self.handlers.cap_today, i, hours)
+        np.add.at(self.handlers.staff_today, i, hours)
+
+    def add_volunteer_hours(self, owner, hours) -> None:
+        """Unpaid volunteer hours for today (e.g. party members' teams)."""
+        np.add.at(self.handlers.cap_today, self.index(owner), hours)
 
     def spend_hours(self, owner, hours) -> None:
         """Use ``hours`` of today's capacity of owners ``owner`` (repeats add up)."""

@@ -5,15 +5,20 @@ households; a share ``uniform_patrol_share`` of the visits is drawn uniformly
 from the zone's households and mechanisms' ``patrol_targets`` hooks place the
 rest (e.g. risk grading). In a patrolled cell the worker finds a latent issue
 of type ``k`` with probability ``find_prob * coverage[k]`` (coverage 1 for the
-types of its silo's remit, ``workers.silo_coverage`` for the others), reports
-it accurately with probability ``report_accuracy`` after a uniform delay of up
-to ``report_delay_hours``, and handles small issues (see dispatch).
+types of its silo's remit, ``workers.silo_coverage`` for the others), and
+reports it after a uniform delay of up to ``report_delay_hours``; the report
+gets type or place wrong with probability
+``report_error_k * (1 - training) * tools * (1 + workload_effect * u)``, where
+``u`` is the worker's utilisation of the day before (hours used / hours on
+duty, patrol included): accuracy follows from training, tools, workload and
+the type of issue. It handles small issues (see dispatch).
 
 Fields a mechanism may change (levers): ``hours_per_day``, ``staff_factor``
 (pooled staff of merged grids, a multiplier of the worker's hours),
 ``patrol_hours``, ``cells_per_patrol_hour``, ``find_prob``, ``coverage``
-(one per issue type), ``report_accuracy``, ``report_delay_hours``, ``skill``,
-``uniform_patrol_share``. The handler capacity follows them
+(one per issue type), ``training``, ``tools`` (error factor of the workers'
+equipment, 1 without a mobile terminal), ``report_delay_hours``,
+``skill_level``, ``uniform_patrol_share``. The handler capacity follows them
 (:meth:`GridWorkers.sync_capacity`, after every mechanism's setup).
 """
 
@@ -42,7 +47,10 @@ class GridWorkers(HandlerGroup):
         self.in_remit = np.array([k in wc.remit for k in ISSUE_KEYS])
         #: find factor per issue type (1 inside the silo's remit)
         self.coverage = np.where(self.in_remit, 1.0, wc.silo_coverage)
-        self.report_accuracy = wc.report_accuracy
+        self.training = wc.training
+        self.tools = 1.0
+        self.workload_effect = wc.workload_effect
+        self.report_error = np.array([getattr(cfg.issues, k).report_error for k in ISSUE_KEYS])
         self.report_delay_hours = wc.report_delay_hours
         self.skill_level = wc.skill
         #: severity up to which the worker handles a report it found itself (silo)
@@ -56,6 +64,17 @@ class GridWorkers(HandlerGroup):
         self.hours = self.hours_per_day * self.staff_factor
         self.reserved = self.patrol_hours
         self.skill = self.skill_level
+
+    def report_accuracy(self, itype: np.ndarray, zone: np.ndarray) -> np.ndarray:
+        """Probability that the zone workers' reports of issues of types ``itype`` are right."""
+        u = self.handlers.util_yesterday[self.index(zone)]
+        err = (
+            self.report_error[itype]
+            * (1.0 - self.training)
+            * self.tools
+            * (1.0 + self.workload_effect * u)
+        )
+        return 1.0 - np.clip(err, 0.0, 1.0)
 
     @property
     def visits_per_zone(self) -> int:

@@ -9,14 +9,14 @@ Rules in the model:
   convenes it) instead of the housing department; a matter waits for the
   next meeting (every ``meeting_interval_days`` days, at 19:00) and takes
   ``hours_per_matter`` of the branch's hours.
-- A decision of the party branch (the council) is carried out with
-  probability ``execution_prob`` (the party branches' ``execution``, instead
-  of ``party.topdown_execution``).
-- When a matter is decided, the households within Chebyshev distance
-  ``participants_radius`` of it are invited to the meeting (the residents'
-  ``invited``); whether they take part is the participation rule's (an
-  invitation adds ``participation.invitation`` to the logit), and how the
-  decision changes their satisfaction is the feedback rule's.
+- From the day a matter is put on the council's agenda until it is decided,
+  the households within Chebyshev distance ``participants_radius`` of it are
+  invited every day to take part (the residents' ``invited``: consultations,
+  the meeting); whether they do is the participation rule's (an invitation
+  adds ``participation.invitation`` to the logit).
+- Nothing else: a decision is carried out with the acceptance of the affected
+  households, which rises with the share of them who took part (see
+  handling); how it changes their satisfaction is the feedback rule's.
 
 Calibrated to pattern ``deliberation_execution`` (92% of resolutions carried
 out, Nanjing).
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cogov_sim.issues import HandlerKind, IssueType
+from cogov_sim.issues import HandlerKind, IssueState, IssueType
 from cogov_sim.mechanisms._routing import reroute
 from cogov_sim.mechanisms.base import Mechanism
 from cogov_sim.params import param
@@ -48,16 +48,6 @@ class DeliberationParams:
         slider=(1, 60, 1),
         label=("council meets every (days)", "议事会间隔 (天)"),
     )
-    execution_prob: float = param(
-        0.92,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "a deliberated decision is carried out",
-        unit="share",
-        slider=(0.0, 1.0, 0.02),
-        label=("decisions carried out", "决议执行率"),
-    )
     hours_per_matter: float = param(
         2.0,
         0.0,
@@ -71,7 +61,9 @@ class DeliberationParams:
         0,
         10,
         "an integer radius in [0, 10]",
-        "households within this Chebyshev radius take part",
+        "households within this Chebyshev radius of a matter are invited",
+        slider=(0, 3, 1),
+        label=("invite households within (cells)", "邀请范围 (格)"),
     )
 
 
@@ -81,14 +73,11 @@ class Deliberation(Mechanism):
     title_en = "Deliberation council"
     pattern = "deliberation_execution"
     expected = (
-        "Collective decisions are carried out more often (92% vs 60%) but decided later (at "
-        "the next meeting); neighbours of the matter are invited and take part more."
+        "Neighbours of a matter are invited and take part, so decisions are accepted and "
+        "carried out more often, but decided later (at the next meeting)."
     )
     limitations = "The vote itself is not modelled; every matter reaching the council is decided."
     Params = DeliberationParams
-
-    def setup(self, model) -> None:
-        model.party.execution = self.params.execution_prob
 
     def route(self, model, ids, kind, target) -> None:
         iss = model.issues
@@ -109,17 +98,18 @@ class Deliberation(Mechanism):
         iss.t_available[c] = np.maximum(t, meeting)
         iss.hours_needed[c] = p.hours_per_matter
 
-    def after_handle(self, model) -> None:
+    def begin_step(self, model) -> None:
         iss, p, w, r = model.issues, self.params, model.world, model.residents
-        done = model.closed_today
-        done = done[
-            (iss.itype[done] == IssueType.COLLECTIVE_MATTER)
-            & (iss.handler_kind[done] == HandlerKind.PARTY_BRANCH)
+        ids = model.open_ids
+        pending = ids[
+            (iss.itype[ids] == IssueType.COLLECTIVE_MATTER)
+            & (iss.handler_kind[ids] == HandlerKind.PARTY_BRANCH)
+            & (iss.state[ids] == IssueState.ASSIGNED)
         ]
-        if done.size == 0:
+        if pending.size == 0:
             return
         rad = p.participants_radius
-        hh = iss.hh[done]
+        hh = iss.hh[pending]
         ys, xs = w.y[hh], w.x[hh]
         for dy in range(-rad, rad + 1):
             for dx in range(-rad, rad + 1):

@@ -128,7 +128,7 @@ class Emergency(Mechanism):
         if self.team_hours is None:
             self.team_hours = self._teams(model)
         model.rate_multiplier[list(SURGE_TYPES)] *= self.params.surge_factor
-        model.party.cap_today += self.team_hours
+        model.party.add_volunteer_hours(np.arange(model.party.n), self.team_hours)
 
     def route(self, model, ids, kind, target) -> None:
         if not self.active(model):

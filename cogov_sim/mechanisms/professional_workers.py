@@ -7,9 +7,10 @@ Rules in the model:
 - Grid workers work ``hours_per_day`` hours (times the workers'
   ``staff_factor``, e.g. an integrated grid's pooled staff), of which
   ``patrol_hours`` on patrol; they find an issue in a patrolled cell with
-  probability ``find_prob``, report it accurately with probability
-  ``report_accuracy`` within ``report_delay_hours``, and handle with skill
-  ``skill``.
+  probability ``find_prob``, report it within ``report_delay_hours`` and
+  handle with skill ``skill``; certification is their ``training``, from
+  which (with their workload and the issue's type) the accuracy of their
+  reports follows (see the grid workers' rules).
 - Their hours cost ``wage_factor`` times a part-timer's.
 
 Calibrated to pattern ``professional_workers_accuracy`` (reports 98.7%
@@ -56,12 +57,12 @@ class ProfessionalWorkersParams:
         slider=(0.0, 1.0, 0.05),
         label=("patrol finds an issue", "巡查发现概率"),
     )
-    report_accuracy: float = param(
-        0.987,
+    training: float = param(
+        0.96,
         0.0,
         1.0,
-        "a probability or share in [0, 1]",
-        "a report has type and place right",
+        "a share in [0, 1]",
+        "training of certified workers (report error x (1 - training))",
         unit="share",
     )
     report_delay_hours: float = param(
@@ -102,7 +103,7 @@ class ProfessionalWorkers(Mechanism):
         wk.hours_per_day = p.hours_per_day
         wk.patrol_hours = p.patrol_hours
         wk.find_prob = p.find_prob
-        wk.report_accuracy = p.report_accuracy
+        wk.training = p.training
         wk.report_delay_hours = min(wk.report_delay_hours, p.report_delay_hours)
         wk.skill_level = p.skill
         wk.wage_factor *= p.wage_factor

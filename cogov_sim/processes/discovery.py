@@ -12,7 +12,8 @@ Each day, for every undiscovered (LATENT) issue:
   probability ``find_prob * coverage_k`` (coverage 1 for types in the
   worker's silo remit, ``silo_coverage`` otherwise, unless a mechanism changes it);
 - the earlier finder reports it. A worker's report is accurate (type and
-  location right) with probability ``workers.report_accuracy`` and reaches
+  location right) with the probability its training, tools, workload and the
+  issue's type give (:meth:`cogov_sim.actors.GridWorkers.report_accuracy`) and reaches
   the queue after a uniform delay of up to ``report_delay_hours`` (both are
   fields of the grid workers' set); a
   resident's is accurate with ``residents.resident_report_accuracy`` within
@@ -86,7 +87,11 @@ def discover(model) -> None:
         sel = ids[found]
         bw = by_worker[found]
         t_disc = np.minimum(t_w, t_r)[found]
-        acc_p = np.where(bw, wk.report_accuracy, rc.resident_report_accuracy)
+        acc_p = np.where(
+            bw,
+            wk.report_accuracy(iss.itype[sel].astype(np.int64), iss.zone[sel]),
+            rc.resident_report_accuracy,
+        )
         accurate = rng.random(sel.size) < acc_p
         delay = rng.random(sel.size) * np.where(bw, wk.report_delay_hours, 1.0)
         channel = np.where(bw, int(Channel.WORKER), int(Channel.RESIDENT)).astype(np.int8)

@@ -13,8 +13,10 @@ A finished attempt:
 - otherwise fails with probability ``(1 - skill) * (0.5 + severity) * difficulty_k``
   (so skill is the success rate at severity 0.5 of a type of difficulty 1).
   A collective matter's success is a decision, carried out with probability
-  the deciding handler's ``execution`` (``party.topdown_execution`` unless a
-  mechanism changes it); a decision not
+  ``sigmoid(acceptance_intercept + acceptance_participation * s)``, where ``s``
+  is the share of the households within ``acceptance_radius`` of the matter
+  who took part in community activity in the last ``window_days``: residents
+  accept (and carry out) what they took part in; a decision not
   carried out closes the matter as FAILED. A failed attempt reopens the issue
   after ``reopen_delay_hours``, or closes it as FAILED after ``max_attempts``.
 
@@ -75,7 +77,7 @@ def handle(model) -> None:
     collective = success & (k == IssueType.COLLECTIVE_MATTER)
     if collective.any():
         cid = fin[collective]
-        p_exec = h.execution[iss.handler[cid]]
+        p_exec = acceptance(model, iss.hh[cid])
         executed = rng.random(cid.size) < p_exec
         model.log_events(
             cid, EventKind.DECIDE, t=t_done[collective], value=executed.astype(np.float64)
@@ -98,6 +100,35 @@ def handle(model) -> None:
     iss.hours_spent[again] = 0.0
     iss.t_available[again] = t_a + cfg.issues.reopen_delay_hours
     model.transition(again, IssueState.ASSIGNED, EventKind.REOPEN, t_a)
+
+
+def acceptance(model, hh: np.ndarray) -> np.ndarray:
+    """Probability that collective decisions on matters at households ``hh`` are carried
+    out: logistic in the share of affected households who took part recently."""
+    pc = model.cfg.party
+    share = participation_near(model, hh, pc.acceptance_radius)
+    z = pc.acceptance_intercept + pc.acceptance_participation * share
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def participation_near(model, hh: np.ndarray, radius: int) -> np.ndarray:
+    """Share of the households within Chebyshev ``radius`` of each of ``hh`` (themselves
+    included) who took part in community activity in the last ``window_days``."""
+    w, r = model.world, model.residents
+    recent = (model.day - r.last_part) < model.cfg.participation.window_days
+    took = np.zeros(hh.size)
+    total = np.zeros(hh.size)
+    ys, xs = w.y[hh], w.x[hh]
+    for dy in range(-radius, radius + 1):
+        for dx in range(-radius, radius + 1):
+            yy, xx = ys + dy, xs + dx
+            ok = (yy >= 0) & (yy < w.height) & (xx >= 0) & (xx < w.width)
+            nb = np.full(hh.size, -1, dtype=np.int64)
+            nb[ok] = w.cell_hh[yy[ok], xx[ok]]
+            has = nb >= 0
+            total += has
+            took[has] += recent[nb[has]]
+    return took / np.maximum(total, 1.0)
 
 
 def gaming_prob(review) -> float:
