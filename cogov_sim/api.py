@@ -9,46 +9,122 @@
 
 from __future__ import annotations
 
+import logging
+import math
+import numbers
+import re
 import sys
+import threading
 import time
 from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
 
 from cogov_sim.config import make_config
-from cogov_sim.hydra_setup import CONFIG_MODULE, CONFIG_NAME, config_dir, register_configs
+from cogov_sim.hydra_setup import (
+    CONFIG_MODULE,
+    CONFIG_NAME,
+    check_overrides,
+    config_dir,
+    register_configs,
+)
 from cogov_sim.validation import validate
 
 #: The installed config tree (``configs/`` in a checkout), for reading its files.
 CONFIG_DIR = config_dir()
 
+log = logging.getLogger(__name__)
+
+#: Hydra's global state is one per process: one composition at a time.
+_COMPOSE_LOCK = threading.RLock()
+
 
 def compose(overrides: list[str] | None = None, **params) -> DictConfig:
     """Compose the Hydra config tree with overrides, without running Hydra's app.
 
+    Thread-safe, and the caller's own Hydra state (``GlobalHydra``, e.g. of a Hydra app
+    or of ``hydra.initialize``) is put back as it was.
+
     Args:
         overrides: Hydra override strings, e.g. ``["world=classroom", "seed=3"]``.
-        **params: dotted keys and values, e.g. ``**{"world.width": 40}``.
+        **params: dotted keys and values, e.g. ``**{"world.width": 40}``; any Python
+            value (strings with commas, brackets or quotes included) is quoted for
+            Hydra's override grammar.
+
+    Raises:
+        ConfigError: an unknown key (with the nearest known keys), a value of the wrong
+            type or an unknown option of a config group (with the allowed ones).
     """
     from hydra import compose as hydra_compose
     from hydra import initialize_config_module
     from hydra.core.global_hydra import GlobalHydra
+    from hydra.core.singleton import Singleton
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
 
-    ov = list(overrides or []) + [f"{k}={_fmt(v)}" for k, v in params.items()]
-    register_configs(ov)
-    if GlobalHydra.instance().is_initialized():
-        GlobalHydra.instance().clear()
-    with initialize_config_module(config_module=CONFIG_MODULE, version_base=None):
-        cfg = hydra_compose(config_name=CONFIG_NAME, overrides=ov)
+    ov = [str(o) for o in overrides or []] + [f"{k}={_fmt(v)}" for k, v in params.items()]
+    with _COMPOSE_LOCK:
+        register_configs(ov)
+        caller = Singleton._instances.pop(GlobalHydra, None)
+        try:
+            with initialize_config_module(config_module=CONFIG_MODULE, version_base=None):
+                cfg = hydra_compose(config_name=CONFIG_NAME, overrides=ov)
+        except (HydraException, OmegaConfBaseException) as exc:
+            raise _compose_error(ov, exc) from None
+        finally:
+            Singleton._instances.pop(GlobalHydra, None)
+            if caller is not None:
+                Singleton._instances[GlobalHydra] = caller
     return make_config(cfg)
 
 
+def _compose_error(overrides: list[str], exc: Exception):
+    """The :class:`ConfigError` of a failed composition: the first override the schema
+    rejects, or the unknown option of a group, else Hydra's own message."""
+    from hydra.errors import MissingConfigException
+
+    from cogov_sim.errors import ConfigError
+
+    check_overrides(overrides)  # raises the ConfigError of a bad key or value
+    if isinstance(exc, MissingConfigException):
+        missing = str(getattr(exc, "missing_cfg_file", "") or "")
+        group, _, option = missing.rpartition("/")
+        options = getattr(exc, "options", None)
+        if group and options:
+            return ConfigError(group, "one of " + ", ".join(map(str, options)), option)
+    text = str(exc).strip().splitlines()
+    key = getattr(exc, "full_key", None) or "overrides"
+    err = ConfigError(key, text[0] if text else type(exc).__name__, overrides)
+    err.args = (f"invalid configuration: {' '.join(text) or type(exc).__name__}",)
+    return err
+
+
+def _quote(text: str) -> str:
+    """``text`` as a quoted string of Hydra's override grammar (any character allowed)."""
+    body = re.sub(r"(\\*)'", lambda m: m.group(1) * 2 + "\\'", text)
+    body = re.sub(r"(\\+)$", lambda m: m.group(1) * 2, body)
+    return f"'{body}'"
+
+
 def _fmt(value) -> str:
+    """A Python value as the value of a Hydra override: lists, dicts, booleans, None and
+    numbers in Hydra's grammar, strings quoted (so commas, brackets, ``=`` and quotes in
+    them are text, not grammar)."""
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(_fmt(v) for v in value) + "]"
-    if isinstance(value, bool):
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{k}:{_fmt(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, bool) or type(value).__name__ == "bool_":  # numpy's too
         return "true" if value else "false"
-    return str(value)
+    if value is None:
+        return "null"
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        return repr(float(value))  # nan, inf and 1e-05 are Hydra floats as they print
+    if isinstance(value, Path):
+        value = str(value)
+    return _quote(str(value))
 
 
 def run(
@@ -219,7 +295,7 @@ def _run_with_progress(model, steps: int, hook=None) -> None:
             if hook is not None:
                 hook(i, n)
             if i in marks:
-                print(f"cogov-sim: day {i}/{n}", file=sys.stderr, flush=True)
+                log.info("cogov-sim: day %d/%d", i, n)
 
         model.run(steps, progress=tick)
 
@@ -274,6 +350,16 @@ def simulate(overrides: list[str] | None = None, **params) -> dict[str, float]:
         overrides: Hydra-style overrides, e.g. ``["world=classroom", "mechanisms=[red_property]"]``.
         **params: dotted config keys, e.g. ``simulate(**{"world.width": 40, "seed": 3})``.
 
+    Returns:
+        The outcomes by name; an undefined one (e.g. a response time with no closed
+        issue) is ``math.nan``, never None.
+
+    Raises:
+        ConfigError: a bad key or value, naming the key, the value and the allowed
+            values or the nearest known keys (the same error as the command line's).
+
+    Thread-safe; the caller's Hydra state is left alone.
+
     Example:
         >>> from cogov_sim import simulate
         >>> out = simulate(["world=classroom"], steps=30, seed=1)
@@ -282,4 +368,6 @@ def simulate(overrides: list[str] | None = None, **params) -> dict[str, float]:
     """
     cfg = compose(overrides, **params)
     record = run(cfg)
-    return dict(record["outcomes"])
+    # An undefined outcome (no case to average over) is NaN, never None: numeric tools
+    # (EMA Workbench, SALib, pandas) take NaN. The JSON files keep null.
+    return {k: math.nan if v is None else v for k, v in record["outcomes"].items()}

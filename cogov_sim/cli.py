@@ -1,14 +1,29 @@
-"""The ``cogov-sim`` command: a thin Hydra shell over :func:`cogov_sim.api.run`."""
+"""The ``cogov-sim`` command: a thin Hydra shell over :func:`cogov_sim.api.run`.
+
+Exit codes: 0 done; 1 a run failed (a sweep: any of its runs; the one-line summary
+names ``failures.csv``) or Hydra reported an error; 2 a bad configuration or a sweep
+folder in use by another sweep.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
-import traceback
 from pathlib import Path
 
 # register_configs stays importable from here (older callers and tests use it).
-from cogov_sim.hydra_setup import CONFIG_NAME, CONFIG_PATH, group_options, register_configs
+from cogov_sim.hydra_setup import (
+    CONFIG_NAME,
+    CONFIG_PATH,
+    RESULTS_LOGGER,
+    check_overrides,
+    console_logging,
+    group_options,
+    register_configs,
+)
+
+log = logging.getLogger(__name__)
 
 
 def _job(cfg) -> None:
@@ -18,12 +33,17 @@ def _job(cfg) -> None:
     from cogov_sim.api import run
     from cogov_sim.validation import ConfigError
 
+    console_logging()  # again: Hydra has just configured this job's logging
     hc = HydraConfig.get()
     out = hc.runtime.output_dir
     multirun = hc.mode == RunMode.MULTIRUN
-    if cfg.resume and _complete(cfg, out):
-        print(f"cogov-sim: skipped {out}: complete results exist for this config", file=sys.stderr)
-        return
+    if cfg.resume:
+        complete, why = _complete(cfg, out)
+        if complete:
+            log.info("cogov-sim: skipped %s: complete results exist for this config", out)
+            return
+        if why:
+            log.info("cogov-sim: re-running %s: %s", out, why)
     # This run replaces whatever an earlier run left here: only a fresh success
     # writes summary.json again, only a fresh failure error.json.
     (Path(out) / "error.json").unlink(missing_ok=True)
@@ -33,34 +53,61 @@ def _job(cfg) -> None:
     try:
         run(cfg, out, progress=cfg.output.progress, table=cfg.output.table and not multirun)
         if not multirun:
-            print(f"results: {out}")
+            logging.getLogger(RESULTS_LOGGER).info("results: %s", out)
     except ConfigError as exc:
-        print(f"cogov-sim: error: {exc}", file=sys.stderr)
+        log.error("cogov-sim: error: %s", exc)
         if not multirun:
             sys.exit(2)
         _write_error(out, exc)
     except Exception as exc:  # one failed run must not kill a sweep
         if not multirun:
             raise
-        traceback.print_exc()
+        log.exception("cogov-sim: run %s failed", out)
         _write_error(out, exc)
 
 
-def _complete(cfg, folder: str) -> bool:
-    """True when ``folder`` holds a complete summary.json of the same config (hash)."""
+def _complete(cfg, folder: str) -> tuple[bool, str]:
+    """Whether ``folder`` holds complete results of this run, and if not, why it runs again.
+
+    Complete: a readable summary.json of the same config (hash), made by the same
+    version and code revision (git) as this one, or by any with ``resume_any_version``.
+    """
     from cogov_sim.config import make_config
     from cogov_sim.results import config_hash
 
     path = Path(folder) / "summary.json"
     if not path.exists():
-        return False
+        return False, ""
     try:
-        done = json.loads(path.read_text()).get("config_hash")
-        from cogov_sim.api import apply_sample
+        done = json.loads(path.read_text())
+        done_hash = done.get("config_hash")
+    except (OSError, ValueError, AttributeError):
+        return False, "its summary.json is unreadable"
+    from cogov_sim.api import apply_sample
+    from cogov_sim.errors import ConfigError
 
-        return done == config_hash(apply_sample(make_config(cfg)))
-    except (OSError, ValueError):
-        return False
+    try:
+        if done_hash != config_hash(apply_sample(make_config(cfg))):
+            return False, ""
+    except ConfigError:  # the run reports it
+        return False, ""
+    if cfg.get("resume_any_version", False):
+        return True, ""
+    import cogov_sim
+    from cogov_sim.results import git_revision
+
+    then = (done.get("version"), done.get("git_revision"))
+    now = (cogov_sim.__version__, git_revision())
+    if then == now:
+        return True, ""
+
+    def name(version, rev) -> str:
+        return f"{version} (git {str(rev)[:10] if rev else 'unknown'})"
+
+    return False, (
+        f"its results come from cogov-sim {name(*then)}, this is {name(*now)} "
+        "(resume_any_version=true keeps them)"
+    )
 
 
 def _write_error(folder: str, exc: BaseException) -> None:
@@ -79,41 +126,18 @@ _FLAGS_WITH_VALUE = {
     "--info",
     "-i",
 }
-_GROUPS = {"world", "preset", "experiment", "calibrated"}
-
-
-def _extra_mechanisms(parsed) -> tuple:
-    """Mechanism classes named by import path in a ``mechanisms=[...]`` override."""
-    from cogov_sim.errors import ConfigError
-    from cogov_sim.mechanisms.registry import known, resolve
-
-    out = []
-    for ov in parsed:
-        if ov.key_or_group != "mechanisms":
-            continue
-        try:
-            value = ov.value()
-        except Exception:  # a sweep over lists: check each choice
-            continue
-        values = value if isinstance(value, list) else [value]
-        for name in values:
-            if isinstance(name, str) and name not in known():
-                try:
-                    out.append(resolve(name))
-                except ConfigError:
-                    pass  # validation reports it with the known names
-    return tuple(out)
+#: Hydra's own flags that the pre-check leaves alone entirely.
+_HYDRA_COMMANDS = ("--shell-completion", "-sc", "--hydra-help", "--info", "-i", "--cfg", "-c")
 
 
 def precheck(argv: list[str]) -> str | None:
-    """Return an error message for the first override naming a key the schema lacks.
+    """Return an error message for the first override naming a key the schema lacks, or
+    giving a key a value of the wrong type (:func:`cogov_sim.hydra_setup.check_overrides`).
 
-    Hydra itself rejects unknown keys too, but its message does not list the
-    allowed keys, and ``+key=value`` bypasses it; this check names both.
+    Hydra itself rejects unknown keys and wrong types too, but its message does not list
+    the allowed keys or values, and ``+key=value`` bypasses it; this check names both.
     """
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
-    from cogov_sim.config import allowed_keys, default_config
+    from cogov_sim.errors import ConfigError
 
     args, skip = [], False
     for a in argv:
@@ -127,22 +151,9 @@ def precheck(argv: list[str]) -> str | None:
             continue
         args.append(a)
     try:
-        parsed = OverridesParser.create().parse_overrides(args)
-    except Exception:  # let Hydra report syntax errors in its own words
-        return None
-    schema = default_config(_extra_mechanisms(parsed))
-    for ov in parsed:
-        key = ov.key_or_group
-        if key.startswith("hydra") or key in _GROUPS or "@" in key or ov.is_delete():
-            continue
-        node = schema
-        for part in key.split("."):
-            if not hasattr(node, "keys") or part not in node:
-                return (
-                    f"cogov-sim: error: unknown configuration key '{key}' "
-                    f"(allowed: {allowed_keys(key, schema)})"
-                )
-            node = node[part]
+        check_overrides(args)
+    except ConfigError as exc:
+        return f"cogov-sim: error: {exc}"
     return None
 
 
@@ -192,20 +203,36 @@ def print_help() -> None:
     print(text)
 
 
+def _hydra_command(argv: list[str]) -> bool:
+    """True for Hydra's own commands (shell completion, its help, config printing)."""
+    return any(a in _HYDRA_COMMANDS or a.startswith("--shell-completion=") for a in argv)
+
+
 def main() -> None:
     """Entry point of ``cogov-sim`` and ``python -m cogov_sim``."""
-    if any(a in ("--help", "-h") for a in sys.argv[1:]):
+    argv = sys.argv[1:]
+    if not _hydra_command(argv) and any(a in ("--help", "-h") for a in argv):
         print_help()
         return
     import hydra
 
-    register_configs(sys.argv[1:])
-    msg = precheck(sys.argv[1:])
-    if msg:
-        print(msg, file=sys.stderr)
-        sys.exit(2)
+    from cogov_sim.sweep import callback
+
+    register_configs(argv)
+    if not _hydra_command(argv):
+        msg = precheck(argv)
+        if msg:
+            print(msg, file=sys.stderr)
+            sys.exit(2)
     app = hydra.main(version_base=None, config_path=CONFIG_PATH, config_name=CONFIG_NAME)(_job)
-    app()
+    callback.LAST_SWEEP = None
+    try:
+        app()
+    finally:
+        callback.release()  # the sweep folder's lock, had the sweep crashed
+    done = callback.LAST_SWEEP
+    if done is not None and (done.failed or done.error):
+        sys.exit(1)  # the callback has said why, with the failures.csv to read
 
 
 if __name__ == "__main__":

@@ -8,15 +8,22 @@ the package onto the folder) and in an installed wheel. Hydra reads them
 through its ``pkg://`` search path, never through a path into the source tree.
 
 Both the command line (:mod:`cogov_sim.cli`) and the Python API
-(:mod:`cogov_sim.api`) take the config location and the schema registration
-from here.
+(:mod:`cogov_sim.api`) take the config location, the schema registration, the
+``cogov_uid`` resolver of the run folders' names (registered on import, so
+before Hydra composes anything), the check of overrides against the schema
+(:func:`check_overrides`) and the console logging of the commands from here.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+import secrets
+import sys
 from importlib import resources
 from pathlib import Path
+
+from omegaconf import OmegaConf
 
 #: The package holding the config tree (``configs/`` of the repository).
 CONFIG_MODULE = "cogov_sim.conf"
@@ -79,3 +86,201 @@ def group_options(group: str) -> list[str]:
     """The options of a config group, e.g. ``world`` or ``hydra/launcher``, sorted."""
     folder = config_dir() / group
     return sorted(p.stem for p in folder.glob("*.yaml"))
+
+
+# ------------------------------------------------------------------ unique run folders
+def _uid() -> str:
+    """Six random hex digits: the suffix that makes a run or sweep folder unique."""
+    return secrets.token_hex(3)
+
+
+# ``${cogov_uid:}`` in ``hydra.run.dir`` and ``hydra.sweep.dir`` (configs/config.yaml).
+# Cached like Hydra's ``${now:...}``: a config resolves it once, and Hydra copies the
+# cache into every job's config of a sweep, so the sweep and its jobs agree on the folder.
+OmegaConf.register_new_resolver("cogov_uid", _uid, use_cache=True, replace=True)
+
+
+# ------------------------------------------------------------------ overrides vs schema
+_GROUPS = {"world", "preset", "experiment", "calibrated"}
+
+
+def _allowed_value(key: str, node, info) -> str:
+    """What a key accepts, in words: its range, or its type."""
+    if info is not None:
+        return info.allowed
+    if key == "mechanisms":
+        from cogov_sim.mechanisms.registry import known
+
+        return "a list of mechanism names: " + ", ".join(known()) + ", or import paths"
+    from omegaconf import ListConfig
+    from omegaconf.nodes import BooleanNode, FloatNode, IntegerNode, StringNode
+
+    if isinstance(node, BooleanNode):
+        return "true or false"
+    if isinstance(node, IntegerNode):
+        return "an integer"
+    if isinstance(node, FloatNode):
+        return "a number"
+    if isinstance(node, StringNode):
+        return "text"
+    if isinstance(node, ListConfig):
+        return "a list, e.g. [a,b]"
+    return "a value of the schema's type (cogov_sim/config.py)"
+
+
+def value_error(key: str, value, schema=None):
+    """The :class:`~cogov_sim.errors.ConfigError` of a value ``key`` cannot take (wrong type):
+    the key, the value and what the key allows (its range, or its type)."""
+    from omegaconf import DictConfig
+
+    from cogov_sim.config import default_config
+    from cogov_sim.errors import ConfigError
+    from cogov_sim.params import param_infos
+
+    node = default_config() if schema is None else schema
+    parent = node
+    parts = key.split(".")
+    for part in parts[:-1]:
+        if not isinstance(parent, DictConfig) or part not in parent:
+            return ConfigError(key, _allowed_value(key, None, None), value)
+        parent = parent._get_node(part)
+    leaf = parent._get_node(parts[-1]) if isinstance(parent, DictConfig) else None
+    cls = OmegaConf.get_type(parent) if isinstance(parent, DictConfig) else None
+    infos = param_infos(cls) if cls is not None and cls is not dict else {}
+    return ConfigError(key, _allowed_value(key, leaf, infos.get(parts[-1])), value)
+
+
+def _override_values(ov) -> list:
+    """The values an override sets: one, or each choice of a discrete sweep."""
+    if ov.is_sweep_override():
+        if not ov.is_discrete_sweep():
+            return []  # an interval: a sweeper samples it, checked when a run starts
+        values = list(ov.sweep_iterator())
+        # a long range() is one type from end to end: its ends stand for it
+        return values if len(values) <= 100 else [values[0], values[-1]]
+    return [ov.value()]
+
+
+def check_overrides(overrides, schema=None) -> None:
+    """Check command-line style overrides against the typed schema, before Hydra composes.
+
+    Hydra rejects an unknown key or a wrong type too, but in its own words, without
+    the allowed values or near keys, and ``+key=value`` bypasses its check of the key.
+    Groups (``world=...``), Hydra's own keys and deletions are left to Hydra.
+
+    Raises:
+        ConfigError: the first unknown key (with the nearest known keys), or the first
+            value of the wrong type (with what the key allows).
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from omegaconf import DictConfig
+    from omegaconf.errors import OmegaConfBaseException
+
+    from cogov_sim.config import allowed_keys, default_config
+    from cogov_sim.errors import ConfigError
+
+    try:
+        parsed = OverridesParser.create().parse_overrides([str(o) for o in overrides])
+    except Exception:  # a syntax error: Hydra reports it in its own words
+        return
+    if schema is None:
+        schema = default_config(_extra_mechanisms(parsed))
+    for ov in parsed:
+        key = ov.key_or_group
+        if key.startswith("hydra") or key in _GROUPS or "@" in key or ov.is_delete():
+            continue
+        node = schema
+        for part in key.split("."):
+            if not isinstance(node, DictConfig) or part not in node:
+                raise ConfigError(key, allowed_keys(key, schema), unknown=True)
+            node = node._get_node(part)
+        try:
+            values = _override_values(ov)
+        except Exception:  # a grammar function Hydra evaluates itself
+            continue
+        for value in values:
+            if isinstance(value, str) and "${" in value:
+                continue  # an interpolation: resolved later
+            try:
+                OmegaConf.update(schema, key, value, merge=True)
+            except (OmegaConfBaseException, ValueError, TypeError):
+                raise value_error(key, value, schema) from None
+
+
+def _extra_mechanisms(parsed) -> tuple:
+    """Mechanism classes named by import path in a ``mechanisms=[...]`` override."""
+    from cogov_sim.errors import ConfigError
+    from cogov_sim.mechanisms.registry import known, resolve
+
+    out = []
+    for ov in parsed:
+        if ov.key_or_group != "mechanisms":
+            continue
+        try:
+            values = _override_values(ov)
+        except Exception:
+            continue
+        for value in values:
+            for name in value if isinstance(value, list) else [value]:
+                if isinstance(name, str) and name not in known():
+                    try:
+                        out.append(resolve(name))
+                    except ConfigError:
+                        pass  # validation reports it with the known names
+    return tuple(dict.fromkeys(out))
+
+
+# ------------------------------------------------------------------ console logging
+#: The logger of the line naming a run's results folder: on standard output.
+RESULTS_LOGGER = "cogov_sim.results"
+
+
+class ConsoleHandler(logging.Handler):
+    """The bare messages of cogov-sim's loggers on the console, as the commands print them:
+    ``cogov_sim.results`` on standard output, everything else on standard error (looked
+    up at each message, so that redirected or captured streams get them)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(logging.Formatter("%(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        stream = sys.stdout if record.name == RESULTS_LOGGER else sys.stderr
+        try:
+            stream.write(self.format(record) + "\n")
+            stream.flush()
+        except Exception:  # noqa: BLE001 - logging must not raise
+            self.handleError(record)
+
+
+class _NotOurs(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.name.startswith("cogov_sim")
+
+
+_NOT_OURS = _NotOurs()
+
+
+def console_logging() -> None:
+    """Show cogov-sim's messages on the console as plain lines (the commands call this).
+
+    Messages of the ``cogov_sim`` loggers go to a :class:`ConsoleHandler` and still
+    propagate to the root logger, whose file handlers (Hydra's per-job ``.log`` file)
+    record them; the root's console handlers skip them, so each shows once, unformatted.
+    Idempotent; run again after Hydra reconfigures logging (at each job's start). The
+    library itself (``simulate``, ``run``, ``aggregate``) adds no handler.
+    """
+    log = logging.getLogger("cogov_sim")
+    if not any(isinstance(h, ConsoleHandler) for h in log.handlers):
+        log.addHandler(ConsoleHandler())
+    if log.level == logging.NOTSET:
+        log.setLevel(logging.INFO)
+    consoles = (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__)
+    for h in logging.getLogger().handlers:
+        if (
+            isinstance(h, logging.StreamHandler)
+            and not isinstance(h, logging.FileHandler)
+            and getattr(h, "stream", None) in consoles
+            and _NOT_OURS not in h.filters
+        ):
+            h.addFilter(_NOT_OURS)

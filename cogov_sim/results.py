@@ -25,9 +25,8 @@ def config_hash(cfg) -> str:
     """SHA-256 (first 16 hex digits) of the model-relevant config (not outputs, sweep
     bookkeeping or Hydra's own settings)."""
     data = OmegaConf.to_container(cfg, resolve=True)
-    data = {
-        k: v for k, v in data.items() if k not in ("output", "hydra", "sweep", "resume", "sample")
-    }
+    skip = ("output", "hydra", "sweep", "resume", "resume_any_version", "sample")
+    data = {k: v for k, v in data.items() if k not in skip}
     text = json.dumps(data, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

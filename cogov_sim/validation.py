@@ -95,4 +95,88 @@ def validate(cfg: DictConfig) -> None:
         check = getattr(cls, "check_params", None)
         if check is not None:
             check(cfg.mechanism_params[cls.name])
+    _check_memory(cfg)
     _ = math  # ranges use math.isnan through ParamInfo.check
+
+
+#: Peak memory of a run, fitted to peak RSS measured with ``benchmarks/bench_memory.py``
+#: (a fresh process per run, every output written): 34 thousand to 5.3 million households,
+#: 1 to 1460 days. Fixed cost (Python, numpy, pandas, Mesa, matplotlib, a figure),
+#: per household (lattice, residents, agents, per-day arrays) and per event (the event
+#: log and issue table, both doubling as they grow, and their frames when written).
+MEMORY_BASE = 320 * 2**20
+MEMORY_PER_HOUSEHOLD = 560
+MEMORY_PER_EVENT = 150
+#: Events per issue over its life (reported, dispatched, handled, closed ...): measured.
+EVENTS_PER_ISSUE = 3.5
+
+
+def memory_estimate(cfg: DictConfig) -> int:
+    """Estimated peak memory of a run, in bytes (within about 15% of measured peaks).
+
+    ``MEMORY_BASE + MEMORY_PER_HOUSEHOLD * households + MEMORY_PER_EVENT * events``, with
+    households = width * height * density and events = households * steps / 365 * the
+    issue rates per household-year summed over issue types * ``EVENTS_PER_ISSUE``.
+    Refit with ``python benchmarks/bench_memory.py`` when the model changes.
+    """
+    w = cfg.world
+    households = w.width * w.height * w.density
+    rates = sum(float(cfg.issues[k].rate) for k in ISSUE_KEYS)
+    events = households * cfg.steps / 365 * rates * EVENTS_PER_ISSUE
+    return int(MEMORY_BASE + MEMORY_PER_HOUSEHOLD * households + MEMORY_PER_EVENT * events)
+
+
+def _available_memory() -> int | None:
+    """Bytes this process may still take: MemAvailable of /proc/meminfo, lowered by a
+    cgroup's memory limit (a container, a SLURM job) if there is one; None where unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            lines = {k: v for k, _, v in (line.partition(":") for line in fh)}
+        avail = int(lines["MemAvailable"].split()[0]) * 1024
+    except (OSError, KeyError, ValueError, IndexError):
+        return None
+    for limit, usage in (
+        ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+        (
+            "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+            "/sys/fs/cgroup/memory/memory.usage_in_bytes",
+        ),
+    ):
+        try:
+            with open(limit, encoding="ascii") as a, open(usage, encoding="ascii") as b:
+                cap, used = int(a.read().strip()), int(b.read().strip())
+        except (OSError, ValueError):  # no such cgroup, or "max": no limit
+            continue
+        if cap < 2**60:
+            avail = min(avail, max(0, cap - used))
+    return avail
+
+
+def _check_memory(cfg: DictConfig) -> None:
+    """Refuse a world that cannot fit in memory, before anything is built."""
+    import os
+
+    if os.environ.get("COGOV_SIM_MEMORY_CHECK", "1") == "0":
+        return
+    avail = _available_memory()
+    if avail is None:
+        return
+    need = memory_estimate(cfg)
+    try:  # the process's own memory (imports, the caller's data) is in use already
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            need -= int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        pass
+    if need > avail:
+        w = cfg.world
+        gb = 2**30
+        raise ConfigError(
+            "world.width",
+            f"a world that fits in memory: {w.width}x{w.height} cells at density {w.density} "
+            f"are about {w.width * w.height * w.density:,.0f} households; {cfg.steps} days of "
+            f"them need an estimated {memory_estimate(cfg) / gb:.1f} GB, but "
+            f"{avail / gb:.1f} GB are available. Make world.width and world.height (or "
+            f"steps) smaller, or run on a larger machine (COGOV_SIM_MEMORY_CHECK=0 skips "
+            f"this check)",
+            w.width,
+        )

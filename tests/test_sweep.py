@@ -21,10 +21,10 @@ from tests.conftest import ROOT, run_cli
 SMOKE = ["+experiment=smoke", "steps=20"]
 
 
-def _sweep(tmp_path, name, *args, env=None):
+def _sweep(tmp_path, name, *args, env=None, returncode=0):
     out = tmp_path / name
     proc = run_cli(["-m", *args, f"hydra.sweep.dir={out}"], ROOT, env)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == returncode, proc.stderr[-3000:]
     return out, proc
 
 
@@ -54,7 +54,13 @@ def test_multirun_ends_with_runs_table_scenarios_and_figures(tmp_path):
 
 def test_failed_run_does_not_stop_the_sweep_and_is_listed_with_its_error(tmp_path):
     out, proc = _sweep(
-        tmp_path, "fail", "world=classroom", "steps=10", "world.density=0.8,1.5", "seed=0,1"
+        tmp_path,
+        "fail",
+        "world=classroom",
+        "steps=10",
+        "world.density=0.8,1.5",
+        "seed=0,1",
+        returncode=1,  # the sweep goes on, and then says that runs failed
     )
     runs = _table(out)
     assert len(runs) == 4
@@ -64,6 +70,7 @@ def test_failed_run_does_not_stop_the_sweep_and_is_listed_with_its_error(tmp_pat
     listed = pd.read_csv(out / "failures.csv")
     assert len(listed) == 2 and set(listed["status"]) == {"failed"}
     assert "failed" in proc.stderr
+    assert f"cogov-sim sweep: 2 of 4 runs failed; see {out / 'failures.csv'}" in proc.stderr
 
 
 def test_aggregate_lists_incomplete_runs_and_never_drops_them(tmp_path):

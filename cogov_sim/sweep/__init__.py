@@ -2,7 +2,8 @@
 
 A sweep folder holds one subfolder per run (Hydra's ``hydra.sweep.subdir``),
 each with ``.hydra/overrides.yaml`` and either a complete ``summary.json``, an
-``error.json`` (the run failed) or neither (killed, or still running).
+``error.json`` (the run failed) or neither (killed, or still running), and a
+``manifest.json`` of the runs the sweep owns (read alone when present).
 :func:`aggregate` streams over those folders — one small JSON file and a few
 time-series columns per run, never an event log — and writes into the sweep
 folder:
@@ -14,7 +15,7 @@ folder:
   its 95% CI (paired by seed where both have the seed, Welch otherwise);
 - ``interactions.csv``: where a sweep has a pair of mechanisms and each alone,
   the pair's effect minus the sum of the single effects, with its CI;
-- ``failures.csv``: the failed and incomplete runs with their errors;
+- ``failures.csv``: the failed, incomplete and unreadable runs with their errors;
 - figures: ``effects.png`` (effects with CI bars per outcome),
   ``timeseries.png`` (mean and 95% band per scenario over time) and, when the
   sweep varies one numeric parameter, ``dose_response.png``.
@@ -24,6 +25,7 @@ and on any folder with ``cogov-sim-aggregate PATH``.
 
 The package, by concept:
 
+- :mod:`cogov_sim.sweep.manifest` — the sweep folder's lock and manifest;
 - :mod:`cogov_sim.sweep.folders` — reading run folders: overrides, summaries,
   time series;
 - :mod:`cogov_sim.sweep.tables` — the baseline, scenario effects, interactions;

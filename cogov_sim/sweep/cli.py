@@ -1,5 +1,9 @@
 """The ``cogov-sim-aggregate PATH`` command: :func:`~cogov_sim.sweep.collect.aggregate`
-on any sweep folder (also one copied back from a cluster, or one still incomplete)."""
+on any sweep folder (also one copied back from a cluster, or one still incomplete).
+
+Exit codes: 0 every run complete; 1 tables written, but some runs failed, are missing
+or unreadable (``failures.csv`` lists them); 2 no sweep folder, no runs, or a baseline
+that is not in the sweep."""
 
 from __future__ import annotations
 
@@ -18,11 +22,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--baseline", help="overrides of the baseline scenario, e.g. 'mechanisms=[]'")
     ap.add_argument("--no-figures", action="store_true")
     args = ap.parse_args(argv)
+    from cogov_sim.hydra_setup import console_logging
+
+    console_logging()
     try:
-        aggregate(args.path, args.baseline, figures=not args.no_figures)
+        report = aggregate(args.path, args.baseline, figures=not args.no_figures)
     except (FileNotFoundError, ValueError) as exc:
         print(f"cogov-sim-aggregate: error: {exc}", file=sys.stderr)
         sys.exit(2)
+    if report["ok"] < report["runs"]:
+        sys.exit(1)  # some runs failed, are missing or unreadable: failures.csv lists them
 
 
 if __name__ == "__main__":
