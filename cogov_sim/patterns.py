@@ -392,9 +392,7 @@ def report(
         head
         + markdown_table(df)
         + "\n\n**Parameters each pattern constrains** (set by calibration to it; no parameter"
-        " is set to the value of its pattern):\n\n"
-        + constraints_table(patterns)
-        + "\n"
+        " is set to the value of its pattern):\n\n" + constraints_table(patterns) + "\n"
     )
     (outdir / "patterns.md").write_text(text, encoding="utf-8")
     figure(df, outdir / "patterns.png")
