@@ -131,15 +131,39 @@ class ResidentConfig(Frozen):
         0.0,
         1.0,
         "a probability or share in [0, 1]",
-        "pull of an own issue's outcome on satisfaction",
+        "pull of a closed property dispute's outcome on property satisfaction",
         unit="share",
     )
-    neighbour_rate: float = param(
+    burden_per_day: float = param(
+        0.001,
+        0.0,
+        1.0,
+        "a share in [0, 1]",
+        "satisfaction an open problem costs its household per day, per unit of severity",
+        unit="share",
+    )
+    neighbour_burden: float = param(
+        0.2,
+        0.0,
+        1.0,
+        "a share in [0, 1]",
+        "share of a problem's daily cost that each Moore neighbour bears (they see it)",
+        unit="share",
+    )
+    restore_share: float = param(
+        0.7,
+        0.0,
+        1.0,
+        "a share in [0, 1]",
+        "share of a problem's accumulated cost restored when it is resolved in time",
+        unit="share",
+    )
+    fail_penalty: float = param(
         0.05,
         0.0,
         1.0,
-        "a probability or share in [0, 1]",
-        "pull of a Moore neighbour's issue outcome",
+        "a share in [0, 1]",
+        "satisfaction lost when a problem is closed unresolved (twice that when it turns criminal)",
         unit="share",
     )
     satisfaction_drift: float = param(
@@ -272,6 +296,7 @@ class IssueTypeConfig(Frozen):
         "a difficulty factor in [0, 10]",
         "failure = (1 - skill) * (0.5 + severity) * difficulty",
     )
+    street_visible: bool = False  # seen from the street: a patrol sees it within one cell
 
 
 def _it(**kw) -> IssueTypeConfig:
@@ -332,6 +357,21 @@ class IssuesConfig(Frozen):
             expected_hours=48.0,
             self_report=0.1,
             home_department=3,
+        )
+    )
+    urban_matter: IssueTypeConfig = field(
+        default_factory=lambda: _it(
+            rate=10.5,
+            severity_a=1.5,
+            severity_b=9.0,
+            base_hours=0.25,
+            deadline_hours=48.0,
+            expected_hours=24.0,
+            self_report=0.01,
+            home_department=1,
+            difficulty=0.3,
+            report_error=0.2,
+            street_visible=True,
         )
     )
     collective_matter: IssueTypeConfig = field(
@@ -474,7 +514,7 @@ class WorkerConfig(Frozen):
         unit="severity",
     )
     remit: list[str] = field(  # issue types of the worker's own silo
-        default_factory=lambda: ["neighbour_dispute", "safety_hazard"]
+        default_factory=lambda: ["neighbour_dispute", "safety_hazard", "urban_matter"]
     )
 
 

@@ -25,6 +25,7 @@ class IssueType(IntEnum):
     SAFETY_HAZARD = 3  # 安全隐患
     SERVICE_NEED = 4  # 民生需求
     COLLECTIVE_MATTER = 5  # 公共事务
+    URBAN_MATTER = 6  # 城市管理小事件: street occupation, rubbish, minor environment problems
 
     @property
     def key(self) -> str:
@@ -38,8 +39,13 @@ ISSUE_KEYS = (
     "safety_hazard",
     "service_need",
     "collective_matter",
+    "urban_matter",
 )
 DISPUTES = (IssueType.NEIGHBOUR_DISPUTE, IssueType.PROPERTY_DISPUTE)
+#: Light matters: the many small events a grid worker finds and handles on the spot
+#: (自处置). Case outcomes (closure, response, discovery lag...) are over the other
+#: types, the registered cases (流转事件); light matters have outcomes of their own.
+LIGHT_TYPES = (IssueType.URBAN_MATTER,)  # numbered after every case type
 
 
 class IssueState(IntEnum):
@@ -137,6 +143,7 @@ _ISSUE_COLUMNS: dict[str, tuple[type, object]] = {
     "whistled": (np.bool_, False),
     "parent": (np.int32, -1),  # the issue this one recurs from, or -1
     "false_closure": (np.bool_, False),  # closed as resolved without being fixed
+    "burden": (np.float64, 0.0),  # satisfaction its household has lost to it while open
 }
 
 

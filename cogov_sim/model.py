@@ -169,6 +169,7 @@ class CoGovModel(mesa.Model):
         self.it_self_report = np.array([t.self_report for t in types])
         self.it_difficulty = np.array([t.difficulty for t in types])
         self.it_home = np.array([t.home_department for t in types], dtype=np.int64)
+        self.it_street_visible = np.array([t.street_visible for t in types])
 
     def _init_agents(self) -> None:
         """The handlers' Mesa agents (few); residents' agents are built with ``grid``."""

@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from cogov_sim.issues import (
+    LIGHT_TYPES,
     DISPUTES,
     ZONE_LEVEL,
     Channel,
@@ -86,6 +87,11 @@ SUMMARY_KEYS = (
     "response_hours_p90",
     "department_response_hours",
     "discovery_lag_hours",
+    "closure_rate_all",
+    "light_matters_per_1000",
+    "light_closure_rate",
+    "light_response_hours",
+    "light_discovery_lag_hours",
     "neighbour_disputes_per_1000",
     "property_disputes_per_1000",
     "criminal_escalations_per_1000",
@@ -151,8 +157,9 @@ def step_observables(model) -> dict[str, float]:
     disp = k <= IssueType.PROPERTY_DISPUTE
     closed = st >= IssueState.RESOLVED
     resolved = st == IssueState.RESOLVED
-    due = iss.deadline[:n] <= now
-    resp = iss.t_close[:n][resolved] - iss.t_report[:n][resolved]
+    case = k < min(LIGHT_TYPES)  # light types are numbered after the cases
+    due = (iss.deadline[:n] <= now) & case
+    resp = (iss.t_close[:n] - iss.t_report[:n])[resolved & case]
     managed = model.firms.managed_idx
     window = cfg.participation.window_days
     hh = model.n_households
@@ -296,8 +303,11 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
     t_rep = df["t_report"].to_numpy()
     due = reported & (deadline <= t_end)
     on_time = resolved & (t_close <= deadline)
-    resp = (t_close - t_rep)[resolved]
     vul = df["vulnerable"].to_numpy().astype(bool)
+    light = np.isin(it, [int(t) for t in LIGHT_TYPES])
+    case = ~light  # registered cases (流转事件); light matters are handled on the spot
+    resp = (t_close - t_rep)[resolved & case]
+    resp_light = (t_close - t_rep)[resolved & light]
 
     need = it == IssueType.SERVICE_NEED
     dl_need = np.nan
@@ -323,20 +333,22 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
     comp = df["complaints"].to_numpy()
     came_back = df.index.isin(df["parent"][df["parent"] >= 0].to_numpy())
     hk = df["handler_kind"].to_numpy()
-    lag = (df["t_discover"] - df["t_occur"]).dropna()
-    resp_v = (t_close - t_rep)[resolved & vul]
-    resp_o = (t_close - t_rep)[resolved & ~vul]
+    lag_all = (df["t_discover"] - df["t_occur"]).to_numpy()
+    lag = lag_all[case & ~np.isnan(lag_all)]
+    lag_light = lag_all[light & ~np.isnan(lag_all)]
+    resp_v = (t_close - t_rep)[resolved & vul & case]
+    resp_o = (t_close - t_rep)[resolved & ~vul & case]
 
     window_response = {}
     t_occ = df["t_occur"].to_numpy()
     for name, (w0, w1) in (state.get("windows") or {}).items():
-        in_w = resolved & (t_occ >= w0) & (t_occ < w1)
+        in_w = resolved & case & (t_occ >= w0) & (t_occ < w1)
         w_resp = (t_close - t_rep)[in_w]
         window_response[f"{name}_response_hours"] = (
             float(w_resp.mean()) if w_resp.size else math.nan
         )
 
-    dept = resolved & (hk == HandlerKind.DEPARTMENT)
+    dept = resolved & case & (hk == HandlerKind.DEPARTMENT)
     dept_resp = (t_close - t_rep)[dept]
 
     out = {
@@ -345,10 +357,15 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
         "dispute_resolution_rate": _ratio(
             np.count_nonzero(disp & resolved), np.count_nonzero(disp & closed)
         ),
-        "closure_rate": closure(np.ones_like(resolved)),
+        "closure_rate": closure(case),
+        "closure_rate_all": closure(np.ones_like(resolved)),
         "response_hours_mean": float(resp.mean()) if resp.size else math.nan,
         "response_hours_p90": float(np.percentile(resp, 90)) if resp.size else math.nan,
         "discovery_lag_hours": float(lag.mean()) if len(lag) else math.nan,
+        "light_matters_per_1000": np.count_nonzero(light) * per1000,
+        "light_closure_rate": closure(light),
+        "light_response_hours": float(resp_light.mean()) if resp_light.size else math.nan,
+        "light_discovery_lag_hours": float(lag_light.mean()) if lag_light.size else math.nan,
         "neighbour_disputes_per_1000": np.count_nonzero(it == IssueType.NEIGHBOUR_DISPUTE)
         * per1000,
         "property_disputes_per_1000": np.count_nonzero(it == IssueType.PROPERTY_DISPUTE) * per1000,
@@ -358,16 +375,17 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
         "trust_mean": state["trust_mean"],
         "escalation_rate": float(comp.sum()) * per1000,
         "repeat_complaint_rate": _ratio(
-            np.count_nonzero(reported & ((comp >= 2) | came_back)), np.count_nonzero(reported)
+            np.count_nonzero(case & reported & ((comp >= 2) | came_back)),
+            np.count_nonzero(case & reported),
         ),
         "grid_level_share": _ratio(
-            np.count_nonzero(resolved & np.isin(hk, [int(z) for z in ZONE_LEVEL])),
-            np.count_nonzero(resolved),
+            np.count_nonzero(case & resolved & np.isin(hk, [int(z) for z in ZONE_LEVEL])),
+            np.count_nonzero(case & resolved),
         ),
         "vulnerable_coverage": _ratio(
             np.count_nonzero(need_due & resolved), np.count_nonzero(need_due)
         ),
-        "fairness_gap": closure(~vul) - closure(vul),
+        "fairness_gap": closure(case & ~vul) - closure(case & vul),
         "fairness_gap_response_hours": (
             float(resp_v.mean() - resp_o.mean()) if resp_v.size and resp_o.size else math.nan
         ),
@@ -375,8 +393,8 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
         "fee_collection_rate": _ratio(state["fees_paid"], state["fees_billed"]),
         "mediation_success_rate": float(att["value"].mean()) if len(att) else math.nan,
         "decision_execution_rate": float(dec["value"].mean()) if len(dec) else math.nan,
-        "report_accuracy": float(df["accurate"][grid_system].mean())
-        if grid_system.any()
+        "report_accuracy": float(df["accurate"][grid_system & case].mean())
+        if (grid_system & case).any()
         else math.nan,
         "report_accuracy_all": float(df["accurate"].mean())
         if df["accurate"].notna().any()

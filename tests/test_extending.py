@@ -33,13 +33,17 @@ def test_a_mechanism_named_by_import_path_runs_through_simulate(on_path):
         seed=4,
         **{"mechanism_params.life_circle.stations_per_community": 3},
     )
-    # Its funded item is counted: 3 stations x communities x 300 yuan x 60 days, on top of
-    # wages (which move a little, as the NGO works more hours).
+    # What it costs is counted: 3 stations x communities x 300 yuan x 60 days, and the
+    # stations' staff hours (3 x 6 h a day per community, paid at the NGO wage; the
+    # review's effort factor moves them a little).
     from cogov_sim.model import CoGovModel
 
-    n_comm = CoGovModel(**{"world.width": 50, "world.height": 50}).world.n_communities
+    m = CoGovModel(**{"world.width": 50, "world.height": 50})
+    n_comm = m.world.n_communities
     stations = 3 * n_comm * 300.0 * 60
-    assert out["cost_funds"] - base["cost_funds"] == pytest.approx(stations, rel=0.1)
+    wages = 3 * 6.0 * n_comm * 60 * m.cfg.outcomes.wage_ngo
+    assert out["cost_funds"] - base["cost_funds"] == pytest.approx(stations + wages, rel=0.15)
+    assert out["mechanism_funds"] - base["mechanism_funds"] == pytest.approx(stations)
     assert out["closure_rate"] != base["closure_rate"]
 
 

@@ -110,6 +110,7 @@ class Handlers:
         self.rev_score = np.zeros(n)
         self.review_score = np.full(n, np.nan)
         self.review_rule = review
+        self._paid_mask = np.isin(self.kind, self.PAID_KINDS)
 
     def slice(self, group: str) -> slice:
         o = self.offset[group]
@@ -140,7 +141,7 @@ class Handlers:
         self.max_overrun = max(self.max_overrun, over)
         self.cap_total += self.cap_today
         self.used_total += self.used_today
-        paid = np.isin(self.kind, self.PAID_KINDS)
+        paid = self._paid_mask
         self.paid_total += np.where(paid, self.hours * self.effort, 0.0) + self.staff_today
         np.divide(
             self.used_today,

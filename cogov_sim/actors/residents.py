@@ -2,14 +2,17 @@
 
 Rules (see docs/ODD.md, sections 7.6 and 7.9):
 
-- **Feedback (反馈).** When an issue closes, its household's satisfaction
-  moves toward an outcome score at ``satisfaction_rate``, and each Moore
-  neighbour's at ``neighbour_rate``. The score is
-  ``0.5 + 0.5 * exp(-max(0, r - e) / e)`` for a resolved issue with response
-  time ``r`` (report to resolution) and expectation ``e = expected_hours_k``;
-  0.1 for an issue closed unresolved (a false closure included: the household
-  knows); 0 for a criminal escalation. A closed property dispute moves property
-  satisfaction the same way. Every day satisfaction drifts back to the
+- **Feedback (反馈): problems cost residents.** Every day each open problem
+  (discovered or not: its household lives with it) costs its household
+  ``burden_per_day * severity`` satisfaction and each Moore neighbour
+  ``neighbour_burden`` of that (they see it). When it is resolved (not falsely
+  closed), the household regains ``restore_share * timeliness`` of what the
+  problem cost it (timeliness ``exp(-max(0, r - e) / e)``, response ``r``
+  against the expectation ``e = expected_hours_k``), the neighbours likewise;
+  closed unresolved (a false closure included: the household knows) it loses
+  ``fail_penalty`` more, twice that when the dispute turned criminal. A closed
+  property dispute moves property satisfaction toward an outcome score at
+  ``satisfaction_rate``. Every day satisfaction drifts back to the
   household's baseline at ``satisfaction_drift``; trust moves toward
   satisfaction at ``trust_rate`` and rises by ``contact_trust`` for each visit
   (a grid worker's patrol; any other contact an actor makes, ``contacted``).
@@ -34,7 +37,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cogov_sim.issues import IssueType
+from cogov_sim.issues import IssueState, IssueType
 from cogov_sim.world import neighbour_share
 
 NEVER = -(10**6)
@@ -118,25 +121,46 @@ class Residents:
         return np.where(vulnerable_need, p * rc.vulnerable_report_factor, p)
 
     def feel(self, model) -> None:
-        """Feedback: satisfaction and trust follow how issues were handled and visits."""
-        from cogov_sim.processes.feedback import outcome_score
+        """Feedback: problems cost satisfaction while open, resolution restores part of
+        it; trust follows satisfaction and visits."""
+        from cogov_sim.processes.feedback import outcome_score, timeliness
 
         rc, iss, w = model.cfg.residents, model.issues, model.world
         sat = self.satisfaction
         sat += rc.satisfaction_drift * (self.sat_base - sat)
-        ids = model.closed_today
-        model.scores_today = outcome_score(model, ids)  # aligned with closed_today
+        # Every open problem (discovered or not: its household lives with it) costs its
+        # household, and a share of that each Moore neighbour, every day.
+        ids = model.open_ids[iss.state[model.open_ids] <= IssueState.ASSIGNED]
         if ids.size:
-            score = model.scores_today
+            cost = rc.burden_per_day * iss.severity[ids]
             hh = iss.hh[ids]
-            np.add.at(sat, hh, rc.satisfaction_rate * (score - sat[hh]))
-            nb = w.neighbours[hh]
-            valid = nb >= 0
-            nbh = nb[valid]
-            sc = np.broadcast_to(score[:, None], nb.shape)[valid]
-            np.add.at(sat, nbh, rc.neighbour_rate * (sc - sat[nbh]))
-            prop = iss.itype[ids] == IssueType.PROPERTY_DISPUTE
+            np.subtract.at(sat, hh, cost)
+            iss.burden[ids] += cost
+            if rc.neighbour_burden > 0:
+                nb = w.neighbours[hh]
+                valid = nb >= 0
+                c = np.broadcast_to((rc.neighbour_burden * cost)[:, None], nb.shape)
+                np.subtract.at(sat, nb[valid], c[valid])
+        closed = model.closed_today
+        model.scores_today = outcome_score(model, closed)  # aligned with closed_today
+        if closed.size:
+            st = iss.state[closed]
+            hh = iss.hh[closed]
+            fixed = (st == IssueState.RESOLVED) & ~iss.false_closure[closed]
+            # Resolution restores part of what the problem cost, more when it was timely.
+            back = np.where(fixed, rc.restore_share * timeliness(model, closed), 0.0)
+            back = back * iss.burden[closed]
+            np.add.at(sat, hh, back)
+            if rc.neighbour_burden > 0:
+                nb = w.neighbours[hh]
+                valid = nb >= 0
+                c = np.broadcast_to((rc.neighbour_burden * back)[:, None], nb.shape)
+                np.add.at(sat, nb[valid], c[valid])
+            lost = np.where(st == IssueState.ESCALATED, 2.0, (~fixed).astype(float))
+            np.subtract.at(sat, hh, rc.fail_penalty * lost)
+            prop = iss.itype[closed] == IssueType.PROPERTY_DISPUTE
             if prop.any():
+                score = model.scores_today
                 ph = hh[prop]
                 ps = self.property_sat
                 ok = ~np.isnan(ps[ph])

@@ -57,6 +57,8 @@ class GridWorkers(HandlerGroup):
         self.small_threshold = wc.small_threshold
         self.uniform_patrol_share = 1.0
         self.patrolled_today = np.empty(0, dtype=np.int64)
+        #: households seen from the street today (within one cell of a patrolled one)
+        self.seen_today = np.zeros(world.n, dtype=bool)
         self.sync_capacity()
 
     def sync_capacity(self) -> None:
@@ -98,4 +100,18 @@ class GridWorkers(HandlerGroup):
             hh = np.concatenate([hh, *extra])
         model.residents.last_patrol[hh] = model.day
         self.patrolled_today = hh
+        self.seen_today = self._street_view(hh)
         return hh
+
+    def _street_view(self, hh: np.ndarray) -> np.ndarray:
+        """Households within one cell (Moore) of the patrolled households ``hh``."""
+        w = self.world
+        grid = np.zeros((w.height, w.width), dtype=bool)
+        grid[w.y[hh], w.x[hh]] = True
+        seen = grid.copy()
+        seen[1:, :] |= grid[:-1, :]
+        seen[:-1, :] |= grid[1:, :]
+        row = seen.copy()
+        seen[:, 1:] |= row[:, :-1]
+        seen[:, :-1] |= row[:, 1:]
+        return seen[w.y, w.x]

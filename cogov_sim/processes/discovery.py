@@ -75,9 +75,10 @@ def discover(model) -> None:
 
     cov = wk.coverage[k]
     t_pat = d0 + 8.0 + rng.random(n) * max(wk.patrol_hours, 1e-9)
-    found_w = (
-        (r.last_patrol[hh] == model.day) & (t_pat > t_occ) & (rng.random(n) < wk.find_prob * cov)
+    in_view = np.where(
+        model.it_street_visible[k], wk.seen_today[hh], r.last_patrol[hh] == model.day
     )
+    found_w = in_view & (t_pat > t_occ) & (rng.random(n) < wk.find_prob * cov)
 
     t_w = np.where(found_w, t_pat, np.inf)
     t_r = np.where(found_res, t_res, np.inf)

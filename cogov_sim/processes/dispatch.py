@@ -6,6 +6,8 @@ Reported issues whose queue time has come are routed to one handler each:
 - a service need -> the community's NGO;
 - small issues -> the zone's grid worker: issues the worker found itself,
   within its silo's remit, with severity up to the workers' ``small_threshold``;
+  light matters (in its remit) however they were reported and whatever their
+  severity;
 - everything else -> the department owning the type (its silo).
 
 Mechanisms then re-route issues (``route`` hook, in config order: an
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cogov_sim.issues import Channel, EventKind, HandlerKind, IssueState, IssueType
+from cogov_sim.issues import LIGHT_TYPES, Channel, EventKind, HandlerKind, IssueState, IssueType
 
 
 def dispatch(model) -> None:
@@ -43,6 +45,8 @@ def dispatch(model) -> None:
     target = h.index("department", model.it_home[k])
 
     to_worker = (iss.channel[ids] == Channel.WORKER) & wk.in_remit[k] & (sev <= wk.small_threshold)
+    # Light matters are the zone worker's however they were reported (自处置).
+    to_worker |= (k >= min(LIGHT_TYPES)) & wk.in_remit[k]
     kind[to_worker] = HandlerKind.GRID_WORKER
     target[to_worker] = h.index("worker", iss.zone[ids][to_worker])
 

@@ -89,6 +89,7 @@ def occur(model) -> None:
         (IssueType.SERVICE_NEED, _thin(model, p_day[4], 1.0, model.residents.vulnerable_idx, None))
     )
     out.append((IssueType.COLLECTIVE_MATTER, _thin(model, p_day[5], 1.0, None, None)))
+    out.append((IssueType.URBAN_MATTER, _thin(model, p_day[6], 1.0, None, None)))
 
     itype = np.concatenate([np.full(h.shape[0], int(k), dtype=np.int8) for k, h in out])
     hh = np.concatenate([h for _, h in out]).astype(np.int64)

@@ -78,6 +78,7 @@ ISSUE_LABELS: dict[str, dict[str, str]] = {
     "safety_hazard": {"en": "safety hazard", "zh": "安全隐患"},
     "service_need": {"en": "service need", "zh": "民生需求"},
     "collective_matter": {"en": "collective matter", "zh": "公共事务"},
+    "urban_matter": {"en": "urban matter (light)", "zh": "城市管理小事件"},
 }
 
 #: (timeseries column, label, scale) of the live charts.

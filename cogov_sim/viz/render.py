@@ -53,6 +53,7 @@ ISSUE_STYLE = (
     ("^", "#ff7f0e"),  # safety hazard
     ("o", "#17becf"),  # service need
     ("D", "#8c564b"),  # collective matter
+    (".", "#bcbd22"),  # urban matter (light)
 )
 #: (legend key, marker, face colour) of the actors.
 ACTOR_STYLE = {

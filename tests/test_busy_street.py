@@ -1,0 +1,73 @@
+"""The street is as busy as the reported ones: light matters fill grid workers' days,
+queues form, problems cost residents, and idle staff are paid."""
+
+from __future__ import annotations
+
+import pytest
+
+from cogov_sim.model import CoGovModel
+from tests.conftest import CLASSROOM
+from tests.stats import paired_ci
+
+SEEDS = range(10)
+
+
+def _runs(mechanisms=(), **params):
+    out = []
+    for seed in SEEDS:
+        m = CoGovModel(**CLASSROOM, seed=seed, mechanisms=list(mechanisms), **params)
+        m.run()
+        out.append(m.summary())
+    return out
+
+
+def _diff(a, b, key):
+    return paired_ci([x[key] for x in a], [y[key] for y in b])
+
+
+def test_default_street_grid_workers_handle_8_to_27_events_a_day():
+    """Reported: 8-15 (Kunshan) and 18-27 (Chaoyang) events per grid worker per day."""
+    m = CoGovModel(seed=1)
+    m.run()
+    s = m.summary()
+    assert 8.0 <= s["worker_events_per_day"] <= 27.0, s["worker_events_per_day"]
+    ts = m.timeseries()
+    assert ts["queue_worker"].iloc[30:].mean() > 0  # work waits for the worker
+    assert 0.7 <= s["utilisation_worker"] <= 1.0  # busy, not idle
+    assert s["light_matters_per_1000"] > 20 * s["neighbour_disputes_per_1000"]
+
+
+@pytest.mark.slow
+def test_more_problems_make_residents_less_satisfied():
+    base = _runs()
+    busy = _runs(**{"issues.urban_matter.rate": 21.0})
+    mean, lo, hi = _diff(busy, base, "satisfaction_mean")
+    assert hi < 0, (mean, lo, hi)
+
+
+@pytest.mark.slow
+def test_idle_staff_are_paid():
+    """Tenfold NGO hours leave NGOs mostly idle but are paid for: cost_hours rises by
+    (nearly) the hours added on duty."""
+    base = _runs()
+    more = _runs(**{"ngos.hours_per_day": 60.0})
+    m = CoGovModel(**CLASSROOM)
+    added = (60.0 - m.cfg.ngos.hours_per_day) * m.ngos.n * m.cfg.steps
+    mean, lo, hi = _diff(more, base, "cost_hours")
+    assert lo > 0.75 * added, (mean, lo, hi, added)
+    assert _diff(more, base, "utilisation_ngo")[2] < 0
+
+
+@pytest.mark.slow
+def test_integrated_grid_speeds_light_matters_only_through_its_pooled_hours():
+    """The effect comes through the worker's queue: with the merged grids' pooled hours
+    light matters are answered sooner; without them the cases the integrated grid routes
+    to the worker lengthen its queue and light matters wait longer."""
+    base = _runs()
+    pooled = _runs(["integrated_grid"])
+    unpooled = _runs(
+        ["integrated_grid"], **{"mechanism_params.integrated_grid.worker_hours_factor": 1.0}
+    )
+    assert _diff(pooled, base, "light_response_hours")[2] < 0
+    assert _diff(unpooled, base, "light_response_hours")[1] > 0
+    assert _diff(unpooled, base, "utilisation_worker")[1] > 0
