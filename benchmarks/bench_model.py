@@ -55,7 +55,7 @@ t_sum = time.perf_counter() - t0
 print(json.dumps({"households": m.n_households, "build_s": t_build, "run_s": t_run,
                   "summary_s": t_sum, "import_s": t_import,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "issues": s["issues_occurred"]}))
+                  "issues": s["issues_occurred"], "events": int(m.events.n)}))
 """
 
 
@@ -73,6 +73,7 @@ def run_case(side: int, days: int, package: bool) -> dict:
     res.update(days=days, package=package)
     res["total_s"] = res["build_s"] + res["run_s"] + res["summary_s"]
     res["resident_steps_per_s"] = res["households"] * days / res["run_s"]
+    res["events_per_s"] = res["events"] / res["run_s"]
     return res
 
 
@@ -180,6 +181,7 @@ def main() -> None:
     header = (
         f"{'case':<18}{'package':>8}{'households':>11}{'build s':>9}{'run s':>8}"
         f"{'total s':>9}{'res-steps/s':>13}{'x Schelling':>12}{'peak MB':>9}"
+        f"{'issues':>11}{'events/s':>11}"
     )
     print(header)
     print("-" * len(header))
@@ -188,7 +190,7 @@ def main() -> None:
             f"{r['case']:<18}{'on' if r['package'] else 'off':>8}{r['households']:>11,}"
             f"{r['build_s']:>9.2f}{r['run_s']:>8.2f}{r['total_s']:>9.2f}"
             f"{r['resident_steps_per_s']:>13,.0f}{r['resident_steps_per_s'] / schelling:>12.0f}"
-            f"{r['peak_mb']:>9.0f}"
+            f"{r['peak_mb']:>9.0f}{r['issues']:>11,}{r['events_per_s']:>11,.0f}"
         )
     print(f"\nMesa Schelling 100x100 radius 2: {schelling:,.0f} agent-steps/s (same process)")
     print(f"cogov-sim --help: {help_s:.2f} s")

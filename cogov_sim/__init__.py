@@ -3,7 +3,7 @@ grassroots (community) governance, on Mesa and Hydra."""
 
 from __future__ import annotations
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = ["CoGovModel", "ConfigError", "Mechanism", "__version__", "param", "simulate"]
 

@@ -45,7 +45,14 @@ from cogov_sim.actors import (
 )
 from cogov_sim.agents import NGO, Department, GridWorker, PartyBranch, PropertyFirm, Resident
 from cogov_sim.config import make_config
-from cogov_sim.issues import ISSUE_KEYS, EventKind, EventLog, IssueState, IssueTable
+from cogov_sim.issues import (
+    ISSUE_KEYS,
+    LIGHT_TYPES,
+    EventKind,
+    EventLog,
+    IssueState,
+    IssueTable,
+)
 from cogov_sim.mechanisms.base import MechanismSet
 from cogov_sim.mechanisms.registry import resolve
 from cogov_sim.params import freeze
@@ -107,6 +114,10 @@ class CoGovModel(mesa.Model):
         self.issues = IssueTable(capacity=max(1024, self.n_households // 2))
         self.events = EventLog(capacity=max(4096, self.n_households * 2))
         self.open_ids = np.empty(0, dtype=np.int64)
+        #: ids of the registered cases (every type but light matters), in order
+        self.case_ids = np.empty(0, dtype=np.int64)
+        self.issues_at_day_start = 0
+        self.complaints_total = 0
         self.closed_today = np.empty(0, dtype=np.int64)
         self.scores_today = np.empty(0)
         self.complaints_today = np.empty(0, dtype=np.int64)
@@ -241,6 +252,7 @@ class CoGovModel(mesa.Model):
     def step(self) -> None:
         """One day: the ODD's process overview, phase by phase."""
         self.day += 1
+        self.issues_at_day_start = self.issues.n
         self.handlers.start_day()
         self.closed_today = np.empty(0, dtype=np.int64)
         self.complaints_today = np.empty(0, dtype=np.int64)
@@ -279,6 +291,9 @@ class CoGovModel(mesa.Model):
 
     def add_open(self, ids: np.ndarray) -> None:
         self.open_ids = np.concatenate([self.open_ids, ids])
+        cases = ids[self.issues.itype[ids] < min(LIGHT_TYPES)]
+        if cases.size:
+            self.case_ids = np.concatenate([self.case_ids, cases])
 
     def log_events(
         self,

@@ -47,8 +47,8 @@ import numpy as np
 import pandas as pd
 
 from cogov_sim.issues import (
-    LIGHT_TYPES,
     DISPUTES,
+    LIGHT_TYPES,
     ZONE_LEVEL,
     Channel,
     EventKind,
@@ -89,6 +89,9 @@ SUMMARY_KEYS = (
     "discovery_lag_hours",
     "closure_rate_all",
     "light_matters_per_1000",
+    "hazards_discovered_per_1000",
+    "mediation_days",
+    "ngo_cost_per_need_met",
     "light_closure_rate",
     "light_response_hours",
     "light_discovery_lag_hours",
@@ -150,24 +153,26 @@ def _ratio(num: float, den: float) -> float:
 def step_observables(model) -> dict[str, float]:
     """Cheap per-step observables from the issue table and agent arrays."""
     iss, r, cfg = model.issues, model.residents, model.cfg
-    n = iss.n
-    st = iss.state[:n]
-    k = iss.itype[:n]
+    # Over the cases only (light matters have outcomes of their own): a day costs
+    # O(cases), not O(every issue so far).
+    c = model.case_ids
+    st = iss.state[c]
+    k = iss.itype[c]
     now = model.day_end
     disp = k <= IssueType.PROPERTY_DISPUTE
     closed = st >= IssueState.RESOLVED
     resolved = st == IssueState.RESOLVED
-    case = k < min(LIGHT_TYPES)  # light types are numbered after the cases
-    due = (iss.deadline[:n] <= now) & case
-    resp = (iss.t_close[:n] - iss.t_report[:n])[resolved & case]
+    deadline = iss.deadline[c]
+    t_close = iss.t_close[c]
+    due = deadline <= now
+    resp = (t_close - iss.t_report[c])[resolved]
     managed = model.firms.managed_idx
     window = cfg.participation.window_days
     hh = model.n_households
-    today = np.count_nonzero(model.issues.t_occur[:n] >= model.day_start)
     return {
         "day": model.day,
-        "open_issues": int(np.count_nonzero(~closed)),
-        "occurred": int(today),
+        "open_issues": int(model.open_ids.size),
+        "occurred": int(iss.n - model.issues_at_day_start),
         "resolved_today": int(
             np.count_nonzero(model.issues.state[model.closed_today] == IssueState.RESOLVED)
         ),
@@ -175,7 +180,7 @@ def step_observables(model) -> dict[str, float]:
             np.count_nonzero(disp & resolved), np.count_nonzero(disp & closed)
         ),
         "closure_rate": _ratio(
-            np.count_nonzero(due & resolved & (iss.t_close[:n] <= iss.deadline[:n])),
+            np.count_nonzero(due & resolved & (t_close <= deadline)),
             np.count_nonzero(due),
         ),
         "response_hours_mean": float(resp.mean()) if resp.size else math.nan,
@@ -186,7 +191,7 @@ def step_observables(model) -> dict[str, float]:
             float(r.property_sat[managed].mean()) if managed.size else math.nan
         ),
         "fee_collection_rate": _ratio(model.firms.paid.sum(), model.firms.billed.sum()),
-        "escalations": int(iss.complaints[:n].sum()) / hh * 1000.0,
+        "escalations": model.complaints_total / hh * 1000.0,
         "criminal_escalations": int(np.count_nonzero(st == IssueState.ESCALATED)) / hh * 1000.0,
         "volunteer_hours": float(model.volunteer_hours.sum()),
         **_queues(model),
@@ -222,6 +227,7 @@ def final_state(model) -> dict[str, float]:
     }
     paid_hours = h.paid_total * h.wage_factor  # on duty, used or not
     funds = float(sum(paid_hours[h.kind == k].sum() * w for k, w in wage.items()))
+    ngo_funds = float(paid_hours[h.kind == HandlerKind.NGO].sum() * oc.wage_ngo)
     return {
         "n_households": int(model.n_households),
         "steps": int(model.day + 1),
@@ -238,6 +244,7 @@ def final_state(model) -> dict[str, float]:
         "cost_hours": float(h.paid_total.sum()),
         "hours_used": float(h.used_total[h.kind != HandlerKind.RESIDENT_SELF].sum()),
         "mechanism_funds": model.ledger.total,
+        "ngo_funds": ngo_funds,
         "n_workers": int(model.workers.n),
         "utilisation": {
             g: _ratio(h.used_total[h.slice(g)].sum(), h.cap_total[h.slice(g)].sum())
@@ -349,6 +356,13 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
         )
 
     dept = resolved & case & (hk == HandlerKind.DEPARTMENT)
+    mediated = (
+        resolved
+        & (it == IssueType.NEIGHBOUR_DISPUTE)
+        & np.isin(
+            hk, [int(HandlerKind.MEDIATOR), int(HandlerKind.NGO), int(HandlerKind.RESIDENT_SELF)]
+        )
+    )
     dept_resp = (t_close - t_rep)[dept]
 
     out = {
@@ -363,6 +377,16 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
         "response_hours_p90": float(np.percentile(resp, 90)) if resp.size else math.nan,
         "discovery_lag_hours": float(lag.mean()) if len(lag) else math.nan,
         "light_matters_per_1000": np.count_nonzero(light) * per1000,
+        "hazards_discovered_per_1000": np.count_nonzero(
+            (it == IssueType.SAFETY_HAZARD) & df["t_discover"].notna().to_numpy()
+        )
+        * per1000,
+        "mediation_days": (
+            float(np.mean((t_close - t_rep)[mediated]) / 24.0) if mediated.any() else math.nan
+        ),
+        "ngo_cost_per_need_met": _ratio(
+            state.get("ngo_funds", math.nan), np.count_nonzero(need & resolved)
+        ),
         "light_closure_rate": closure(light),
         "light_response_hours": float(resp_light.mean()) if resp_light.size else math.nan,
         "light_discovery_lag_hours": float(lag_light.mean()) if lag_light.size else math.nan,

@@ -175,10 +175,16 @@ def _run_one(args: tuple[tuple[str, ...], int, dict]) -> tuple[tuple[str, ...], 
 
 
 def run_scenarios(
-    patterns: list[Pattern], seeds: list[int], params: dict, jobs: int, progress: bool = True
+    patterns: list[Pattern],
+    seeds: list[int],
+    params: dict,
+    jobs: int,
+    progress: bool = True,
+    extra: set | None = None,
 ) -> dict[tuple[tuple[str, ...], int], dict]:
-    """Run the baseline and each pattern's mechanism over ``seeds``; return summaries."""
-    scenarios = [()] + sorted({(p.mechanism,) for p in patterns})
+    """Run the baseline, each pattern's mechanism and the ``extra`` scenarios over
+    ``seeds``; return summaries."""
+    scenarios = [()] + sorted({(p.mechanism,) for p in patterns} | set(extra or ()))
     tasks = [(sc, s, params) for sc in scenarios for s in seeds]
     results: dict = {}
     show = progress and sys.stderr.isatty()
@@ -378,11 +384,16 @@ def report(
     params["steps"] = steps
     seed_list = list(range(seeds))
     jobs = jobs or os.cpu_count() or 1
-    results = run_scenarios(patterns, seed_list, params, jobs, progress)
+    from cogov_sim import holdout
+
+    held = holdout.load()
+    results = run_scenarios(patterns, seed_list, params, jobs, progress, holdout.scenarios(held))
     df = evaluate(patterns, results, seed_list)
+    val = holdout.evaluate(held, results, seed_list)
     outdir = Path(out)
     outdir.mkdir(parents=True, exist_ok=True)
     df.to_csv(outdir / "patterns.csv", index=False)
+    val.to_csv(outdir / "validation.csv", index=False)
     head = (
         f"Scale: {world}, {steps} days, {seeds} seeds (0-{seeds - 1}), paired by seed. "
         f"{(df.verdict == 'match').sum()} of {len(df)} patterns match; "
@@ -393,6 +404,9 @@ def report(
         + markdown_table(df)
         + "\n\n**Parameters each pattern constrains** (set by calibration to it; no parameter"
         " is set to the value of its pattern):\n\n" + constraints_table(patterns) + "\n"
+        "\n**Validation list** (reported effects the model was never fitted to, untuned; "
+        f"{(val.verdict == 'consistent').sum()} of {(val.verdict != 'not comparable').sum()} "
+        "comparable items consistent):\n\n" + holdout.markdown_table(val) + "\n"
     )
     (outdir / "patterns.md").write_text(text, encoding="utf-8")
     figure(df, outdir / "patterns.png")

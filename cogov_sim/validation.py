@@ -100,13 +100,14 @@ def validate(cfg: DictConfig) -> None:
 
 
 #: Peak memory of a run, fitted to peak RSS measured with ``benchmarks/bench_memory.py``
+#: (per event refitted to the busy street: street 330 MB, district 1,360 MB measured)
 #: (a fresh process per run, every output written): 34 thousand to 5.3 million households,
 #: 1 to 1460 days. Fixed cost (Python, numpy, pandas, Mesa, matplotlib, a figure),
 #: per household (lattice, residents, agents, per-day arrays) and per event (the event
 #: log and issue table, both doubling as they grow, and their frames when written).
 MEMORY_BASE = 320 * 2**20
 MEMORY_PER_HOUSEHOLD = 560
-MEMORY_PER_EVENT = 150
+MEMORY_PER_EVENT = 250
 #: Events per issue over its life (reported, dispatched, handled, closed ...): measured.
 EVENTS_PER_ISSUE = 3.5
 

@@ -4,9 +4,10 @@ Practice: zones or cells are graded in five colours by their recent issue
 history, and patrol effort follows risk.
 
 Rules in the model:
-- A cell is risky when an issue was discovered at it in the last
-  ``window_days`` (the grid system knows only discovered issues), or (with
-  ``neighbourhood`` 1) at a Moore neighbour.
+- A cell is risky when a case (a dispute, fault, hazard, need or collective
+  matter; not a light matter, which occur everywhere) was discovered at it in
+  the last ``window_days`` (the grid system knows only discovered issues), or
+  (with ``neighbourhood`` 1) at a Moore neighbour.
 - A share ``risk_share`` of each worker's daily visits goes to the zone's
   risky cells, drawn uniformly among them (to any cell of the zone when none
   is risky); the rest is drawn uniformly as before (the workers'
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cogov_sim.issues import LIGHT_TYPES
 from cogov_sim.mechanisms.base import Mechanism
 from cogov_sim.params import param
 
@@ -80,8 +82,11 @@ class RiskGrading(Mechanism):
             return None
         iss, w, rng, p = model.issues, model.world, model.rng, self.params
         n = iss.n
-        # Only what the grid system knows: issues discovered in the window.
-        recent = iss.t_discover[:n] >= model.day_start - 24.0 * p.window_days
+        # Only what the grid system knows: cases (not light matters, which are
+        # everywhere) discovered in the window.
+        recent = (iss.t_discover[:n] >= model.day_start - 24.0 * p.window_days) & (
+            iss.itype[:n] < min(LIGHT_TYPES)
+        )
         risky = np.zeros(model.n_households, dtype=bool)
         risky[iss.hh[:n][recent]] = True
         if p.neighbourhood >= 1 and risky.any():

@@ -43,6 +43,7 @@ def escalate(model) -> None:
         model.log_events(comp[~petition], EventKind.HOTLINE, t=t_c[~petition])
         model.log_events(comp[petition], EventKind.PETITION, t=t_c[petition])
         model.complaints_today = comp
+        model.complaints_total += int(comp.size)
         hh = iss.hh[comp]
         np.subtract.at(r.satisfaction, hh, cfg.residents.complaint_penalty)
         np.clip(r.satisfaction, 0.0, 1.0, out=r.satisfaction)
