@@ -532,12 +532,21 @@ class DepartmentConfig(Frozen):
     )
     skill: float = param(0.85, 0.0, 1.0, "a probability or share in [0, 1]", "handling skill")
     response_delay_hours: float = param(
-        168.0,
+        4.0,
         0.0,
         10000.0,
         "a non-negative number of hours",
-        "mean of an exponential delay before work starts",
+        "mean of an exponential travel and scheduling delay before work starts",
         unit="h",
+    )
+    visit_interval_days: int = param(
+        11,
+        1,
+        365,
+        "an integer number of days in [1, 365]",
+        "a department works this street's cases on a rota, one day every this many days "
+        "(staggered between departments), with the hours of the whole interval",
+        unit="days",
     )
     misroute_prob: float = param(
         0.1,

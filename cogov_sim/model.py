@@ -254,6 +254,7 @@ class CoGovModel(mesa.Model):
         self.day += 1
         self.issues_at_day_start = self.issues.n
         self.handlers.start_day()
+        self.departments.start_day(self.day)
         self.closed_today = np.empty(0, dtype=np.int64)
         self.complaints_today = np.empty(0, dtype=np.int64)
         self.rate_multiplier[:] = 1.0

@@ -71,3 +71,33 @@ def test_integrated_grid_speeds_light_matters_only_through_its_pooled_hours():
     assert _diff(pooled, base, "light_response_hours")[2] < 0
     assert _diff(unpooled, base, "light_response_hours")[1] > 0
     assert _diff(unpooled, base, "utilisation_worker")[1] > 0
+
+
+@pytest.mark.slow
+def test_whistling_speeds_departments_only_through_the_staff_they_send():
+    """Departments work this street's cases on a rota; a whistle makes the department
+    send staff that day (capacity). Without those hours the whistle only reorders the
+    department's queue, and its response time does not fall."""
+    base = _runs()
+    whistle = _runs(["whistle_response"])
+    no_staff = _runs(
+        ["whistle_response"],
+        **{"mechanism_params.whistle_response.department_hours_per_whistle": 0.0},
+    )
+    assert _diff(whistle, base, "department_response_hours")[2] < -50.0
+    mean, lo, hi = _diff(no_staff, base, "department_response_hours")
+    assert lo > -25.0, (mean, lo, hi)  # no sizeable gain without the capacity
+
+
+def test_departments_work_the_street_on_their_rota_days_only():
+    from cogov_sim.issues import EventKind, HandlerKind
+
+    m = CoGovModel(**CLASSROOM, steps=60, seed=3)
+    m.run()
+    ev = m.events.to_frame()
+    att = ev[(ev["kind"] == EventKind.ATTEMPT) & (ev["handler_kind"] == HandlerKind.DEPARTMENT)]
+    dept = att["handler"].to_numpy() - m.handlers.offset["department"]
+    day = att["step"].to_numpy()
+    d = m.departments
+    assert len(att) > 0
+    assert ((day - d.visit_offset[dept]) % d.visit_interval[dept] == 0).all()

@@ -93,6 +93,7 @@ class Handlers:
         self.delay = np.zeros(n)  # mean response delay (hours) before work starts
         self.effort = np.ones(n)  # review-driven multiplier of hours
         self.util_yesterday = np.zeros(n)  # hours used / hours on duty, the day before
+        self.teams = np.ones(n)  # teams working in parallel today (a rota day's staff)
         self.staff_today = np.zeros(n)  # paid staff hours added today (e.g. sent by a department)
         self.paid_total = np.zeros(n)  # staff hours on duty (paid, used or not)
         self.volunteer_share = np.zeros(n)  # share of the community's volunteer hours
@@ -131,6 +132,7 @@ class Handlers:
 
     def start_day(self) -> None:
         self.cap_today = self.hours * self.effort + self.extra
+        self.teams[:] = 1.0
         self.staff_today[:] = 0.0
         self.used_today[:] = self.reserved
         # patrol hours are part of the worker's hours: never above what it has
@@ -237,6 +239,7 @@ class HandlerGroup:
     wage_factor = _view("wage_factor")
     effort = _view("effort")
     extra = _view("extra")
+    teams = _view("teams")
     used_today = _view("used_today")
     cap_today = _view("cap_today")
     del _view

@@ -13,8 +13,9 @@ Rules in the model:
 - Routing: one intake, every report reaches the right silo (no misrouting,
   transfers or losses); residents report through an app as well (reporting
   propensity x ``1 + app_report_boost``).
-- Dispatch: response delays of departments, firms and NGOs x
-  ``1 - delay_cut * digital_literacy``; grid workers' report delay likewise.
+- Dispatch: response delays of departments, firms and NGOs, the departments'
+  rota interval in the street and grid workers' report delay x
+  ``1 - delay_cut * digital_literacy`` (work orders reach handlers at once).
 - Cost: ``yuan_per_household_year`` per household per year.
 
 Calibrated to pattern ``smart_dispatch_time`` (event handling time 72 -> 8
@@ -114,6 +115,9 @@ class SmartDispatch(Mechanism):
             group.delay *= factor
         model.workers.report_delay_hours *= factor
         model.departments.single_intake = True
+        # Work orders reach departments every day: their rota in this street shortens.
+        dep = model.departments
+        dep.visit_interval = np.maximum(1, np.round(dep.visit_interval * factor)).astype(np.int64)
         model.residents.report_factor *= 1.0 + p.app_report_boost
 
     def begin_step(self, model) -> None:

@@ -9,9 +9,12 @@ Rules in the model:
   department for issues newly assigned to a department with severity at least
   ``severity_threshold``, most severe first, at most ``whistles_per_day`` per
   community and as far as its hours allow (``party_hours_per_whistle`` each).
-- A whistled department starts work within ``response_deadline_hours`` of the
-  report: its start time is drawn uniformly within the deadline when that is
-  sooner than its own delay, and whistled issues come first in its queue.
+- The whistled department reports to the street (报到): it sends staff for
+  ``department_hours_per_whistle`` hours that day, whatever its rota (paid
+  staff hours: capacity), and the whistled issue comes first in its queue; its
+  start time is drawn uniformly within ``response_deadline_hours`` of the
+  report. The rest of the department's cases wait for its rota day, behind
+  the whistled ones.
 
 Calibrated to pattern ``whistle_response_time`` (response to hotline
 complaints 7 days -> 24 hours, Chaoyang district, Beijing).
@@ -60,6 +63,14 @@ class WhistleResponseParams:
         slider=(0, 30, 1),
         label=("whistles per community per day", "每社区每日吹哨数"),
     )
+    department_hours_per_whistle: float = param(
+        3.0,
+        0.0,
+        10000.0,
+        "a non-negative number of hours",
+        "staff hours the whistled department sends to the street that day",
+        unit="h",
+    )
     party_hours_per_whistle: float = param(
         0.25,
         0.0,
@@ -80,10 +91,19 @@ class WhistleResponse(Mechanism):
         "overall response time fall; closure rate rises."
     )
     limitations = (
-        "Departments have no backlog of their own: whistling does not slow their other work. "
-        "The party branch's hours limit the whistles, not the departments' capacity."
+        "The department's other streets are not modelled: the staff it sends are counted "
+        "as extra paid hours, not taken from elsewhere."
     )
     Params = WhistleResponseParams
+
+    def setup(self, model) -> None:
+        #: staff visits promised for a later day: (day, department) -> hours
+        self.pending: dict[tuple[int, int], float] = {}
+
+    def begin_step(self, model) -> None:
+        due = [key for key in self.pending if key[0] <= model.day]
+        for key in due:
+            model.departments.add_staff_hours(np.array([key[1]]), self.pending.pop(key))
 
     def after_dispatch(self, model, ids: np.ndarray) -> None:
         p = self.params
@@ -118,6 +138,13 @@ class WhistleResponse(Mechanism):
         limit = t_rep + model.rng.random(cand.size) * p.response_deadline_hours
         iss.t_available[cand] = np.minimum(iss.t_available[cand], np.maximum(limit, t_rep))
         iss.whistled[cand] = True
+        # The department's staff come on the day the whistled case can start.
+        dept = iss.handler[cand] - model.handlers.offset["department"]
+        day = np.maximum(np.floor(iss.t_available[cand] / 24.0).astype(np.int64), model.day)
+        today = day == model.day
+        model.departments.add_staff_hours(dept[today], p.department_hours_per_whistle)
+        for d, k in zip(day[~today].tolist(), dept[~today].tolist(), strict=True):
+            self.pending[(d, k)] = self.pending.get((d, k), 0.0) + p.department_hours_per_whistle
         model.log_events(
             cand, EventKind.WHISTLE, handler_kind=HandlerKind.PARTY_BRANCH, handler=party, t=t_rep
         )

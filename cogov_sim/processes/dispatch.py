@@ -18,9 +18,11 @@ to the wrong silo with probability
 the wrong department finds out after ``transfer_hours`` of work and transfers
 it back to the queue (see handling).
 
-Work starts after the handler's response delay: exponential with the
-handler's mean (grid workers and party branches start at once). Mechanisms
-may re-route issues (``route`` hook) and act on the dispatched ones
+Work can start after the handler's travel and scheduling delay: exponential
+with the handler's mean (grid workers and party branches start at once). Then
+the issue waits in its handler's queue: a department works this street's
+cases only on its rota days (see :class:`cogov_sim.actors.Departments`).
+Mechanisms may re-route issues (``route`` hook) and act on the dispatched ones
 (``after_dispatch`` hook, e.g. whistling a department).
 """
 

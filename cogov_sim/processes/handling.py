@@ -61,7 +61,10 @@ def handle(model) -> None:
     fin = ids[done]
     if fin.size == 0:
         return
-    t_start = np.maximum(iss.t_available[fin], model.day_start + 8.0 + before[done])
+    # A handler's teams work in parallel (a department's rota day brings several).
+    t_start = np.maximum(
+        iss.t_available[fin], model.day_start + 8.0 + before[done] / h.teams[hd[done]]
+    )
     t_done = t_start + rem[done]
     mis = iss.misrouted[fin]
     _transfer(model, fin[mis], t_done[mis])
