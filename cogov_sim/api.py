@@ -319,6 +319,10 @@ KEY_OUTCOMES = (
     ("fee_collection_rate", "Fee collection", "{:.1%}"),
     ("mediation_success_rate", "Mediation success", "{:.1%}"),
     ("report_accuracy", "Report accuracy", "{:.1%}"),
+    ("worker_events_per_day", "Events per grid worker per day", "{:.1f}"),
+    ("utilisation_worker", "Grid workers' hours in use", "{:.1%}"),
+    ("department_response_hours", "Department response (h)", "{:.1f}"),
+    ("cost_per_resolved_issue", "Cost per resolved issue (yuan)", "{:,.0f}"),
     ("efficiency_index", "Efficiency index", "{:.3f}"),
 )
 
