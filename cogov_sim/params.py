@@ -103,14 +103,6 @@ def param_infos(cls) -> dict[str, ParamInfo]:
     return out
 
 
-def meaning_of(cls, name: str) -> str:
-    """The documented meaning of field ``name`` of dataclass ``cls`` (param or comment-free)."""
-    for f in dataclasses.fields(cls):
-        if f.name == name:
-            return f.metadata.get("meaning", "")
-    return ""
-
-
 def freeze(obj) -> None:
     """Make a tree of config dataclasses read-only (see :class:`Frozen`)."""
     if isinstance(obj, Frozen):

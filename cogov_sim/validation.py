@@ -10,9 +10,7 @@ with one message that names the key, the value and what is allowed.
 
 from __future__ import annotations
 
-import math
-
-from omegaconf import DictConfig, ListConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf
 
 from cogov_sim.config import allowed_keys
 from cogov_sim.errors import ConfigError
@@ -59,8 +57,6 @@ def validate(cfg: DictConfig) -> None:
     for t in cfg.workers.remit:
         if t not in ISSUE_KEYS:
             raise ConfigError("workers.remit", "issue types: " + ", ".join(ISSUE_KEYS), t)
-    if isinstance(cfg.mechanisms, ListConfig) is False and not isinstance(cfg.mechanisms, list):
-        raise ConfigError("mechanisms", "a list of mechanism names", cfg.mechanisms)
 
     out = cfg.output
     if out.animation not in ("none", "gif", "mp4"):
@@ -91,12 +87,7 @@ def validate(cfg: DictConfig) -> None:
     )
     if total <= 0:
         raise ConfigError("outcomes.weight_*", "weights with a positive sum", total)
-    for cls in classes:
-        check = getattr(cls, "check_params", None)
-        if check is not None:
-            check(cfg.mechanism_params[cls.name])
     _check_memory(cfg)
-    _ = math  # ranges use math.isnan through ParamInfo.check
 
 
 #: Peak memory of a run, fitted to peak RSS measured with ``benchmarks/bench_memory.py``

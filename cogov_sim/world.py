@@ -137,6 +137,21 @@ def build_world(wcfg, rng: np.random.Generator) -> World:
     )
 
 
+def households_within(world: World, hh: np.ndarray, radius: int) -> np.ndarray:
+    """Households within Chebyshev ``radius`` of each of ``hh`` (themselves included):
+    an array of shape ``(len(hh), (2 * radius + 1) ** 2)``, -1 where no household is."""
+    ys, xs = world.y[hh], world.x[hh]
+    out = np.full((hh.size, (2 * radius + 1) ** 2), -1, dtype=np.int64)
+    col = 0
+    for dy in range(-radius, radius + 1):
+        for dx in range(-radius, radius + 1):
+            yy, xx = ys + dy, xs + dx
+            ok = (yy >= 0) & (yy < world.height) & (xx >= 0) & (xx < world.width)
+            out[ok, col] = world.cell_hh[yy[ok], xx[ok]]
+            col += 1
+    return out
+
+
 def neighbour_share(world: World, flag: np.ndarray, idx: np.ndarray | None = None) -> np.ndarray:
     """Share of Moore neighbours (of households ``idx``, or all) for which ``flag`` is true.
 

@@ -16,23 +16,12 @@ MECHANISMS: dict[str, type[Mechanism]] = known()
 FULL_PACKAGE: list[str] = [name for name, cls in builtin().items() if not cls.scenario]
 
 
-def build_mechanisms(cfg) -> list[Mechanism]:
-    """Instantiate the mechanisms named in ``cfg.mechanisms``, in that order."""
-    out = []
-    for spec in cfg.mechanisms:
-        cls = resolve(spec)
-        mp = cfg.mechanism_params
-        out.append(cls(mp[cls.name] if isinstance(mp, dict) else getattr(mp, cls.name)))
-    return out
-
-
 __all__ = [
     "FULL_PACKAGE",
     "MECHANISMS",
     "Mechanism",
     "MechanismSet",
     "Sightings",
-    "build_mechanisms",
     "known",
     "resolve",
 ]

@@ -32,6 +32,7 @@ from cogov_sim.issues import HandlerKind, IssueState, IssueType
 from cogov_sim.mechanisms._routing import reroute
 from cogov_sim.mechanisms.base import Mechanism
 from cogov_sim.params import param
+from cogov_sim.world import households_within
 
 
 @dataclass
@@ -108,12 +109,5 @@ class Deliberation(Mechanism):
         ]
         if pending.size == 0:
             return
-        rad = p.participants_radius
-        hh = iss.hh[pending]
-        ys, xs = w.y[hh], w.x[hh]
-        for dy in range(-rad, rad + 1):
-            for dx in range(-rad, rad + 1):
-                yy, xx = ys + dy, xs + dx
-                ok = (yy >= 0) & (yy < w.height) & (xx >= 0) & (xx < w.width)
-                part = w.cell_hh[yy[ok], xx[ok]]
-                r.invited[part[part >= 0]] = True
+        near = households_within(w, iss.hh[pending], p.participants_radius)
+        r.invited[near[near >= 0]] = True

@@ -34,6 +34,7 @@ import numpy as np
 
 from cogov_sim.issues import EventKind, IssueState, IssueType
 from cogov_sim.processes.occurrence import create_issues
+from cogov_sim.world import households_within
 
 
 def handle(model) -> None:
@@ -117,28 +118,17 @@ def acceptance(model, hh: np.ndarray) -> np.ndarray:
 def participation_near(model, hh: np.ndarray, radius: int) -> np.ndarray:
     """Share of the households within Chebyshev ``radius`` of each of ``hh`` (themselves
     included) who took part in community activity in the last ``window_days``."""
-    w, r = model.world, model.residents
-    recent = (model.day - r.last_part) < model.cfg.participation.window_days
-    took = np.zeros(hh.size)
-    total = np.zeros(hh.size)
-    ys, xs = w.y[hh], w.x[hh]
-    for dy in range(-radius, radius + 1):
-        for dx in range(-radius, radius + 1):
-            yy, xx = ys + dy, xs + dx
-            ok = (yy >= 0) & (yy < w.height) & (xx >= 0) & (xx < w.width)
-            nb = np.full(hh.size, -1, dtype=np.int64)
-            nb[ok] = w.cell_hh[yy[ok], xx[ok]]
-            has = nb >= 0
-            total += has
-            took[has] += recent[nb[has]]
-    return took / np.maximum(total, 1.0)
+    recent = (model.day - model.residents.last_part) < model.cfg.participation.window_days
+    near = households_within(model.world, hh, radius)
+    has = near >= 0
+    took = np.where(has, recent[np.maximum(near, 0)], False).sum(axis=1)
+    return took / np.maximum(has.sum(axis=1), 1.0)
 
 
 def gaming_prob(review) -> float:
     """Probability that a failed attempt is closed as resolved to meet a closure target
     (``review``: the review rule in force, :class:`cogov_sim.actors.ReviewRule`)."""
-    total = review.weight_closure + review.weight_response + review.weight_satisfaction
-    share = review.weight_closure / total if total > 0 else 0.0
+    share = review.closure_share
     if share <= review.gaming_threshold:
         return 0.0
     return review.gaming_max * (share - review.gaming_threshold) / (1 - review.gaming_threshold)
