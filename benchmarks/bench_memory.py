@@ -29,7 +29,7 @@ peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps({"n_households": rec["n_households"], "peak": peak}))
 """
 
-SIZES = ("50x50x365", "110x110x365", "200x200x100", "200x200x365", "345x345x60")
+SIZES = ("50x50x365", "110x110x365", "200x200x100", "200x200x365", "345x345x60", "345x345x365")
 
 
 def measure(width: int, height: int, steps: int) -> dict:

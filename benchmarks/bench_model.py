@@ -15,6 +15,10 @@ mechanism but the emergency scenario).
 Usage:
     python benchmarks/bench_model.py            # everything (about 1-2 minutes)
     python benchmarks/bench_model.py --quick    # skip the 100k cases
+    python benchmarks/bench_model.py --city     # also a city of a million households
+                                                # x 365 days, once (about 2 minutes, 7 GB)
+
+At the end it prints the speed targets (issue #12) against what was measured.
 
 Each case runs ``--repeat`` times (default 3) and the fastest run is reported,
 the usual way to filter out noise from other load on the machine.
@@ -49,11 +53,12 @@ t_build = time.perf_counter() - t0
 t0 = time.perf_counter()
 m.run()
 t_run = time.perf_counter() - t0
+peak_run = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 t0 = time.perf_counter()
 s = m.summary()
 t_sum = time.perf_counter() - t0
 print(json.dumps({"households": m.n_households, "build_s": t_build, "run_s": t_run,
-                  "summary_s": t_sum, "import_s": t_import,
+                  "summary_s": t_sum, "import_s": t_import, "peak_run_mb": peak_run,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "issues": s["issues_occurred"], "events": int(m.events.n)}))
 """
@@ -94,6 +99,42 @@ def help_seconds() -> float:
     t0 = time.perf_counter()
     subprocess.run(cmd, capture_output=True, check=True)
     return time.perf_counter() - t0
+
+
+def print_targets(rows: list[dict]) -> None:
+    """The speed targets of issue #12 (realistic flow), each against its measurement."""
+
+    def case(name, package=False):
+        return next((r for r in rows if r["case"] == name and r["package"] == package), None)
+
+    checks = []
+    street, district, city = case("street x 365 d"), case("district x 365 d"), case("city x 365 d")
+    if street:
+        checks.append(("street x 365 d, model time", street["run_s"], "<=", 2.0, "s"))
+    if district:
+        checks.append(("district x 365 d, model time", district["run_s"], "<=", 20.0, "s"))
+        checks.append(
+            ("district x 365 d, peak memory", district["peak_mb"] / 1024, "<=", 2.0, "GB")
+        )
+        checks.append(
+            (
+                "lifecycle events per second (district)",
+                district["events_per_s"] / 1e6,
+                ">=",
+                1.0,
+                "million",
+            )
+        )
+    if city:
+        checks.append(("city x 365 d, run time", city["total_s"] / 60, "<=", 5.0, "min"))
+        checks.append(("city x 365 d, peak memory", city["peak_mb"] / 1024, "<=", 8.0, "GB"))
+    if not checks:
+        return
+    print("\ntargets (issue #12, default mechanisms off):")
+    for label, got, op, target, unit in checks:
+        ok = got <= target if op == "<=" else got >= target
+        verdict = "met    " if ok else "NOT MET"
+        print(f"  {verdict}  {label}: {got:.2f} {unit} (target {op} {target} {unit})")
 
 
 def scaling_figure(rows: list[dict], path: Path, schelling: float) -> None:
@@ -142,6 +183,11 @@ def main() -> None:
     ap.add_argument(
         "--repeat", type=int, default=3, help="runs per case; the fastest is reported (default 3)"
     )
+    ap.add_argument(
+        "--city",
+        action="store_true",
+        help="also run a city (1,085 x 1,085 cells, a million households) x 365 days, once",
+    )
     ap.add_argument("--out", default=str(HERE / "results" / "bench.json"))
     ap.add_argument(
         "--figure",
@@ -162,12 +208,16 @@ def main() -> None:
         cases.append(("district x 365 d", SIZES["100k"], 365, False))
         cases.append(("district x 365 d", SIZES["100k"], 365, True))
 
+    if args.city:
+        cases.append(("city x 365 d", 1085, 365, False))
+
     rows = []
     for name, side, days, package in cases:
         print(
             f"running {name}, package {'on' if package else 'off'} ...", file=sys.stderr, flush=True
         )
-        runs = [run_case(side, days, package) for _ in range(max(1, args.repeat))]
+        repeat = 1 if name.startswith("city") else max(1, args.repeat)
+        runs = [run_case(side, days, package) for _ in range(repeat)]
         r = min(runs, key=lambda x: x["run_s"])
         r["peak_mb"] = max(x["peak_mb"] for x in runs)
         r["repeats"] = len(runs)
@@ -206,6 +256,7 @@ def main() -> None:
             f"{per[ks[-1]] / per[ks[min(1, len(ks) - 1)]]:.2f}"
         )
 
+    print_targets(rows)
     scaling_figure(rows, Path(args.figure), schelling)
     print(f"figure: {args.figure}")
 

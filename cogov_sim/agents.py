@@ -180,4 +180,7 @@ class Department(_HandlerAgent):
 
     @property
     def title(self) -> str:
-        return DEPARTMENT_NAMES[self.owner]
+        deps = self.model.departments
+        name = DEPARTMENT_NAMES[self.owner % deps.n_silos]
+        streets = deps.n // deps.n_silos
+        return name if streets == 1 else f"{name}, street {self.owner // deps.n_silos + 1}"

@@ -159,9 +159,8 @@ def run(
         _run_with_progress(model, steps, recorder)
     else:
         model.run(steps, progress=recorder)
-    events = model.events.to_frame()
     state = oc.final_state(model)
-    summary = oc.summarize(events, state)
+    summary = oc.summarize(model.events.columns(), state)
     # Wall time of the simulation: the animation's rendering is not part of it.
     wall = time.perf_counter() - t0 - (recorder.seconds if recorder else 0.0)
     record = summary_record(summary, state, model.config, wall)
@@ -173,7 +172,9 @@ def run(
             ts = model.timeseries()
             writer.write("timeseries.parquet", lambda p: ts.to_parquet(p, index=False))
             if cfg.output.events:
-                writer.write("events.parquet", lambda p: events.to_parquet(p, index=False))
+                from cogov_sim.eventio import write_events
+
+                writer.write("events.parquet", lambda p: write_events(model, p))
             if cfg.output.figures:
                 from cogov_sim import plots
 

@@ -46,6 +46,14 @@ class WorldConfig(Frozen):
     zones_per_community: int = param(
         8, 1, 10000, "an integer >= 1", "consecutive zones forming one community (社区)"
     )
+    communities_per_street: int = param(
+        5,
+        1,
+        10000,
+        "an integer >= 1",
+        "consecutive communities forming one street (街道); each street has its own "
+        "line departments' staff (a district of ten streets has ten times the staff)",
+    )
     compound_size: int = param(
         10, 1, 5000, "an integer >= 1", "side, in cells, of a residential compound (小区)"
     )

@@ -153,8 +153,10 @@ class IssueTable:
     def __init__(self, capacity: int = 1024):
         self.n = 0
         self._cap = max(16, capacity)
-        for name, (dtype, fill) in _ISSUE_COLUMNS.items():
-            setattr(self, name, np.full(self._cap, fill, dtype=dtype))
+        # Uninitialised: rows are filled with their defaults as they are added, so the
+        # system commits memory only for the rows in use.
+        for name, (dtype, _fill) in _ISSUE_COLUMNS.items():
+            setattr(self, name, np.empty(self._cap, dtype=dtype))
 
     def __len__(self) -> int:
         return self.n
@@ -163,9 +165,9 @@ class IssueTable:
         cap = self._cap
         while cap < need:
             cap *= 2
-        for name, (dtype, fill) in _ISSUE_COLUMNS.items():
+        for name, (dtype, _fill) in _ISSUE_COLUMNS.items():
             old = getattr(self, name)
-            new = np.full(cap, fill, dtype=dtype)
+            new = np.empty(cap, dtype=dtype)
             new[: self.n] = old[: self.n]
             setattr(self, name, new)
         self._cap = cap
@@ -176,13 +178,25 @@ class IssueTable:
         if self.n + k > self._cap:
             self._grow(self.n + k)
         ids = np.arange(self.n, self.n + k, dtype=np.int64)
-        for name, values in cols.items():
-            getattr(self, name)[self.n : self.n + k] = values
+        unknown = set(cols) - _ISSUE_COLUMNS.keys()
+        if unknown:
+            raise KeyError(f"unknown issue columns: {sorted(unknown)}")
+        sl = slice(self.n, self.n + k)
+        for name, (_dtype, fill) in _ISSUE_COLUMNS.items():
+            getattr(self, name)[sl] = cols[name] if name in cols else fill
         self.n += k
         return ids
 
     def column(self, name: str) -> np.ndarray:
         return getattr(self, name)[: self.n]
+
+    def __getstate__(self) -> dict:
+        # Only the rows in use: the reserved room is neither data nor worth pickling.
+        state = self.__dict__.copy()
+        for name in _ISSUE_COLUMNS:
+            state[name] = state[name][: self.n].copy()
+        state["_cap"] = max(16, self.n)
+        return state
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame({name: self.column(name) for name in _ISSUE_COLUMNS})
@@ -203,6 +217,11 @@ _EVENT_COLUMNS: dict[str, type] = {
     "value": np.float64,
     "parent": np.int32,
 }
+
+
+#: Events per issue over its life, about (occurrence, discovery, report, dispatch,
+#: attempt, closure): the event log's room is reserved from it.
+EVENTS_PER_ISSUE = 6.2
 
 
 class EventLog:
@@ -266,6 +285,13 @@ class EventLog:
 
     def column(self, name: str) -> np.ndarray:
         return self._cols[name][: self.n]
+
+    def __getstate__(self) -> dict:
+        return {"n": self.n, "_cap": max(16, self.n), "_cols": self.columns()}
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """Every column, as views of the rows logged so far (no copy)."""
+        return {k: v[: self.n] for k, v in self._cols.items()}
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame({k: v[: self.n] for k, v in self._cols.items()})

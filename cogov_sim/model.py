@@ -46,6 +46,7 @@ from cogov_sim.actors import (
 from cogov_sim.agents import NGO, Department, GridWorker, PartyBranch, PropertyFirm, Resident
 from cogov_sim.config import make_config
 from cogov_sim.issues import (
+    EVENTS_PER_ISSUE,
     ISSUE_KEYS,
     LIGHT_TYPES,
     EventKind,
@@ -111,8 +112,12 @@ class CoGovModel(mesa.Model):
         self.residents = Residents(self.cfg, self.world, self.rng)
         self._init_handlers()
         self._init_issue_params()
-        self.issues = IssueTable(capacity=max(1024, self.n_households // 2))
-        self.events = EventLog(capacity=max(4096, self.n_households * 2))
+        # Room for the expected flow and a half more: the tables' pages are taken from
+        # the system only as rows are written, so reserving room costs no memory, while
+        # growing a full table would copy it and briefly hold it twice.
+        expected = self.n_households * float(self.it_rate.sum()) * max(self.cfg.steps, 1) / 365
+        self.issues = IssueTable(capacity=int(1.5 * expected) + 1024)
+        self.events = EventLog(capacity=int(1.5 * EVENTS_PER_ISSUE * expected) + 4096)
         self.open_ids = np.empty(0, dtype=np.int64)
         #: ids of the registered cases (every type but light matters), in order
         self.case_ids = np.empty(0, dtype=np.int64)
@@ -120,6 +125,7 @@ class CoGovModel(mesa.Model):
         self.complaints_total = 0
         self.closed_today = np.empty(0, dtype=np.int64)
         self.scores_today = np.empty(0)
+        self.timeliness_today = np.empty(0)
         self.complaints_today = np.empty(0, dtype=np.int64)
         self.volunteer_hours = np.zeros(self.world.n_communities)
         self.volunteer_hours_total = 0.0
@@ -153,7 +159,7 @@ class CoGovModel(mesa.Model):
                 "firm": w.n_firms,
                 "ngo": w.n_communities,
                 "party": w.n_communities,
-                "department": cfg.world.n_departments,
+                "department": cfg.world.n_departments * w.n_streets,
                 "mediator": w.n_communities,
                 "self": 1,
             },
@@ -164,7 +170,7 @@ class CoGovModel(mesa.Model):
         self.firms = PropertyFirms(h, cfg, w, self.residents, self.rng)
         self.ngos = NGOs(h, cfg)
         self.party = PartyBranches(h, cfg)
-        self.departments = Departments(h, cfg)
+        self.departments = Departments(h, cfg, w)
         self.mediators = Mediators(h)
         self.parties = Parties(h)
 
@@ -191,7 +197,7 @@ class CoGovModel(mesa.Model):
             NGO(self, c)
         for f in range(w.n_firms):
             PropertyFirm(self, f)
-        for d in range(self.cfg.world.n_departments):
+        for d in range(self.departments.n):
             Department(self, d)
 
     @cached_property
@@ -352,7 +358,7 @@ class CoGovModel(mesa.Model):
     # -------------------------------------------------------------- results
     def summary(self) -> dict[str, float]:
         """Run outcomes (brief section 7), computed from the event log and agent state."""
-        return outcomes.summarize(self.events.to_frame(), outcomes.final_state(self))
+        return outcomes.summarize(self.events.columns(), outcomes.final_state(self))
 
     def timeseries(self):
         """One row per day of the key outcomes (the DataCollector's table, without the

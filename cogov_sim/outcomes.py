@@ -1,7 +1,7 @@
 """Outcomes (brief section 7): per-step time series and per-run summary.
 
-The run summary is computed by :func:`summarize` from the event log (a
-DataFrame with the columns of :class:`cogov_sim.issues.EventLog`) and a small
+The run summary is computed by :func:`summarize` from the event log (its
+columns, :meth:`cogov_sim.issues.EventLog.columns`, or a DataFrame of them) and a small
 dict of final agent state (:func:`final_state`); nothing else. So every
 outcome of a saved run can be recomputed from ``events.parquet`` and
 ``summary.json``'s state fields.
@@ -80,6 +80,43 @@ TIMESERIES_KEYS = (
 #: Handler groups whose queue length and utilisation are observed.
 QUEUE_GROUPS = ("worker", "firm", "ngo", "party", "department", "mediator")
 
+_GROUP_NAMES = {
+    "worker": "grid workers",
+    "firm": "property firms",
+    "ngo": "NGOs",
+    "party": "party branches",
+    "department": "line departments",
+    "mediator": "mediators",
+}
+
+#: Meaning and unit of each column of ``timeseries.parquet`` (one row per day, at the
+#: end of the day; rates are over the run so far). docs/outputs.md shows this table.
+TIMESERIES_MEANING: dict[str, tuple[str, str]] = {
+    "day": ("the simulated day, 0-based (the row before day 0 is not saved)", "days"),
+    "open_issues": ("issues open (latent, reported or assigned)", "issues"),
+    "occurred": ("issues that occurred today", "issues"),
+    "resolved_today": ("issues resolved today", "issues"),
+    "dispute_resolution_rate": ("disputes resolved / disputes closed, so far", "share"),
+    "closure_rate": ("cases due so far that were resolved by their deadline", "share"),
+    "response_hours_mean": ("mean report-to-resolution time of resolved cases", "hours"),
+    "participation_rate": ("households who took part in the last window_days", "share"),
+    "satisfaction_mean": ("mean satisfaction with local governance, 0-1", "0-1"),
+    "trust_mean": ("mean trust in local institutions, 0-1", "0-1"),
+    "property_satisfaction": ("mean property satisfaction of managed households", "0-1"),
+    "fee_collection_rate": ("property fees paid / billed, so far", "share"),
+    "escalations": ("hotline complaints and petitions so far", "per 1,000 households"),
+    "criminal_escalations": ("disputes turned criminal so far", "per 1,000 households"),
+    "volunteer_hours": ("volunteer hours given today", "hours"),
+    **{
+        f"queue_{g}": (f"issues waiting with {name} at the end of the day", "issues")
+        for g, name in _GROUP_NAMES.items()
+    },
+    **{
+        f"utilisation_{g}": (f"share of {name}' hours on duty used today", "share")
+        for g, name in _GROUP_NAMES.items()
+    },
+}
+
 SUMMARY_KEYS = (
     "dispute_resolution_rate",
     "closure_rate",
@@ -152,7 +189,7 @@ def _ratio(num: float, den: float) -> float:
 
 def step_observables(model) -> dict[str, float]:
     """Cheap per-step observables from the issue table and agent arrays."""
-    iss, r, cfg = model.issues, model.residents, model.cfg
+    iss, r = model.issues, model.residents
     # Over the cases only (light matters have outcomes of their own): a day costs
     # O(cases), not O(every issue so far).
     c = model.case_ids
@@ -167,7 +204,6 @@ def step_observables(model) -> dict[str, float]:
     due = deadline <= now
     resp = (t_close - iss.t_report[c])[resolved]
     managed = model.firms.managed_idx
-    window = cfg.participation.window_days
     hh = model.n_households
     return {
         "day": model.day,
@@ -184,7 +220,7 @@ def step_observables(model) -> dict[str, float]:
             np.count_nonzero(due),
         ),
         "response_hours_mean": float(resp.mean()) if resp.size else math.nan,
-        "participation_rate": float(np.mean(model.day - r.last_part < window)),
+        "participation_rate": r.active_count / r.n,
         "satisfaction_mean": float(r.satisfaction.mean()),
         "trust_mean": float(r.trust.mean()),
         "property_satisfaction": (
@@ -258,37 +294,109 @@ def final_state(model) -> dict[str, float]:
     }
 
 
-def issue_frame(events: pd.DataFrame) -> pd.DataFrame:
-    """One row per issue, rebuilt from the event log."""
-    ev = events
-    occ = ev[ev["kind"] == EventKind.OCCUR].set_index("issue")
-    df = pd.DataFrame(
-        {
-            "itype": occ["itype"],
-            "vulnerable": occ["vulnerable"],
-            "t_occur": occ["t"],
-            "severity0": occ["value"],
-            "parent": occ["parent"],
-        }
+def _columns(events) -> dict[str, np.ndarray]:
+    """The event log as plain arrays: from a DataFrame (a saved ``events.parquet``) or a
+    mapping of columns (``EventLog.columns()``, views without a copy)."""
+    if isinstance(events, pd.DataFrame):
+        if "t_hours" in events.columns:  # a saved, self-describing events.parquet
+            from cogov_sim.eventio import log_columns
+
+            return log_columns(events)
+        return {c: events[c].to_numpy() for c in events.columns}
+    return {c: np.asarray(v) for c, v in events.items()}
+
+
+#: Rows of the event log handled at a time when rebuilding issues: bounds the
+#: temporary arrays (a city's log has tens of millions of rows).
+_CHUNK = 1 << 22
+
+
+def _per_issue(reduce, fill, issue, mask, pos, n) -> np.ndarray:
+    """Per issue (``pos`` maps issue id -> result row, -1 for none), ``reduce`` (np.minimum
+    or np.maximum) of the log rows selected by ``mask`` that belong to it; ``fill`` where
+    none does. Done in chunks of rows, so memory stays small."""
+    out = np.full(n, fill, dtype=np.int64)
+    for a in range(0, issue.shape[0], _CHUNK):
+        rows = np.flatnonzero(mask[a : a + _CHUNK]) if mask is not None else None
+        if rows is None:
+            rows = np.arange(min(_CHUNK, issue.shape[0] - a))
+        p = pos[issue[a + rows]]
+        ok = p >= 0
+        reduce.at(out, p[ok], rows[ok] + a)
+    return out
+
+
+def _first_row(issue, mask, pos, n) -> np.ndarray:
+    """Per issue, its first row (in log order) among those selected by ``mask``; -1 if none."""
+    big = np.iinfo(np.int64).max
+    out = _per_issue(np.minimum, big, issue, mask, pos, n)
+    out[out == big] = -1
+    return out
+
+
+def _last_row(issue, mask, pos, n) -> np.ndarray:
+    """Per issue, its last row among those selected by ``mask`` (every row if None)."""
+    return _per_issue(np.maximum, -1, issue, mask, pos, n)
+
+
+def _pick(values: np.ndarray, row: np.ndarray, fill=np.nan) -> np.ndarray:
+    out = np.full(row.shape[0], fill, dtype=np.float64)
+    ok = row >= 0
+    out[ok] = values[row[ok]]
+    return out
+
+
+def issue_arrays(events) -> dict[str, np.ndarray]:
+    """One entry per issue (in order of occurrence), rebuilt from the event log: arrays
+    ``issue, itype, vulnerable, t_occur, severity0, parent, t_discover, accurate, channel,
+    t_report, deadline, state, t_close, handler_kind, complaints`` (floats NaN where an
+    issue has no such event). The log's columns are read, never copied as a frame, so a
+    city's log of tens of millions of events is summarised in a few hundred MB."""
+    ev = _columns(events)
+    kind, issue = ev["kind"], ev["issue"]
+    occ = np.flatnonzero(kind == EventKind.OCCUR)
+    ids = issue[occ].astype(np.int64)
+    n = ids.shape[0]
+    pos = np.full(int(issue.max()) + 1 if issue.size else 0, -1, dtype=np.int64)
+    pos[ids] = np.arange(n)
+
+    out = {
+        "issue": ids,
+        "itype": ev["itype"][occ].astype(np.int64),
+        "vulnerable": ev["vulnerable"][occ].astype(bool),
+        "t_occur": ev["t"][occ].astype(np.float64),
+        "severity0": ev["value"][occ].astype(np.float64),
+        "parent": ev["parent"][occ].astype(np.int64),
+    }
+    disc = _first_row(issue, kind == EventKind.DISCOVER, pos, n)
+    out["t_discover"] = _pick(ev["t"], disc)
+    out["accurate"] = _pick(ev["value"], disc)
+    out["channel"] = _pick(ev["channel"], disc)
+    rep = _first_row(issue, kind == EventKind.REPORT, pos, n)
+    out["t_report"] = _pick(ev["t"], rep)
+    out["deadline"] = _pick(ev["value"], rep)
+    st_to = ev["state_to"]
+    terminal = (
+        (st_to == IssueState.RESOLVED)
+        | (st_to == IssueState.FAILED)
+        | (st_to == IssueState.ESCALATED)
     )
-    disc = ev[ev["kind"] == EventKind.DISCOVER].drop_duplicates("issue").set_index("issue")
-    df["t_discover"] = disc["t"]
-    df["accurate"] = disc["value"]
-    df["channel"] = disc["channel"]
-    rep = ev[ev["kind"] == EventKind.REPORT].drop_duplicates("issue").set_index("issue")
-    df["t_report"] = rep["t"]
-    df["deadline"] = rep["value"]
-    term = ev[ev["state_to"].isin([IssueState.RESOLVED, IssueState.FAILED, IssueState.ESCALATED])]
-    term = term.drop_duplicates("issue", keep="last").set_index("issue")
-    df["state"] = term["state_to"].reindex(df.index).fillna(-1).astype(int)
-    df["t_close"] = term["t"]
-    df["handler_kind"] = term["handler_kind"]
-    comp = ev[ev["kind"].isin([EventKind.HOTLINE, EventKind.PETITION])]
-    df["complaints"] = comp.groupby("issue").size().reindex(df.index).fillna(0).astype(int)
-    # Current state of open issues: last transition.
-    last = ev.drop_duplicates("issue", keep="last").set_index("issue")["state_to"]
-    df.loc[df["state"] < 0, "state"] = last.reindex(df.index)[df["state"] < 0].astype(int)
-    return df
+    term = _last_row(issue, terminal, pos, n)
+    out["t_close"] = _pick(ev["t"], term)
+    out["handler_kind"] = _pick(ev["handler_kind"], term)
+    # Current state: the last terminal transition, else the last event's state.
+    last = _last_row(issue, None, pos, n)
+    row = np.where(term >= 0, term, last)
+    out["state"] = np.where(row >= 0, st_to[np.maximum(row, 0)], -1).astype(np.int64)
+    comp = pos[issue[(kind == EventKind.HOTLINE) | (kind == EventKind.PETITION)]]
+    out["complaints"] = np.bincount(comp[comp >= 0], minlength=n).astype(np.int64)
+    return out
+
+
+def issue_frame(events) -> pd.DataFrame:
+    """:func:`issue_arrays` as a DataFrame indexed by issue id."""
+    arr = issue_arrays(events)
+    return pd.DataFrame({k: v for k, v in arr.items() if k != "issue"}, index=arr["issue"])
 
 
 def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
@@ -298,19 +406,20 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
     t_end = 24.0 * steps
     years = steps / 365.0
     per1000 = 1000.0 / n_hh / years
-    df = issue_frame(events)
-    st = df["state"].to_numpy()
-    it = df["itype"].to_numpy()
+    ev = _columns(events)
+    df = issue_arrays(ev)
+    st = df["state"]
+    it = df["itype"]
     resolved = st == IssueState.RESOLVED
     closed = st >= IssueState.RESOLVED
     disp = np.isin(it, [int(d) for d in DISPUTES])
-    reported = df["t_report"].notna().to_numpy()
-    deadline = df["deadline"].to_numpy()
-    t_close = df["t_close"].to_numpy()
-    t_rep = df["t_report"].to_numpy()
+    t_rep = df["t_report"]
+    reported = ~np.isnan(t_rep)
+    deadline = df["deadline"]
+    t_close = df["t_close"]
     due = reported & (deadline <= t_end)
     on_time = resolved & (t_close <= deadline)
-    vul = df["vulnerable"].to_numpy().astype(bool)
+    vul = df["vulnerable"]
     light = np.isin(it, [int(t) for t in LIGHT_TYPES])
     case = ~light  # registered cases (流转事件); light matters are handled on the spot
     resp = (t_close - t_rep)[resolved & case]
@@ -323,31 +432,31 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
         # deadline_hours of the type, from any reported need (same for all of a type)
         d = (deadline - t_rep)[need & reported]
         dl_need = float(np.nanmedian(d)) if d.size else 72.0
-        need_due = need & vul & (df["t_occur"].to_numpy() + dl_need <= t_end)
+        need_due = need & vul & (df["t_occur"] + dl_need <= t_end)
 
     def closure(mask):
         return _ratio(np.count_nonzero(mask & due & on_time), np.count_nonzero(mask & due))
 
-    att = events[
-        (events["kind"] == EventKind.ATTEMPT)
-        & events["itype"].isin([int(d) for d in DISPUTES])
-        & (events["handler_kind"] != HandlerKind.PROPERTY_FIRM)
-    ]
-    grid_system = df["channel"].isin(
-        [int(Channel.WORKER), int(Channel.PLATFORM), int(Channel.PARTY)]
-    )
-    dec = events[events["kind"] == EventKind.DECIDE]
-    comp = df["complaints"].to_numpy()
-    came_back = df.index.isin(df["parent"][df["parent"] >= 0].to_numpy())
-    hk = df["handler_kind"].to_numpy()
-    lag_all = (df["t_discover"] - df["t_occur"]).to_numpy()
+    ekind, eitype, ehk = ev["kind"], ev["itype"], ev["handler_kind"]
+    attempt = ekind == EventKind.ATTEMPT
+    att = attempt & np.isin(eitype, [int(d) for d in DISPUTES]) & (ehk != HandlerKind.PROPERTY_FIRM)
+    att_value = ev["value"][att]
+    channel = df["channel"]
+    grid_system = np.isin(channel, [int(Channel.WORKER), int(Channel.PLATFORM), int(Channel.PARTY)])
+    dec_value = ev["value"][ekind == EventKind.DECIDE]
+    worker_attempts = int(np.count_nonzero(attempt & (ehk == HandlerKind.GRID_WORKER)))
+    comp = df["complaints"]
+    parent = df["parent"]
+    came_back = np.isin(df["issue"], parent[parent >= 0])
+    hk = df["handler_kind"]
+    lag_all = df["t_discover"] - df["t_occur"]
     lag = lag_all[case & ~np.isnan(lag_all)]
     lag_light = lag_all[light & ~np.isnan(lag_all)]
     resp_v = (t_close - t_rep)[resolved & vul & case]
     resp_o = (t_close - t_rep)[resolved & ~vul & case]
 
     window_response = {}
-    t_occ = df["t_occur"].to_numpy()
+    t_occ = df["t_occur"]
     for name, (w0, w1) in (state.get("windows") or {}).items():
         in_w = resolved & case & (t_occ >= w0) & (t_occ < w1)
         w_resp = (t_close - t_rep)[in_w]
@@ -378,7 +487,7 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
         "discovery_lag_hours": float(lag.mean()) if len(lag) else math.nan,
         "light_matters_per_1000": np.count_nonzero(light) * per1000,
         "hazards_discovered_per_1000": np.count_nonzero(
-            (it == IssueType.SAFETY_HAZARD) & df["t_discover"].notna().to_numpy()
+            (it == IssueType.SAFETY_HAZARD) & ~np.isnan(df["t_discover"])
         )
         * per1000,
         "mediation_days": (
@@ -415,27 +524,21 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
         ),
         "property_satisfaction": state["property_satisfaction"],
         "fee_collection_rate": _ratio(state["fees_paid"], state["fees_billed"]),
-        "mediation_success_rate": float(att["value"].mean()) if len(att) else math.nan,
-        "decision_execution_rate": float(dec["value"].mean()) if len(dec) else math.nan,
-        "report_accuracy": float(df["accurate"][grid_system & case].mean())
+        "mediation_success_rate": float(att_value.mean()) if att_value.size else math.nan,
+        "decision_execution_rate": float(dec_value.mean()) if dec_value.size else math.nan,
+        "report_accuracy": float(np.nanmean(df["accurate"][grid_system & case]))
         if (grid_system & case).any()
         else math.nan,
-        "report_accuracy_all": float(df["accurate"].mean())
-        if df["accurate"].notna().any()
+        "report_accuracy_all": float(np.nanmean(df["accurate"]))
+        if (~np.isnan(df["accurate"])).any()
         else math.nan,
         "cost_hours": state["cost_hours"],
         "cost_funds": state["cost_funds"],
         "cost_per_resolved_issue": _ratio(state["cost_funds"], np.count_nonzero(resolved)),
         "mechanism_funds": state.get("mechanism_funds", math.nan),
-        "worker_events_per_day": _ratio(
-            np.count_nonzero(
-                (events["kind"] == EventKind.ATTEMPT)
-                & (events["handler_kind"] == HandlerKind.GRID_WORKER)
-            ),
-            state.get("n_workers", math.nan) * steps,
-        ),
+        "worker_events_per_day": _ratio(worker_attempts, state.get("n_workers", math.nan) * steps),
         **{f"utilisation_{g}": v for g, v in (state.get("utilisation") or {}).items()},
-        "issues_occurred": int(len(df)),
+        "issues_occurred": int(df["issue"].shape[0]),
         "issues_resolved": int(np.count_nonzero(resolved)),
         "issues_failed": int(np.count_nonzero(st == IssueState.FAILED)),
         "issues_escalated": int(np.count_nonzero(st == IssueState.ESCALATED)),

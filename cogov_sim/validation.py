@@ -14,7 +14,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from cogov_sim.config import allowed_keys
 from cogov_sim.errors import ConfigError
-from cogov_sim.issues import ISSUE_KEYS
+from cogov_sim.issues import EVENTS_PER_ISSUE, ISSUE_KEYS
 from cogov_sim.params import param_infos
 
 __all__ = ["ConfigError", "allowed_keys", "iter_params", "validate"]
@@ -91,16 +91,15 @@ def validate(cfg: DictConfig) -> None:
 
 
 #: Peak memory of a run, fitted to peak RSS measured with ``benchmarks/bench_memory.py``
-#: (per event refitted to the busy street: street 330 MB, district 1,360 MB measured)
-#: (a fresh process per run, every output written): 34 thousand to 5.3 million households,
-#: 1 to 1460 days. Fixed cost (Python, numpy, pandas, Mesa, matplotlib, a figure),
-#: per household (lattice, residents, agents, per-day arrays) and per event (the event
-#: log and issue table, both doubling as they grow, and their frames when written).
-MEMORY_BASE = 320 * 2**20
-MEMORY_PER_HOUSEHOLD = 560
-MEMORY_PER_EVENT = 250
-#: Events per issue over its life (reported, dispatched, handled, closed ...): measured.
-EVENTS_PER_ISSUE = 3.5
+#: (a fresh process per run, every output written), 2 thousand to 5.3 million
+#: households, 1 to 365 days, at the busy street's flow (within 10% of every measured
+#: peak: street 387 MB, district 911 MB, a city of a million households 6.3 GB). Fixed cost (Python, numpy,
+#: pandas, Mesa, matplotlib, a figure), per household (lattice, residents, per-day
+#: arrays, the map) and per event (the event log and issue table, whose room is
+#: reserved once, and the summary's per-issue arrays; the log is written in row groups).
+MEMORY_BASE = 310 * 2**20
+MEMORY_PER_HOUSEHOLD = 600
+MEMORY_PER_EVENT = 85
 
 
 def memory_estimate(cfg: DictConfig) -> int:
@@ -108,7 +107,8 @@ def memory_estimate(cfg: DictConfig) -> int:
 
     ``MEMORY_BASE + MEMORY_PER_HOUSEHOLD * households + MEMORY_PER_EVENT * events``, with
     households = width * height * density and events = households * steps / 365 * the
-    issue rates per household-year summed over issue types * ``EVENTS_PER_ISSUE``.
+    issue rates per household-year summed over issue types * ``EVENTS_PER_ISSUE``
+    (:data:`cogov_sim.issues.EVENTS_PER_ISSUE`).
     Refit with ``python benchmarks/bench_memory.py`` when the model changes.
     """
     w = cfg.world

@@ -5,7 +5,8 @@ Rules:
   probability ``density``.
 - Zones (网格) are rectangular tiles sized so that each holds about
   ``households_per_zone`` households; communities (社区) are runs of
-  ``zones_per_community`` consecutive zones in row-major order.
+  ``zones_per_community`` consecutive zones in row-major order; streets (街道)
+  are runs of ``communities_per_street`` consecutive communities.
 - Compounds (小区) are square tiles of ``compound_size`` cells; each is
   served by a property firm with probability ``managed_share``; firms serve
   ``compounds_per_firm`` consecutive managed compounds.
@@ -39,6 +40,25 @@ class World:
     n_neighbours: np.ndarray  # (N,)
     zone_order: np.ndarray  # households sorted by zone
     zone_start: np.ndarray  # (n_zones + 1,) offsets into zone_order
+    community_street: np.ndarray | None = None  # (n_communities,) street of each community
+    #: each household's cell in the flattened ``(height, width)`` lattice
+    cell_index: np.ndarray | None = None
+    #: each household's cell in the flattened lattice padded by one cell on every side
+    pad_index: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        # Flat indices: gathers and scatters through them are several times cheaper
+        # than two-dimensional fancy indexing (the per-day lattice operations).
+        y, x = self.y.astype(np.int64), self.x.astype(np.int64)
+        if self.community_street is None:
+            self.community_street = np.zeros(self.n_communities, dtype=np.int32)
+        if self.cell_index is None:
+            self.cell_index = y * self.width + x
+        if self.pad_index is None:
+            self.pad_index = (y + 1) * (self.width + 2) + x + 1
+        self._nn_safe = np.maximum(self.n_neighbours, 1).astype(np.float64)
+        # The neighbour table with "no household" as index n, for bincount.
+        self._nb_or_n = np.where(self.neighbours >= 0, self.neighbours, self.n).astype(np.int32)
 
     @property
     def n(self) -> int:
@@ -51,6 +71,10 @@ class World:
     @property
     def n_communities(self) -> int:
         return int(self.zone_community.max()) + 1
+
+    @property
+    def n_streets(self) -> int:
+        return int(self.community_street.max()) + 1
 
     @property
     def n_firms(self) -> int:
@@ -134,6 +158,9 @@ def build_world(wcfg, rng: np.random.Generator) -> World:
         n_neighbours=n_neighbours,
         zone_order=zone_order,
         zone_start=zone_start,
+        community_street=(
+            np.arange(int(zone_community.max()) + 1) // int(wcfg.communities_per_street)
+        ).astype(np.int32),
     )
 
 
@@ -152,6 +179,14 @@ def households_within(world: World, hh: np.ndarray, radius: int) -> np.ndarray:
     return out
 
 
+def spread_to_neighbours(world: World, hh: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Per household, the sum of ``values[i]`` over the items ``i`` whose household
+    ``hh[i]`` is one of its Moore neighbours (length ``world.n``)."""
+    idx = np.take(world._nb_or_n, hh, axis=0).ravel()
+    w = np.repeat(values, world._nb_or_n.shape[1])
+    return np.bincount(idx, weights=w, minlength=world.n + 1)[: world.n]
+
+
 def neighbour_share(world: World, flag: np.ndarray, idx: np.ndarray | None = None) -> np.ndarray:
     """Share of Moore neighbours (of households ``idx``, or all) for which ``flag`` is true.
 
@@ -160,12 +195,14 @@ def neighbour_share(world: World, flag: np.ndarray, idx: np.ndarray | None = Non
     """
     if idx is None:
         h, w = world.height, world.width
-        grid = np.zeros((h + 2, w + 2), dtype=np.int16)
-        grid[world.y + 1, world.x + 1] = flag
-        total = np.zeros((h, w), dtype=np.int16)
+        grid = np.zeros((h + 2) * (w + 2), dtype=np.uint8)  # at most 8 neighbours
+        grid[world.pad_index] = flag
+        grid = grid.reshape(h + 2, w + 2)
+        total = np.zeros((h + 2, w + 2), dtype=np.uint8)
+        inner = total[1 : h + 1, 1 : w + 1]
         for dy, dx in _OFFSETS:
-            total += grid[1 + dy : h + 1 + dy, 1 + dx : w + 1 + dx]
-        return total[world.y, world.x] / np.maximum(world.n_neighbours, 1)
+            np.add(inner, grid[1 + dy : h + 1 + dy, 1 + dx : w + 1 + dx], out=inner)
+        return total.ravel()[world.pad_index] / world._nn_safe
     nb = world.neighbours[idx]
     nn = world.n_neighbours[idx]
     valid = nb >= 0

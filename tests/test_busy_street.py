@@ -101,3 +101,28 @@ def test_departments_work_the_street_on_their_rota_days_only():
     d = m.departments
     assert len(att) > 0
     assert ((day - d.visit_offset[dept]) % d.visit_interval[dept] == 0).all()
+
+
+def test_every_street_has_its_own_departments_so_a_district_is_as_busy_as_a_street():
+    """Departments' staff scale with streets (街道): a district of ten streets has ten
+    sets of silos, each case goes to its own street's silo (a misrouted one to another
+    silo of the same street), and a department's load is the same as in one street."""
+    import numpy as np
+
+    from cogov_sim.issues import EventKind, HandlerKind
+
+    street = CoGovModel(**{"world.width": 110, "world.height": 110, "steps": 90, "seed": 3})
+    district = CoGovModel(**{"world.width": 345, "world.height": 345, "steps": 90, "seed": 3})
+    assert street.world.n_streets == 1 and street.departments.n == 7
+    assert district.world.n_streets == 10 and district.departments.n == 70
+    for m in (street, district):
+        m.run()
+    ev = district.events.columns()
+    rows = (ev["kind"] == EventKind.DISPATCH) & (ev["handler_kind"] == HandlerKind.DEPARTMENT)
+    dept = ev["handler"][rows] - district.handlers.offset["department"]
+    community = district.issues.community[ev["issue"][rows]]
+    assert rows.sum() > 1000
+    assert np.array_equal(dept // 7, district.world.community_street[community])
+    a, b = street.summary(), district.summary()
+    assert b["utilisation_department"] == pytest.approx(a["utilisation_department"], rel=0.25)
+    assert b["department_response_hours"] == pytest.approx(a["department_response_hours"], rel=0.25)

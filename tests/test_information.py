@@ -38,7 +38,10 @@ def _decisions(model):
     iss = model.issues
     ids = model.open_ids[iss.state[model.open_ids] == IssueState.REPORTED]
     kind = np.zeros(ids.size, dtype=np.int8)  # all bound for a department
-    target = model.handlers.index("department", model.it_home[iss.itype[ids].astype(np.int64)])
+    home = model.departments.owning(
+        model.it_home[iss.itype[ids].astype(np.int64)], iss.community[ids]
+    )
+    target = model.handlers.index("department", home)
     model.mechanisms.route(ids, kind, target)
     return [t.copy() for t in targets], kind.copy(), target.copy()
 

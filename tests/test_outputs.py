@@ -56,6 +56,73 @@ def test_summary_is_recomputable_from_saved_event_log(tmp_path):
     assert record["outcomes"]["closure_rate"] == saved["outcomes"]["closure_rate"]
 
 
+def test_summary_from_log_columns_equals_summary_from_frame_in_any_chunk_size(monkeypatch):
+    """The issue rebuild reads the log in chunks of rows (a city's log is large): the
+    chunk boundaries must not change a single outcome, and the model's column views
+    must give what a saved DataFrame gives."""
+    from cogov_sim.model import CoGovModel
+
+    m = CoGovModel(**{"world.width": 30, "world.height": 30, "steps": 90, "seed": 4})
+    m.run()
+    state = outcomes.final_state(m)
+    whole = outcomes.summarize(m.events.to_frame(), state)
+    monkeypatch.setattr(outcomes, "_CHUNK", 97)
+    chunked = outcomes.summarize(m.events.columns(), state)
+    assert m.events.n > 20 * 97  # many chunks, boundaries inside issues' lives
+    assert chunked.keys() == whole.keys()
+    for key, value in whole.items():
+        assert chunked[key] == pytest.approx(value, nan_ok=True, rel=0, abs=0), key
+
+
+def test_saved_event_log_explains_itself_and_round_trips_to_the_models_codes(tmp_path):
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    from cogov_sim import eventio
+    from cogov_sim.model import CoGovModel
+
+    m = CoGovModel(
+        **{
+            "world.width": 30,
+            "world.height": 30,
+            "steps": 60,
+            "seed": 2,
+            "mechanisms": ["whistle_response", "performance_review"],
+        }
+    )
+    m.run()
+    path = tmp_path / "events.parquet"
+    eventio.write_events(m, path)
+    schema = pq.read_schema(path)
+    assert schema.names == [c.name for c in eventio.COLUMNS]
+    assert schema.field("t_hours").metadata[b"unit"] == b"hours"
+    assert all(b"meaning" in schema.field(n).metadata for n in schema.names)
+    ev = eventio.read_events(path)
+    assert list(ev["kind"].cat.categories) == eventio.KINDS
+    assert set(ev["issue_type"].dropna().unique()) <= set(eventio.ISSUE_TYPES)
+    occ = ev[ev["kind"] == "occur"]
+    assert occ["handler"].isna().all() and occ["state_from"].isna().all()
+    assert occ["severity"].notna().all() and ev.loc[ev["kind"] != "occur", "severity"].isna().all()
+    hh = ev["household"].to_numpy()
+    assert (ev["x"].to_numpy() == m.world.x[hh]).all()
+    assert (ev["zone"].to_numpy() == m.world.zone[hh]).all()
+    assert (hh == m.issues.hh[ev["issue"].to_numpy()]).all()
+    back = eventio.log_columns(ev)
+    for name, col in m.events.columns().items():
+        assert np.array_equal(back[name], col), name
+
+
+def test_outputs_doc_tables_match_the_saved_columns(tmp_path):
+    from cogov_sim import eventio
+    from cogov_sim.outcomes import TIMESERIES_KEYS, TIMESERIES_MEANING
+
+    text = eventio.DOC.read_text(encoding="utf-8")
+    assert eventio.render(text) == text, "run: python -m cogov_sim.eventio --write"
+    assert set(TIMESERIES_MEANING) == set(TIMESERIES_KEYS)
+    for c in eventio.COLUMNS:
+        assert f"| `{c.name}` |" in text
+
+
 def test_failed_write_leaves_no_result_files(tmp_path):
     writer = AtomicWriter(tmp_path)
     writer.write("timeseries.parquet", lambda p: p.write_bytes(b"data"))

@@ -9,8 +9,10 @@ its own levers.
   (``party.volunteer_share`` of the day before's pool); they take collective
   decisions, which are carried out as far as residents accept them (handling).
 - **NGOs (社会组织)**, one per community.
-- **Departments (职能部门)**, the silos, non-spatial, serving many streets: each
-  works this street's cases on a rota, one day every ``visit_interval_days``
+- **Departments (职能部门)**, the silos, non-spatial: ``world.n_departments`` in
+  every street (街道, ``world.communities_per_street`` communities; a district of
+  ten streets has ten sets of staff). Each works its street's cases on a rota,
+  one day every ``visit_interval_days``
   days (staggered), with the hours of the whole interval that day; cases wait
   for the next rota day in a queue by priority. Levers: ``single_intake`` (False
   in traditional governance, where a department-bound report may go to the
@@ -51,11 +53,17 @@ class NGOs(HandlerGroup):
 
 
 class Departments(HandlerGroup):
+    """职能部门: ``n_departments`` silos in every street (街道); department ``i`` of the
+    group is silo ``i % n_departments`` of street ``i // n_departments``."""
+
     group = "department"
 
-    def __init__(self, handlers, cfg):
+    def __init__(self, handlers, cfg, world):
         super().__init__(handlers)
         dc = cfg.departments
+        #: silos per street
+        self.n_silos = int(cfg.world.n_departments)
+        self._community_street = world.community_street
         self.hours = dc.hours_per_day
         self.skill = dc.skill
         self.delay = dc.response_delay_hours
@@ -65,6 +73,17 @@ class Departments(HandlerGroup):
         self.visit_interval = np.full(self.n, dc.visit_interval_days, dtype=np.int64)
         #: the rota day of each department (staggered)
         self.visit_offset = np.arange(self.n, dtype=np.int64)
+
+    def owning(self, silo: np.ndarray, community: np.ndarray) -> np.ndarray:
+        """The department (index within the group) of silo ``silo`` in the street of
+        ``community``."""
+        return self._community_street[community].astype(np.int64) * self.n_silos + silo
+
+    def wrong_silo(self, dept: np.ndarray, rng) -> np.ndarray:
+        """Another silo of the same street as each of ``dept`` (a misrouted report)."""
+        nd = self.n_silos
+        street, silo = np.divmod(np.asarray(dept, dtype=np.int64), nd)
+        return street * nd + (silo + 1 + rng.integers(0, nd - 1, silo.size)) % nd
 
     def on_rota(self, day: int) -> np.ndarray:
         """Which departments work this street's cases today."""

@@ -43,6 +43,7 @@ class PropertyFirms(HandlerGroup):
         self.skill = np.clip(fc.skill_base + fc.skill_quality * self.quality, 0, 1)
         #: the households of managed compounds
         self.managed_idx = np.flatnonzero(world.firm >= 0)
+        self._managed_firm = world.firm[self.managed_idx]
         if self.managed_idx.size:
             q = self.quality[world.firm[self.managed_idx]]
             residents.property_sat[self.managed_idx] = np.clip(
@@ -58,10 +59,12 @@ class PropertyFirms(HandlerGroup):
         if idx.size == 0:
             return
         fc, r, w = model.cfg.firms, model.residents, self.world
-        f = w.firm[idx]
+        f = self._managed_firm
         ps = r.property_sat
-        ps[idx] += fc.property_sat_rate * (self.quality[f] - ps[idx])
-        ps[idx] = np.clip(ps[idx], 0.0, 1.0)
+        cur = ps[idx]
+        cur += fc.property_sat_rate * (self.quality[f] - cur)
+        np.clip(cur, 0.0, 1.0, out=cur)
+        ps[idx] = cur
         if (model.day + 1) % fc.billing_days:
             return
         model.mechanisms.monthly()

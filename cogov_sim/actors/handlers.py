@@ -168,8 +168,6 @@ class Handlers:
 
     def review(self, model) -> None:
         """考核: tally today's closures; every ``period_days`` score handlers and adapt effort."""
-        from cogov_sim.processes.feedback import timeliness
-
         rc, iss = self.review_rule, model.issues
         ids = model.closed_today
         if ids.size:
@@ -179,11 +177,11 @@ class Handlers:
             score = model.scores_today[ok]  # the outcome scores feedback computed today
             resolved = iss.state[ids] == IssueState.RESOLVED
             on_time = resolved & (iss.t_close[ids] <= iss.deadline[ids])
-            timely = np.where(resolved, timeliness(model, ids), 0.0)
-            np.add.at(self.rev_closed, hd, 1.0)
-            np.add.at(self.rev_on_time, hd, on_time)
-            np.add.at(self.rev_timeliness, hd, timely)
-            np.add.at(self.rev_score, hd, score)
+            timely = np.where(resolved, model.timeliness_today[ok], 0.0)
+            self.rev_closed += np.bincount(hd, minlength=self.n)
+            self.rev_on_time += np.bincount(hd, weights=on_time, minlength=self.n)
+            self.rev_timeliness += np.bincount(hd, weights=timely, minlength=self.n)
+            self.rev_score += np.bincount(hd, weights=score, minlength=self.n)
         if (model.day + 1) % rc.period_days:
             return
         n = self.rev_closed

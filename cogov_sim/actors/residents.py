@@ -38,7 +38,7 @@ from __future__ import annotations
 import numpy as np
 
 from cogov_sim.issues import IssueState, IssueType
-from cogov_sim.world import neighbour_share
+from cogov_sim.world import neighbour_share, spread_to_neighbours
 
 NEVER = -(10**6)
 
@@ -94,6 +94,8 @@ class Residents:
         #: party members registered to serve in their residential community (双报到)
         self.registered = np.zeros(n, dtype=bool)
         self.vulnerable_idx = np.flatnonzero(self.vulnerable)
+        self._part_static: np.ndarray | None = None
+        self.active_count = 0
 
     def __len__(self) -> int:
         return self.n
@@ -137,25 +139,21 @@ class Residents:
             np.subtract.at(sat, hh, cost)
             iss.burden[ids] += cost
             if rc.neighbour_burden > 0:
-                nb = w.neighbours[hh]
-                valid = nb >= 0
-                c = np.broadcast_to((rc.neighbour_burden * cost)[:, None], nb.shape)
-                np.subtract.at(sat, nb[valid], c[valid])
+                sat -= spread_to_neighbours(w, hh, rc.neighbour_burden * cost)
         closed = model.closed_today
-        model.scores_today = outcome_score(model, closed)  # aligned with closed_today
+        timely = timeliness(model, closed)
+        model.timeliness_today = timely  # aligned with closed_today, as are the scores
+        model.scores_today = outcome_score(model, closed, timely)
         if closed.size:
             st = iss.state[closed]
             hh = iss.hh[closed]
             fixed = (st == IssueState.RESOLVED) & ~iss.false_closure[closed]
             # Resolution restores part of what the problem cost, more when it was timely.
-            back = np.where(fixed, rc.restore_share * timeliness(model, closed), 0.0)
+            back = np.where(fixed, rc.restore_share * timely, 0.0)
             back = back * iss.burden[closed]
             np.add.at(sat, hh, back)
             if rc.neighbour_burden > 0:
-                nb = w.neighbours[hh]
-                valid = nb >= 0
-                c = np.broadcast_to((rc.neighbour_burden * back)[:, None], nb.shape)
-                np.add.at(sat, nb[valid], c[valid])
+                sat += spread_to_neighbours(w, hh, rc.neighbour_burden * back)
             lost = np.where(st == IssueState.ESCALATED, 2.0, (~fixed).astype(float))
             np.subtract.at(sat, hh, rc.fail_penalty * lost)
             prop = iss.itype[closed] == IssueType.PROPERTY_DISPUTE
@@ -178,23 +176,31 @@ class Residents:
         """Take part in community activity; fill the volunteer pools for tomorrow."""
         pc, w, rng = model.cfg.participation, model.world, model.rng
         day = model.day
-        s = neighbour_share(w, day - self.last_part < pc.window_days)
-        z = (
-            pc.intercept
-            + pc.civic * (self.civic - 0.29)
-            + pc.trust * (self.trust - 0.55)
-            + pc.neighbours * (s - 0.19)
-            + pc.incentive * self.incentive_value
-            + self.participation_bonus
-            - pc.time_cost * self.time_cost
-            + pc.party_member * self.party
-        )
+        recent = day - self.last_part < pc.window_days
+        s = neighbour_share(w, recent)
+        if self._part_static is None:  # the terms that never change within a run
+            self._part_static = (
+                pc.intercept + pc.civic * (self.civic - 0.29) + pc.party_member * self.party
+            )
+        z = pc.trust * (self.trust - 0.55)
+        z += self._part_static
+        s -= 0.19
+        s *= pc.neighbours
+        z += s
+        z += pc.incentive * self.incentive_value
+        z += self.participation_bonus
+        z -= pc.time_cost * self.time_cost
         if self.invited.any():
-            z = z + pc.invitation * self.invited
+            z += pc.invitation * self.invited
             self.invited[:] = False
-        p = 1.0 / (1.0 + np.exp(-z))
+        np.negative(z, out=z)
+        np.exp(z, out=z)
+        z += 1.0
+        p = np.reciprocal(z, out=z)
         took = np.flatnonzero(rng.random(self.n) < p)
         self.last_part[took] = day
+        #: households who took part in the last ``window_days`` (today's included)
+        self.active_count = int(np.count_nonzero(recent)) + int(np.count_nonzero(~recent[took]))
         self.points[took] += self.points_per_activity
         model.participations_total += took.size
         hours = np.bincount(w.community[took], minlength=w.n_communities) * pc.hours_per_activity

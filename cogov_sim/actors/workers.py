@@ -106,12 +106,13 @@ class GridWorkers(HandlerGroup):
     def _street_view(self, hh: np.ndarray) -> np.ndarray:
         """Households within one cell (Moore) of the patrolled households ``hh``."""
         w = self.world
-        grid = np.zeros((w.height, w.width), dtype=bool)
-        grid[w.y[hh], w.x[hh]] = True
+        grid = np.zeros(w.height * w.width, dtype=bool)
+        grid[w.cell_index[hh]] = True
+        grid = grid.reshape(w.height, w.width)
         seen = grid.copy()
         seen[1:, :] |= grid[:-1, :]
         seen[:-1, :] |= grid[1:, :]
         row = seen.copy()
         seen[:, 1:] |= row[:, :-1]
         seen[:, :-1] |= row[:, 1:]
-        return seen[w.y, w.x]
+        return seen.ravel()[w.cell_index]

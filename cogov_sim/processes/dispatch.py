@@ -8,7 +8,8 @@ Reported issues whose queue time has come are routed to one handler each:
   within its silo's remit, with severity up to the workers' ``small_threshold``;
   light matters (in its remit) however they were reported and whatever their
   severity;
-- everything else -> the department owning the type (its silo).
+- everything else -> the department owning the type (its silo) in the
+  issue's street.
 
 Mechanisms then re-route issues (``route`` hook, in config order: an
 merged grids, issue sorting, mediators...). Unless the departments have a single
@@ -44,7 +45,8 @@ def dispatch(model) -> None:
     wk = model.workers
 
     kind = np.full(ids.size, int(HandlerKind.DEPARTMENT), dtype=np.int8)
-    target = h.index("department", model.it_home[k])
+    dep = model.departments
+    target = h.index("department", dep.owning(model.it_home[k], iss.community[ids]))
 
     to_worker = (iss.channel[ids] == Channel.WORKER) & wk.in_remit[k] & (sev <= wk.small_threshold)
     # Light matters are the zone worker's however they were reported (自处置).
@@ -69,10 +71,8 @@ def dispatch(model) -> None:
         p_mis = dc.misroute_prob + dc.misroute_inaccurate * (~iss.accurate[ids])
         mis = is_dept & (iss.transfers[ids] == 0) & (rng.random(ids.size) < p_mis)
         if mis.any():
-            nd = cfg.world.n_departments
             home = target[mis] - h.offset["department"]
-            wrong = (home + 1 + rng.integers(0, nd - 1, mis.sum())) % nd
-            target[mis] = h.index("department", wrong)
+            target[mis] = h.index("department", dep.wrong_silo(home, rng))
             iss.misrouted[ids[mis]] = True
 
     mean_delay = h.delay[target]

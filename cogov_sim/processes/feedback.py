@@ -1,19 +1,14 @@
-"""Feedback (反馈): the outcome score of a closed issue, as its household judges it.
+"""Feedback (反馈): how a closed issue's household judges its handling.
 
-The residents' response to it is :meth:`cogov_sim.actors.Residents.feel`.
+The residents' response (problems cost satisfaction while open; resolution
+restores part of it) is :meth:`cogov_sim.actors.Residents.feel`.
 
-
-When an issue closes, its household's satisfaction moves toward an outcome
-score at ``satisfaction_rate``, and each Moore neighbour's at
-``neighbour_rate``. The score is ``0.5 + 0.5 * exp(-max(0, r - e) / e)`` for a
-resolved issue with response time ``r`` (report to resolution) and expectation
-``e = expected_hours_k``; 0.1 for an issue closed unresolved (a false closure
-included: the household knows); 0 for a criminal
-escalation. A closed property dispute moves property satisfaction the same way.
-
-Every day satisfaction drifts back to the household's baseline at
-``satisfaction_drift``; trust moves toward satisfaction at ``trust_rate`` and
-rises by ``contact_trust`` for each visit (patrol, party member's call).
+- ``timeliness = exp(-max(0, r - e) / e)`` for response time ``r`` (report to
+  close) against the expectation ``e = expected_hours_k`` of the issue type;
+- the outcome score is ``0.5 + 0.5 * timeliness`` for a resolved issue, 0.1
+  for an issue closed unresolved (a false closure included: the household
+  knows), 0 for a criminal escalation. A closed property dispute moves property
+  satisfaction toward it, and the review (考核) scores handlers with it.
 """
 
 from __future__ import annotations
@@ -32,9 +27,12 @@ def timeliness(model, ids: np.ndarray) -> np.ndarray:
     return np.exp(-np.maximum(0.0, resp - e) / e)
 
 
-def outcome_score(model, ids: np.ndarray) -> np.ndarray:
+def outcome_score(model, ids: np.ndarray, timely: np.ndarray | None = None) -> np.ndarray:
+    """The outcome score of closed issues ``ids`` (``timely``: their timeliness, if known)."""
     iss = model.issues
     st = iss.state[ids]
     fixed = (st == IssueState.RESOLVED) & ~iss.false_closure[ids]
-    score = np.where(fixed, 0.5 + 0.5 * timeliness(model, ids), 0.1)
+    if timely is None:
+        timely = timeliness(model, ids)
+    score = np.where(fixed, 0.5 + 0.5 * timely, 0.1)
     return np.where(st == IssueState.ESCALATED, 0.0, score)

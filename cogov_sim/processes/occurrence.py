@@ -38,7 +38,13 @@ def _thin(model, p: float, bound: float, eligible: np.ndarray | None, mult):
     k = rng.binomial(n_el, pb)
     if k == 0:
         return np.empty(0, dtype=np.int64)
-    cand = np.unique(rng.integers(0, n_el, k))
+    draws = rng.integers(0, n_el, k)
+    if k * 64 > n_el:  # many draws: a bitmap is cheaper than sorting (same result)
+        seen = np.zeros(n_el, dtype=bool)
+        seen[draws] = True
+        cand = np.flatnonzero(seen)
+    else:
+        cand = np.unique(draws)
     hh = cand if eligible is None else eligible[cand]
     if mult is None:
         return hh
