@@ -160,7 +160,7 @@ def run(
     else:
         model.run(steps, progress=recorder)
     state = oc.final_state(model)
-    summary = oc.summarize(model.events.columns(), state)
+    summary = oc.summarize(model.events.columns(), state, oc.issue_place(model))
     # Wall time of the simulation: the animation's rendering is not part of it.
     wall = time.perf_counter() - t0 - (recorder.seconds if recorder else 0.0)
     record = summary_record(summary, state, model.config, wall)
@@ -316,6 +316,8 @@ KEY_OUTCOMES = (
     ("trust_mean", "Trust", "{:.3f}"),
     ("grid_level_share", "Resolved at grid level", "{:.1%}"),
     ("vulnerable_coverage", "Vulnerable needs met", "{:.1%}"),
+    ("fairness_gap", "Fairness gap, from occurrence (pts)", "{:+.1%}"),
+    ("hotspot_moran_i", "Hot spots: Moran's I of issues/zone", "{:.2f}"),
     ("property_satisfaction", "Property satisfaction", "{:.3f}"),
     ("fee_collection_rate", "Fee collection", "{:.1%}"),
     ("mediation_success_rate", "Mediation success", "{:.1%}"),

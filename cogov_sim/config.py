@@ -57,16 +57,85 @@ class WorldConfig(Frozen):
     compound_size: int = param(
         10, 1, 5000, "an integer >= 1", "side, in cells, of a residential compound (小区)"
     )
-    managed_share: float = param(
-        0.6,
+    compounds_per_firm: int = param(
+        4, 1, 10000, "an integer >= 1", "managed compounds served by one property firm"
+    )
+    share_old_estate: float = param(
+        0.30,
+        0.0,
+        1.0,
+        "a share in [0, 1]",
+        "share of compounds that are old estates (老旧小区); the four shares sum to 1",
+        unit="share",
+    )
+    share_commodity: float = param(
+        0.45,
+        0.0,
+        1.0,
+        "a share in [0, 1]",
+        "share of compounds that are commodity-housing compounds (商品房小区)",
+        unit="share",
+    )
+    share_rental: float = param(
+        0.15,
+        0.0,
+        1.0,
+        "a share in [0, 1]",
+        "share of compounds that are rental-heavy blocks (出租/群租房)",
+        unit="share",
+    )
+    share_urban_village: float = param(
+        0.10,
+        0.0,
+        1.0,
+        "a share in [0, 1]",
+        "share of compounds in urban villages (城中村)",
+        unit="share",
+    )
+    housing_patch: int = param(
+        4,
+        1,
+        1000,
+        "an integer >= 1",
+        "housing types come in square patches of this many compounds a side "
+        "(neighbourhoods built at one time)",
+    )
+    housing_mixing: float = param(
+        0.10,
+        0.0,
+        1.0,
+        "a share in [0, 1]",
+        "share of compounds whose type is drawn anew, not their patch's",
+        unit="share",
+    )
+    n_departments: int = param(
+        7,
+        7,
+        7,
+        "7 (the silos: one per issue-owning department)",
+        "line departments = the silos of traditional grids",
+    )
+
+
+@dataclass
+class HousingTypeConfig(Frozen):
+    """One kind of neighbourhood: who lives there and what goes wrong (ODD 3.2)."""
+
+    managed: float = param(
+        0.5,
         0.0,
         1.0,
         "a probability or share in [0, 1]",
-        "share of compounds served by a property firm",
+        "probability that a compound of this type is served by a property firm",
         unit="share",
     )
-    compounds_per_firm: int = param(
-        4, 1, 10000, "an integer >= 1", "managed compounds served by one property firm"
+    vulnerable_share: float = param(
+        0.12,
+        0.0,
+        1.0,
+        "a probability or share in [0, 1]",
+        "mean share of vulnerable households (elderly alone, disabled, low income)",
+        unit="share",
     )
     party_member_share: float = param(
         0.08,
@@ -76,20 +145,120 @@ class WorldConfig(Frozen):
         "share of households with a party member (党员)",
         unit="share",
     )
-    vulnerable_share: float = param(
-        0.12,
+    civic_shift: float = param(
         0.0,
+        -1.0,
         1.0,
-        "a probability or share in [0, 1]",
-        "elderly alone, disabled, low income",
-        unit="share",
+        "a shift in [-1, 1]",
+        "added to residents.civic_mean for households of this type",
     )
-    n_departments: int = param(
-        7,
-        7,
-        7,
-        "7 (the silos: one per issue-owning department)",
-        "line departments = the silos of traditional grids",
+    tenure_years: float = param(
+        8.0,
+        0.1,
+        100.0,
+        "a number of years in [0.1, 100]",
+        "mean years a household has lived here (exponential)",
+        unit="years",
+    )
+    dispute_factor: float = param(
+        1.0,
+        0.0,
+        20.0,
+        "a rate factor in [0, 20]",
+        "relative rate of neighbour and property disputes",
+    )
+    fault_factor: float = param(
+        1.0, 0.0, 20.0, "a rate factor in [0, 20]", "relative rate of facility faults"
+    )
+    hazard_factor: float = param(
+        1.0, 0.0, 20.0, "a rate factor in [0, 20]", "relative rate of safety hazards"
+    )
+    urban_factor: float = param(
+        1.0,
+        0.0,
+        20.0,
+        "a rate factor in [0, 20]",
+        "relative rate of light urban-management matters",
+    )
+    collective_factor: float = param(
+        1.0, 0.0, 20.0, "a rate factor in [0, 20]", "relative rate of collective matters"
+    )
+
+
+def _ht(**kw) -> HousingTypeConfig:
+    return HousingTypeConfig(**kw)
+
+
+@dataclass
+class HousingConfig(Frozen):
+    """住房类型: the four kinds of neighbourhood (assumptions in ODD 3.2). Rate factors
+    are relative: they are scaled so that the street's reference mix (30% old estates,
+    45% commodity housing, 15% rentals, 10% urban villages) has the issue rates of
+    ``issues.<type>.rate``; a world with more old estates has more faults."""
+
+    old_estate: HousingTypeConfig = field(
+        default_factory=lambda: _ht(
+            managed=0.3,
+            vulnerable_share=0.23,
+            party_member_share=0.12,
+            civic_shift=0.06,
+            tenure_years=20.0,
+            dispute_factor=1.2,
+            fault_factor=1.8,
+            hazard_factor=1.5,
+            urban_factor=0.9,
+            collective_factor=1.3,
+        )
+    )
+    commodity: HousingTypeConfig = field(
+        default_factory=lambda: _ht(
+            managed=1.0,
+            vulnerable_share=0.06,
+            party_member_share=0.08,
+            civic_shift=-0.02,
+            tenure_years=8.0,
+            dispute_factor=0.9,
+            fault_factor=0.6,
+            hazard_factor=0.6,
+            urban_factor=0.6,
+            collective_factor=1.0,
+        )
+    )
+    rental: HousingTypeConfig = field(
+        default_factory=lambda: _ht(
+            managed=0.5,
+            vulnerable_share=0.07,
+            party_member_share=0.03,
+            civic_shift=-0.10,
+            tenure_years=1.5,
+            dispute_factor=1.5,
+            fault_factor=1.2,
+            hazard_factor=1.8,
+            urban_factor=1.6,
+            collective_factor=0.6,
+        )
+    )
+    urban_village: HousingTypeConfig = field(
+        default_factory=lambda: _ht(
+            managed=0.0,
+            vulnerable_share=0.14,
+            party_member_share=0.05,
+            civic_shift=-0.05,
+            tenure_years=6.0,
+            dispute_factor=1.3,
+            fault_factor=1.4,
+            hazard_factor=2.2,
+            urban_factor=2.2,
+            collective_factor=0.8,
+        )
+    )
+    vulnerable_concentration: float = param(
+        8.0,
+        0.1,
+        10000.0,
+        "a Beta concentration in [0.1, 10000]",
+        "how alike compounds of a type are in their share of vulnerable households "
+        "(low: vulnerable households cluster in some compounds)",
     )
 
 
@@ -369,7 +538,7 @@ class IssuesConfig(Frozen):
     )
     urban_matter: IssueTypeConfig = field(
         default_factory=lambda: _it(
-            rate=10.5,
+            rate=11.2,
             severity_a=1.5,
             severity_b=9.0,
             base_hours=0.25,
@@ -813,6 +982,14 @@ class ParticipationConfig(Frozen):
     party_member: float = param(
         1.0, -100.0, 100.0, "a logistic coefficient in [-100, 100]", "logit bonus of party members"
     )
+    tenure: float = param(
+        0.3,
+        -100.0,
+        100.0,
+        "a logistic coefficient in [-100, 100]",
+        "logit coefficient of log(1 + years lived there), centred at 2 (about 6 years): "
+        "long-standing residents take part more",
+    )
     hours_per_activity: float = param(
         2.0,
         0.0,
@@ -952,6 +1129,22 @@ class ReviewConfig(Frozen):
 
 @dataclass
 class OutcomeConfig(Frozen):
+    need_standard_hours: float = param(
+        72.0,
+        1.0,
+        100000.0,
+        "a positive number of hours",
+        "the service standard for vulnerable residents' needs: met within this many hours "
+        "of arising (service_need_met_rate)",
+        unit="h",
+    )
+    hotspot_permutations: int = param(
+        999,
+        0,
+        100000,
+        "an integer in [0, 100000]",
+        "random relabellings of zones for the permutation p-value of Moran's I (hotspot_p)",
+    )
     weight_satisfaction: float = param(
         0.4, 0.0, 1.0, "a weight in [0, 1]", "efficiency index weight of satisfaction"
     )
@@ -1024,6 +1217,7 @@ class Config(Frozen):
     steps: int = param(365, 1, 100000, "an integer in [1, 100000] (days)", "days", unit="days")
     mechanisms: list[str] = field(default_factory=list)  # policy mechanisms switched on
     world: WorldConfig = field(default_factory=WorldConfig)
+    housing: HousingConfig = field(default_factory=HousingConfig)
     residents: ResidentConfig = field(default_factory=ResidentConfig)
     issues: IssuesConfig = field(default_factory=IssuesConfig)
     workers: WorkerConfig = field(default_factory=WorkerConfig)

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from cogov_sim.issues import ISSUE_KEYS, Channel, EventKind, HandlerKind, IssueState
+from cogov_sim.world import HOUSING_TYPES
 
 #: Rows written per Parquet row group: bounds the memory a large log needs on the way out.
 ROW_GROUP = 1 << 21
@@ -101,7 +102,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("y", "int32", "the household's row on the lattice", "cells"),
     Column("zone", "int32", "the management zone (网格) of the household"),
     Column("community", "int32", "the community (社区) of the household"),
-    Column("compound", "int32", "the managed compound (小区) of the household (null if none)"),
+    Column("compound", "int32", "the compound (小区) of the household, managed or not"),
+    Column(
+        "housing",
+        "category",
+        "the housing type of the household's compound",
+        categories=tuple(HOUSING_TYPES),
+    ),
 )
 
 #: Which event kind each split ``value`` column belongs to.
@@ -176,8 +183,8 @@ def _table(cols: dict[str, np.ndarray], place: dict[str, np.ndarray], sl: slice)
     arrays["household"] = pa.array(hh.astype(np.int32))
     for name in ("x", "y", "zone", "community"):
         arrays[name] = pa.array(place[name][hh].astype(np.int32))
-    comp = place["compound"][hh].astype(np.int32)
-    arrays["compound"] = _nullable(comp, comp < 0)
+    arrays["compound"] = pa.array(place["compound"][hh].astype(np.int32))
+    arrays["housing"] = _dictionary(place["housing"][hh], list(HOUSING_TYPES))
     return pa.Table.from_arrays([arrays[c.name] for c in COLUMNS], schema=schema())
 
 
@@ -193,7 +200,14 @@ def write_events(model, path) -> None:
     cols = model.events.columns()
     cols["_hh"] = model.issues.hh[cols["issue"]]
     w = model.world
-    place = {"x": w.x, "y": w.y, "zone": w.zone, "community": w.community, "compound": w.compound}
+    place = {
+        "x": w.x,
+        "y": w.y,
+        "zone": w.zone,
+        "community": w.community,
+        "compound": w.block,
+        "housing": w.housing,
+    }
     n = model.events.n
     with pq.ParquetWriter(str(path), schema()) as writer:
         for a in range(0, max(n, 1), ROW_GROUP):
@@ -246,6 +260,9 @@ def log_columns(df) -> dict[str, np.ndarray]:
         "channel": _codes(df["channel"], CHANNELS),
         "value": value,
         "parent": _int(df["parent"]).astype(np.int32),
+        # where the issue arose (not in the model's log, which has the issue table)
+        **({"zone": df["zone"].to_numpy().astype(np.int32)} if "zone" in df else {}),
+        **({"housing": _codes(df["housing"], list(HOUSING_TYPES))} if "housing" in df else {}),
     }
 
 

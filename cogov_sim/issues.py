@@ -148,55 +148,71 @@ _ISSUE_COLUMNS: dict[str, tuple[type, object]] = {
 
 
 class IssueTable:
-    """Columnar store of issues; row index = issue id."""
+    """Columnar store of issues; row index = issue id.
+
+    Each column (``table.state``, ``table.t_close``, ...) reads as a view of the rows
+    in use (length ``n``); writing through it writes the table. Room for more rows is
+    reserved once (uninitialised, so the system commits memory only as rows are added)."""
 
     def __init__(self, capacity: int = 1024):
         self.n = 0
         self._cap = max(16, capacity)
-        # Uninitialised: rows are filled with their defaults as they are added, so the
-        # system commits memory only for the rows in use.
-        for name, (dtype, _fill) in _ISSUE_COLUMNS.items():
-            setattr(self, name, np.empty(self._cap, dtype=dtype))
+        self._data = {
+            name: np.empty(self._cap, dtype=dtype) for name, (dtype, _) in _ISSUE_COLUMNS.items()
+        }
 
     def __len__(self) -> int:
         return self.n
+
+    def storage(self, name: str) -> np.ndarray:
+        """The whole buffer of column ``name`` (rows in use and reserved room)."""
+        return self._data[name]
 
     def _grow(self, need: int) -> None:
         cap = self._cap
         while cap < need:
             cap *= 2
         for name, (dtype, _fill) in _ISSUE_COLUMNS.items():
-            old = getattr(self, name)
             new = np.empty(cap, dtype=dtype)
-            new[: self.n] = old[: self.n]
-            setattr(self, name, new)
+            new[: self.n] = self._data[name][: self.n]
+            self._data[name] = new
         self._cap = cap
 
     def add(self, **cols: np.ndarray) -> np.ndarray:
         """Append issues given as equal-length columns; return their ids."""
         k = len(next(iter(cols.values())))
-        if self.n + k > self._cap:
-            self._grow(self.n + k)
-        ids = np.arange(self.n, self.n + k, dtype=np.int64)
         unknown = set(cols) - _ISSUE_COLUMNS.keys()
         if unknown:
             raise KeyError(f"unknown issue columns: {sorted(unknown)}")
+        if self.n + k > self._cap:
+            self._grow(self.n + k)
+        ids = np.arange(self.n, self.n + k, dtype=np.int64)
         sl = slice(self.n, self.n + k)
         for name, (_dtype, fill) in _ISSUE_COLUMNS.items():
-            getattr(self, name)[sl] = cols[name] if name in cols else fill
+            self._data[name][sl] = cols[name] if name in cols else fill
         self.n += k
         return ids
 
     def column(self, name: str) -> np.ndarray:
-        return getattr(self, name)[: self.n]
+        return self._data[name][: self.n]
 
     def __getstate__(self) -> dict:
         # Only the rows in use: the reserved room is neither data nor worth pickling.
         state = self.__dict__.copy()
-        for name in _ISSUE_COLUMNS:
-            state[name] = state[name][: self.n].copy()
+        state["_data"] = {k: v[: self.n].copy() for k, v in self._data.items()}
         state["_cap"] = max(16, self.n)
         return state
+
+
+def _issue_column(name: str) -> property:
+    def get(self):
+        return self._data[name][: self.n]
+
+    return property(get, doc=f"issue column {name!r} (rows in use)")
+
+
+for _name in _ISSUE_COLUMNS:
+    setattr(IssueTable, _name, _issue_column(_name))
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame({name: self.column(name) for name in _ISSUE_COLUMNS})

@@ -57,6 +57,7 @@ from cogov_sim.issues import (
 from cogov_sim.mechanisms.base import MechanismSet
 from cogov_sim.mechanisms.registry import resolve
 from cogov_sim.params import freeze
+from cogov_sim.places import rate_factors
 from cogov_sim.processes import discovery, dispatch, escalation, handling, occurrence
 from cogov_sim.validation import validate
 from cogov_sim.world import build_world
@@ -106,7 +107,7 @@ class CoGovModel(mesa.Model):
         )
         freeze(self.cfg)
         self.day = -1
-        self.world = build_world(self.config.world, self.rng)
+        self.world = build_world(self.cfg.world, self.rng, self.cfg.housing)
         self.n_households = self.world.n
         self._in_hook = 0
         self.residents = Residents(self.cfg, self.world, self.rng)
@@ -187,6 +188,8 @@ class CoGovModel(mesa.Model):
         self.it_difficulty = np.array([t.difficulty for t in types])
         self.it_home = np.array([t.home_department for t in types], dtype=np.int64)
         self.it_street_visible = np.array([t.street_visible for t in types])
+        #: rate multiplier of each issue type in each housing type (places.rate_factors)
+        self.it_housing_factor = rate_factors(self.cfg.housing)
 
     def _init_agents(self) -> None:
         """The handlers' Mesa agents (few); residents' agents are built with ``grid``."""
@@ -232,19 +235,24 @@ class CoGovModel(mesa.Model):
             *self.residents.outcome_arrays(),
             *self.firms.outcome_arrays(),
             *self.handlers.outcome_arrays(),
-            iss.state,
-            iss.t_close,
-            iss.false_closure,
+            # the buffers, not views: views taken during a hook inherit read-only
+            iss.storage("state"),
+            iss.storage("t_close"),
+            iss.storage("false_closure"),
         ]
 
     def __setstate__(self, state) -> None:
         # Unpickled arrays may sit on immutable buffers; the hook guard needs to toggle
         # their WRITEABLE flag, so give every actor-set array its own memory.
         self.__dict__.update(state)
-        for obj in (self.residents, self.firms, self.handlers, self.issues):
+        for obj in (self.residents, self.firms, self.handlers):
             for k, v in vars(obj).items():
                 if isinstance(v, np.ndarray) and not v.flags.owndata:
                     setattr(obj, k, np.array(v))
+        data = self.issues._data
+        for k, v in data.items():
+            if not v.flags.owndata:
+                data[k] = np.array(v)
 
     # ------------------------------------------------------------- schedule
     @property
@@ -358,7 +366,9 @@ class CoGovModel(mesa.Model):
     # -------------------------------------------------------------- results
     def summary(self) -> dict[str, float]:
         """Run outcomes (brief section 7), computed from the event log and agent state."""
-        return outcomes.summarize(self.events.columns(), outcomes.final_state(self))
+        return outcomes.summarize(
+            self.events.columns(), outcomes.final_state(self), outcomes.issue_place(self)
+        )
 
     def timeseries(self):
         """One row per day of the key outcomes (the DataCollector's table, without the

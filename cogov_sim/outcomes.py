@@ -56,6 +56,7 @@ from cogov_sim.issues import (
     IssueState,
     IssueType,
 )
+from cogov_sim.world import HOUSING_TYPES
 
 TIMESERIES_KEYS = (
     "day",
@@ -143,7 +144,23 @@ SUMMARY_KEYS = (
     "grid_level_share",
     "vulnerable_coverage",
     "fairness_gap",
+    "fairness_gap_reported",
     "fairness_gap_response_hours",
+    "closure_from_occurrence",
+    "closure_from_occurrence_vulnerable",
+    "closure_from_occurrence_others",
+    "service_need_met_rate",
+    "discovery_lag_hours_vulnerable",
+    "discovery_lag_hours_others",
+    "undiscovered_share_vulnerable",
+    "undiscovered_share_others",
+    "hotspot_moran_i",
+    "hotspot_p",
+    "hotspot_persistence",
+    "hotspot_prediction_accuracy",
+    *(f"issues_per_1000_{h}" for h in HOUSING_TYPES),
+    *(f"closure_from_occurrence_{h}" for h in HOUSING_TYPES),
+    *(f"discovery_lag_hours_{h}" for h in HOUSING_TYPES),
     "property_satisfaction",
     "fee_collection_rate",
     "mediation_success_rate",
@@ -173,6 +190,15 @@ RATE_KEYS = (
     "repeat_complaint_rate",
     "grid_level_share",
     "vulnerable_coverage",
+    "closure_from_occurrence",
+    "closure_from_occurrence_vulnerable",
+    "closure_from_occurrence_others",
+    "service_need_met_rate",
+    "undiscovered_share_vulnerable",
+    "undiscovered_share_others",
+    "hotspot_p",
+    "hotspot_prediction_accuracy",
+    *(f"closure_from_occurrence_{h}" for h in HOUSING_TYPES),
     "property_satisfaction",
     "fee_collection_rate",
     "mediation_success_rate",
@@ -291,6 +317,23 @@ def final_state(model) -> dict[str, float]:
         "weight_satisfaction": oc.weight_satisfaction,
         "weight_disposal": oc.weight_disposal,
         "weight_innovation": oc.weight_innovation,
+        "seed": int(cfg.seed),
+        "zone_shape": [int(x) for x in model.world.zone_shape],
+        "deadline_hours": [float(x) for x in model.it_deadline],
+        "need_standard_hours": float(oc.need_standard_hours),
+        "hotspot_permutations": int(oc.hotspot_permutations),
+        "households_by_housing": [
+            int(x) for x in np.bincount(model.world.housing, minlength=len(HOUSING_TYPES))
+        ],
+    }
+
+
+def issue_place(model) -> dict[str, np.ndarray]:
+    """Where each issue (by id) arose: its zone and its household's housing type."""
+    n = model.issues.n
+    return {
+        "zone": model.issues.zone[:n],
+        "housing": model.world.housing[model.issues.hh[:n]],
     }
 
 
@@ -346,7 +389,7 @@ def _pick(values: np.ndarray, row: np.ndarray, fill=np.nan) -> np.ndarray:
     return out
 
 
-def issue_arrays(events) -> dict[str, np.ndarray]:
+def issue_arrays(events, place: dict | None = None) -> dict[str, np.ndarray]:
     """One entry per issue (in order of occurrence), rebuilt from the event log: arrays
     ``issue, itype, vulnerable, t_occur, severity0, parent, t_discover, accurate, channel,
     t_report, deadline, state, t_close, handler_kind, complaints`` (floats NaN where an
@@ -390,24 +433,137 @@ def issue_arrays(events) -> dict[str, np.ndarray]:
     out["state"] = np.where(row >= 0, st_to[np.maximum(row, 0)], -1).astype(np.int64)
     comp = pos[issue[(kind == EventKind.HOTLINE) | (kind == EventKind.PETITION)]]
     out["complaints"] = np.bincount(comp[comp >= 0], minlength=n).astype(np.int64)
+    for key in ("zone", "housing"):
+        if place is not None and key in place:
+            out[key] = np.asarray(place[key])[ids].astype(np.int64)
+        elif key in ev:
+            out[key] = np.asarray(ev[key])[occ].astype(np.int64)
     return out
 
 
-def issue_frame(events) -> pd.DataFrame:
+def issue_frame(events, place: dict | None = None) -> pd.DataFrame:
     """:func:`issue_arrays` as a DataFrame indexed by issue id."""
-    arr = issue_arrays(events)
+    arr = issue_arrays(events, place)
     return pd.DataFrame({k: v for k, v in arr.items() if k != "issue"}, index=arr["issue"])
 
 
-def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
-    """Run outcomes from the event log and final agent state."""
+def _within_deadline(df, state, t_end):
+    """Per issue: old enough to judge (its type's deadline from occurrence has passed by
+    the end of the run) and resolved within that deadline of arising."""
+    dl = np.asarray(state.get("deadline_hours") or [np.nan] * 7, dtype=np.float64)[df["itype"]]
+    due = df["t_occur"] + dl <= t_end
+    met = (df["state"] == IssueState.RESOLVED) & (df["t_close"] <= df["t_occur"] + dl)
+    return due, met
+
+
+def _from_occurrence(df, state, t_end, case, vul, resolved, t_close, lag_all) -> dict:
+    """Outcomes counted from problems as they arise, reported or not (ODD 7.11)."""
+    due, met = _within_deadline(df, state, t_end)
+    it = df["itype"]
+    out = {
+        "closure_from_occurrence": _ratio(
+            np.count_nonzero(case & due & met), np.count_nonzero(case & due)
+        ),
+        "closure_from_occurrence_vulnerable": _ratio(
+            np.count_nonzero(case & due & met & vul), np.count_nonzero(case & due & vul)
+        ),
+        "closure_from_occurrence_others": _ratio(
+            np.count_nonzero(case & due & met & ~vul), np.count_nonzero(case & due & ~vul)
+        ),
+    }
+    # Within each case type, others' share minus the vulnerable's, weighted by the
+    # vulnerable households' problems of that type (direct standardisation).
+    gaps, weights = [], []
+    for k in range(int(min(LIGHT_TYPES))):
+        sel = case & due & (it == k)
+        nv, no = np.count_nonzero(sel & vul), np.count_nonzero(sel & ~vul)
+        if nv and no:
+            rv = np.count_nonzero(sel & vul & met) / nv
+            ro = np.count_nonzero(sel & ~vul & met) / no
+            gaps.append(ro - rv)
+            weights.append(nv)
+    out["fairness_gap"] = float(np.average(gaps, weights=weights)) if weights else math.nan
+    need = (it == IssueType.SERVICE_NEED) & vul
+    std = float(state.get("need_standard_hours", math.nan))
+    need_due = need & (df["t_occur"] + std <= t_end)
+    need_met = need_due & resolved & (t_close <= df["t_occur"] + std)
+    out["service_need_met_rate"] = _ratio(np.count_nonzero(need_met), np.count_nonzero(need_due))
+    found = ~np.isnan(lag_all)
+    for name, g in (("vulnerable", vul), ("others", ~vul)):
+        lag = lag_all[case & g & found]
+        out[f"discovery_lag_hours_{name}"] = float(lag.mean()) if lag.size else math.nan
+        out[f"undiscovered_share_{name}"] = _ratio(
+            np.count_nonzero(case & g & due & ~found), np.count_nonzero(case & g & due)
+        )
+    return out
+
+
+def _places(df, state, per1000, case, resolved, t_close, lag_all, t_end) -> dict:
+    """Hot spots (Moran's I of issues per zone, persistence between quarters) and
+    outcomes by housing type (ODD 7.11)."""
+    from cogov_sim import places
+
+    nan = math.nan
+    out = {
+        "hotspot_moran_i": nan,
+        "hotspot_p": nan,
+        "hotspot_persistence": nan,
+        "hotspot_prediction_accuracy": nan,
+    }
+    for h in HOUSING_TYPES:
+        for key in ("issues_per_1000", "closure_from_occurrence", "discovery_lag_hours"):
+            out[f"{key}_{h}"] = nan
+    shape = state.get("zone_shape")
+    if "zone" in df and shape:
+        rows, cols = int(shape[0]), int(shape[1])
+        counts = np.bincount(df["zone"], minlength=rows * cols)
+        m = places.moran(
+            counts,
+            rows,
+            cols,
+            permutations=int(state.get("hotspot_permutations", 999)),
+            seed=int(state.get("seed", 0)),
+        )
+        out["hotspot_moran_i"], out["hotspot_p"] = m["I"], m["p_sim"]
+        out["hotspot_persistence"] = places.persistence(
+            df["zone"], df["t_occur"], rows * cols, int(state["steps"])
+        )
+        disp = np.isin(df["itype"], [int(d) for d in DISPUTES])
+        out["hotspot_prediction_accuracy"] = places.prediction_accuracy(
+            df["zone"][disp],
+            df["t_occur"][disp],
+            df["t_discover"][disp],
+            rows * cols,
+            int(state["steps"]),
+        )
+    by = state.get("households_by_housing")
+    if "housing" in df and by:
+        due, met = _within_deadline(df, state, t_end)
+        n_hh = state["n_households"]
+        found = ~np.isnan(lag_all)
+        for code, h in enumerate(HOUSING_TYPES):
+            at = df["housing"] == code
+            if by[code]:
+                out[f"issues_per_1000_{h}"] = np.count_nonzero(at) * per1000 * n_hh / by[code]
+            out[f"closure_from_occurrence_{h}"] = _ratio(
+                np.count_nonzero(at & case & due & met), np.count_nonzero(at & case & due)
+            )
+            lag = lag_all[at & case & found]
+            out[f"discovery_lag_hours_{h}"] = float(lag.mean()) if lag.size else nan
+    return out
+
+
+def summarize(events, state: dict, place: dict | None = None) -> dict[str, float]:
+    """Run outcomes from the event log (columns or a saved frame), the final agent state
+    and, for a model's own log, where each issue arose (:func:`issue_place`; a saved log
+    carries it)."""
     n_hh = state["n_households"]
     steps = state["steps"]
     t_end = 24.0 * steps
     years = steps / 365.0
     per1000 = 1000.0 / n_hh / years
     ev = _columns(events)
-    df = issue_arrays(ev)
+    df = issue_arrays(ev, place)
     st = df["state"]
     it = df["itype"]
     resolved = st == IssueState.RESOLVED
@@ -518,7 +674,7 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
         "vulnerable_coverage": _ratio(
             np.count_nonzero(need_due & resolved), np.count_nonzero(need_due)
         ),
-        "fairness_gap": closure(case & ~vul) - closure(case & vul),
+        "fairness_gap_reported": closure(case & ~vul) - closure(case & vul),
         "fairness_gap_response_hours": (
             float(resp_v.mean() - resp_o.mean()) if resp_v.size and resp_o.size else math.nan
         ),
@@ -544,6 +700,8 @@ def summarize(events: pd.DataFrame, state: dict) -> dict[str, float]:
         "issues_escalated": int(np.count_nonzero(st == IssueState.ESCALATED)),
         "issues_open": int(np.count_nonzero(~closed)),
     }
+    out.update(_from_occurrence(df, state, t_end, case, vul, resolved, t_close, lag_all))
+    out.update(_places(df, state, per1000, case, resolved, t_close, lag_all, t_end))
     ws, wd, wi = (
         state["weight_satisfaction"],
         state["weight_disposal"],

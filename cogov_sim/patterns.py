@@ -363,6 +363,31 @@ def figure(df: pd.DataFrame, path: Path) -> None:
     plt.close(fig)
 
 
+def housing_table(results: dict, seeds: list[int]) -> str:
+    """Outcomes by housing type for the baseline and each mechanism run (means over
+    seeds): issues per household per year, and the share of cases resolved within the
+    deadline from when they arose (the fairness of places)."""
+    from cogov_sim.world import HOUSING_TYPES
+
+    scenarios = sorted({sc for sc, _ in results}, key=lambda sc: (len(sc), sc))
+    head = ["scenario"]
+    head += [f"issues/hh·yr {t}" for t in HOUSING_TYPES]
+    head += [f"closure from occurrence {t}" for t in HOUSING_TYPES]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for sc in scenarios:
+        runs = [results[(sc, s)] for s in seeds if (sc, s) in results]
+
+        def mean(key, runs=runs):
+            vals = [r[key] for r in runs if r.get(key) is not None and not math.isnan(r[key])]
+            return sum(vals) / len(vals) if vals else math.nan
+
+        cells = [", ".join(sc) or "baseline"]
+        cells += [f"{mean(f'issues_per_1000_{t}') / 1000:.1f}" for t in HOUSING_TYPES]
+        cells += [f"{mean(f'closure_from_occurrence_{t}'):.2f}" for t in HOUSING_TYPES]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def report(
     patterns_path=None,
     seeds: int = 20,
@@ -407,6 +432,10 @@ def report(
         "\n**Validation list** (reported effects the model was never fitted to, untuned; "
         f"{(val.verdict == 'consistent').sum()} of {(val.verdict != 'not comparable').sum()} "
         "comparable items consistent):\n\n" + holdout.markdown_table(val) + "\n"
+        "\n**By housing type** (means over seeds; closure from occurrence counts every "
+        "case that arose, reported or not, resolved within its deadline):\n\n"
+        + housing_table(results, seed_list)
+        + "\n"
     )
     (outdir / "patterns.md").write_text(text, encoding="utf-8")
     figure(df, outdir / "patterns.png")

@@ -72,34 +72,111 @@ def satisfaction_grid(model, variable: str = "satisfaction") -> np.ndarray:
     return grid
 
 
-def map_figure(model, path, variable: str = "satisfaction") -> None:
-    """The lattice coloured by a resident variable, with zone and compound boundaries."""
-    w = model.world
-    grid = satisfaction_grid(model, variable)
-    size = min(12.0, max(5.0, w.width / 12))
-    fig, ax = plt.subplots(figsize=(size + 1.5, size * w.height / w.width))
-    cmap = plt.get_cmap("RdYlGn").with_extremes(bad="#dddddd")
-    im = ax.imshow(grid, cmap=cmap, vmin=0, vmax=1, interpolation="nearest", origin="lower")
-    from matplotlib.collections import LineCollection
+#: Map colours of the housing types (colour-blind-safe, Okabe-Ito).
+HOUSING_COLOURS = {
+    "old_estate": "#E69F00",
+    "commodity": "#56B4E9",
+    "rental": "#CC79A7",
+    "urban_village": "#D55E00",
+}
+HOUSING_LABELS = {
+    "old_estate": "old estate",
+    "commodity": "commodity housing",
+    "rental": "rental-heavy block",
+    "urban_village": "urban village",
+}
 
-    lw = max(0.5, 80.0 / max(w.width, w.height))
-    segs = boundary_segments(w.compound_of_cell)
-    ax.add_collection(LineCollection(segs, colors="#333333", linewidths=0.5 * lw, alpha=0.8))
-    ax.add_collection(
-        LineCollection(boundary_segments(w.zone_of_cell), colors="black", linewidths=1.2 * lw)
-    )
-    community = w.zone_community[w.zone_of_cell]
-    ax.add_collection(
-        LineCollection(boundary_segments(community), colors="black", linewidths=2.5 * lw)
-    )
-    fig.colorbar(im, ax=ax, fraction=0.04, label=f"resident {variable}")
-    ax.set_title(
-        f"{variable} on day {model.day + 1}: communities (thick), zones (black),"
-        " managed compounds (grey)",
-        fontsize=10,
-    )
+
+def zone_grid(values: np.ndarray, shape) -> np.ndarray:
+    """Values per zone (row-major over the zone tiling) as a ``rows x cols`` array."""
+    rows, cols = int(shape[0]), int(shape[1])
+    return np.asarray(values, dtype=float).reshape(rows, cols)
+
+
+def draw_zone_values(ax, fig, values, shape, label: str, diverging: bool = False):
+    """Zones coloured by ``values`` (per zone, row-major); diverging around 0 when asked."""
+    grid = zone_grid(values, shape)
+    if diverging:
+        lim = float(np.nanmax(np.abs(grid))) or 1.0
+        im = ax.imshow(grid, cmap="PuOr_r", vmin=-lim, vmax=lim, origin="lower")
+    else:
+        im = ax.imshow(grid, cmap="viridis", vmin=0, origin="lower")
+    fig.colorbar(im, ax=ax, fraction=0.04, label=label)
     ax.set_xticks([])
     ax.set_yticks([])
+    return im
+
+
+def map_figure(model, path, variable: str = "satisfaction") -> None:
+    """Three maps of the street: housing types, a resident variable by household (with
+    community, zone and compound boundaries), and issues per zone (hot spots)."""
+    from matplotlib.collections import LineCollection
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    from cogov_sim.world import HOUSING_TYPES
+
+    w = model.world
+    size = min(7.0, max(4.0, w.width / 20))
+    fig, axes = plt.subplots(1, 3, figsize=(3 * size + 3.5, size * w.height / w.width + 0.9))
+    lw = max(0.4, 60.0 / max(w.width, w.height))
+    community = w.zone_community[w.zone_of_cell]
+
+    def boundaries(ax):
+        segs = boundary_segments(w.compound_of_cell)
+        ax.add_collection(LineCollection(segs, colors="#333333", linewidths=0.4 * lw, alpha=0.6))
+        ax.add_collection(
+            LineCollection(boundary_segments(w.zone_of_cell), colors="black", linewidths=lw)
+        )
+        ax.add_collection(
+            LineCollection(boundary_segments(community), colors="black", linewidths=2.2 * lw)
+        )
+        ax.set_xticks([])
+        ax.set_yticks([])
+
+    ax = axes[0]
+    housing = np.full((w.height, w.width), np.nan)
+    housing[w.y, w.x] = w.housing
+    cmap = ListedColormap([HOUSING_COLOURS[t] for t in HOUSING_TYPES]).with_extremes(bad="#f2f2f2")
+    ax.imshow(
+        housing,
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=len(HOUSING_TYPES) - 0.5,
+        origin="lower",
+        interpolation="nearest",
+    )
+    boundaries(ax)
+    ax.legend(
+        handles=[Patch(color=HOUSING_COLOURS[t], label=HOUSING_LABELS[t]) for t in HOUSING_TYPES],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.01),
+        ncol=2,
+        fontsize=7,
+        frameon=False,
+    )
+    ax.set_title("housing types", fontsize=10)
+
+    ax = axes[1]
+    grid = satisfaction_grid(model, variable)
+    cmap = plt.get_cmap("cividis").with_extremes(bad="#f2f2f2")
+    im = ax.imshow(grid, cmap=cmap, vmin=0, vmax=1, interpolation="nearest", origin="lower")
+    boundaries(ax)
+    fig.colorbar(im, ax=ax, fraction=0.04, label=f"resident {variable}")
+    ax.set_title(f"{variable} on day {model.day + 1}", fontsize=10)
+
+    ax = axes[2]
+    n = model.issues.n
+    counts = np.bincount(model.issues.zone[:n], minlength=w.n_zones).astype(float)
+    per_hh = np.bincount(w.zone, minlength=w.n_zones)
+    years = max(model.day + 1, 1) / 365.0
+    rate = np.where(per_hh > 0, counts / np.maximum(per_hh, 1) / years, np.nan)
+    draw_zone_values(ax, fig, rate, w.zone_shape, "issues per household per year")
+    ax.set_title("issues per zone (hot spots)", fontsize=10)
+    fig.suptitle(
+        f"The street on day {model.day + 1}: communities (thick lines), zones, compounds (grey)",
+        fontsize=11,
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=100, format="png")
     plt.close(fig)

@@ -16,6 +16,7 @@ from cogov_sim.config import allowed_keys
 from cogov_sim.errors import ConfigError
 from cogov_sim.issues import EVENTS_PER_ISSUE, ISSUE_KEYS
 from cogov_sim.params import param_infos
+from cogov_sim.world import HOUSING_TYPES
 
 __all__ = ["ConfigError", "allowed_keys", "iter_params", "validate"]
 
@@ -87,16 +88,25 @@ def validate(cfg: DictConfig) -> None:
     )
     if total <= 0:
         raise ConfigError("outcomes.weight_*", "weights with a positive sum", total)
+    shares = sum(float(cfg.world[f"share_{t}"]) for t in HOUSING_TYPES)
+    if abs(shares - 1.0) > 1e-6:
+        raise ConfigError(
+            "world.share_*",
+            "shares of the four housing types (old_estate, commodity, rental, urban_village) "
+            "that sum to 1",
+            round(shares, 6),
+        )
     _check_memory(cfg)
 
 
 #: Peak memory of a run, fitted to peak RSS measured with ``benchmarks/bench_memory.py``
 #: (a fresh process per run, every output written), 2 thousand to 5.3 million
 #: households, 1 to 365 days, at the busy street's flow (within 10% of every measured
-#: peak: street 387 MB, district 911 MB, a city of a million households 6.3 GB). Fixed cost (Python, numpy,
-#: pandas, Mesa, matplotlib, a figure), per household (lattice, residents, per-day
-#: arrays, the map) and per event (the event log and issue table, whose room is
-#: reserved once, and the summary's per-issue arrays; the log is written in row groups).
+#: peak: street 387 MB, district 911 MB, a city of a million households 6.3 GB).
+#: Fixed cost (Python, numpy, pandas, Mesa, matplotlib, a figure), per household
+#: (lattice, residents, per-day arrays, the map) and per event (the event log and
+#: issue table, whose room is reserved once, and the summary's per-issue arrays; the
+#: log is written in row groups).
 MEMORY_BASE = 310 * 2**20
 MEMORY_PER_HOUSEHOLD = 600
 MEMORY_PER_EVENT = 85

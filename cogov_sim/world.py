@@ -7,8 +7,12 @@ Rules:
   ``households_per_zone`` households; communities (社区) are runs of
   ``zones_per_community`` consecutive zones in row-major order; streets (街道)
   are runs of ``communities_per_street`` consecutive communities.
-- Compounds (小区) are square tiles of ``compound_size`` cells; each is
-  served by a property firm with probability ``managed_share``; firms serve
+- Compounds (小区) are square tiles of ``compound_size`` cells. Each has a
+  housing type (old estate, commodity housing, rental-heavy block, urban
+  village): types come in square patches of ``housing_patch`` compounds a
+  side, drawn with the world's ``share_<type>``; a share ``housing_mixing``
+  of compounds draws its type anew. A compound is served by a property firm
+  with its type's probability ``housing.<type>.managed``; firms serve
   ``compounds_per_firm`` consecutive managed compounds.
 - Moore neighbourhoods are precomputed as an ``(N, 8)`` index table
   (``-1`` where there is no household), so neighbour effects are gathers.
@@ -19,6 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+#: The housing types (住房类型), in code order (``World.housing`` holds the codes).
+HOUSING_TYPES = ("old_estate", "commodity", "rental", "urban_village")
 
 
 @dataclass
@@ -41,6 +48,10 @@ class World:
     zone_order: np.ndarray  # households sorted by zone
     zone_start: np.ndarray  # (n_zones + 1,) offsets into zone_order
     community_street: np.ndarray | None = None  # (n_communities,) street of each community
+    block: np.ndarray | None = None  # (N,) compound tile of each household (managed or not)
+    housing: np.ndarray | None = None  # (N,) housing type code (HOUSING_TYPES)
+    block_housing: np.ndarray | None = None  # (n_blocks,) housing type of each compound tile
+    zone_shape: tuple[int, int] = (1, 1)  # (rows, columns) of the zone tiling
     #: each household's cell in the flattened ``(height, width)`` lattice
     cell_index: np.ndarray | None = None
     #: each household's cell in the flattened lattice padded by one cell on every side
@@ -52,6 +63,12 @@ class World:
         y, x = self.y.astype(np.int64), self.x.astype(np.int64)
         if self.community_street is None:
             self.community_street = np.zeros(self.n_communities, dtype=np.int32)
+        if self.block is None:
+            self.block = np.zeros(self.n, dtype=np.int32)
+        if self.housing is None:
+            self.housing = np.ones(self.n, dtype=np.int8)  # commodity housing
+        if self.block_housing is None:
+            self.block_housing = np.ones(int(self.block.max()) + 1, dtype=np.int8)
         if self.cell_index is None:
             self.cell_index = y * self.width + x
         if self.pad_index is None:
@@ -84,8 +101,41 @@ class World:
 _OFFSETS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
 
 
-def build_world(wcfg, rng: np.random.Generator) -> World:
-    """Generate the layout from the ``world`` config node and the run's stream."""
+def housing_shares(wcfg) -> np.ndarray:
+    """The world's shares of compounds by housing type (``share_<type>``), in code order."""
+    return np.array([float(getattr(wcfg, f"share_{t}")) for t in HOUSING_TYPES])
+
+
+def _quota(p: np.ndarray, n: int) -> np.ndarray:
+    """Counts of ``n`` items by shares ``p`` (largest remainders): the world's mix is the
+    configured one, not a draw from it."""
+    raw = p * n
+    counts = np.floor(raw).astype(np.int64)
+    counts[np.argsort(-(raw - counts), kind="stable")[: n - counts.sum()]] += 1
+    return counts
+
+
+def _block_types(rng, shares, ntx: int, nty: int, patch: int, mixing: float) -> np.ndarray:
+    """Housing type of each of the ``nty x ntx`` compound tiles (row-major): a type per
+    square patch of ``patch`` tiles a side, in the shares' proportions (shuffled), and a
+    share ``mixing`` of tiles drawn anew from the shares."""
+    p = shares / shares.sum()
+    npx, npy = -(-ntx // patch), -(-nty // patch)
+    patch_type = rng.permutation(np.repeat(np.arange(len(p)), _quota(p, npx * npy)))
+    rows, cols = np.divmod(np.arange(nty * ntx), ntx)
+    t = patch_type[(rows // patch) * npx + cols // patch]
+    redraw = rng.random(t.size) < mixing
+    t[redraw] = rng.choice(len(p), size=int(redraw.sum()), p=p)
+    return t.astype(np.int8)
+
+
+def build_world(wcfg, rng: np.random.Generator, housing=None) -> World:
+    """Generate the layout from the ``world`` and ``housing`` config nodes and the run's
+    stream (``housing`` None: the default housing types)."""
+    if housing is None:
+        from cogov_sim.config import HousingConfig
+
+        housing = HousingConfig()
     w, h = int(wcfg.width), int(wcfg.height)
     occupied = rng.random((h, w)) < wcfg.density
     if not occupied.any():
@@ -107,12 +157,17 @@ def build_world(wcfg, rng: np.random.Generator) -> World:
     zone_community = (np.arange(n_zones) // wcfg.zones_per_community).astype(np.int32)
     community = zone_community[zone]
 
-    # Compounds: square tiles; a share is managed by firms.
+    # Compounds: square tiles with a housing type; a share of each type is managed.
     cs = int(wcfg.compound_size)
     ncx = -(-w // cs)
+    ncy = -(-h // cs)
     tile = (np.arange(h)[:, None] // cs) * ncx + (np.arange(w)[None, :] // cs)
-    n_tiles = int(tile.max()) + 1
-    managed_tile = rng.random(n_tiles) < wcfg.managed_share
+    n_tiles = ncx * ncy
+    block_housing = _block_types(
+        rng, housing_shares(wcfg), ncx, ncy, int(wcfg.housing_patch), float(wcfg.housing_mixing)
+    )
+    p_managed = np.array([float(getattr(housing, t).managed) for t in HOUSING_TYPES])
+    managed_tile = rng.random(n_tiles) < p_managed[block_housing]
     tile_to_compound = np.full(n_tiles, -1, dtype=np.int32)
     tile_to_compound[managed_tile] = np.arange(int(managed_tile.sum()), dtype=np.int32)
     compound_of_cell = tile_to_compound[tile]
@@ -161,6 +216,10 @@ def build_world(wcfg, rng: np.random.Generator) -> World:
         community_street=(
             np.arange(int(zone_community.max()) + 1) // int(wcfg.communities_per_street)
         ).astype(np.int32),
+        block=tile[ys, xs].astype(np.int32),
+        housing=block_housing[tile[ys, xs]],
+        block_housing=block_housing,
+        zone_shape=(nzy, nzx),
     )
 
 

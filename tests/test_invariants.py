@@ -34,7 +34,10 @@ configs = st.fixed_dictionaries(
         "world.households_per_zone": st.integers(10, 60),
         "world.zones_per_community": st.integers(1, 6),
         "world.compound_size": st.integers(2, 12),
-        "world.managed_share": st.floats(0.0, 1.0),
+        "world.housing_patch": st.integers(1, 5),
+        "world.housing_mixing": st.floats(0.0, 1.0),
+        "housing.commodity.managed": st.floats(0.0, 1.0),
+        "housing.old_estate.managed": st.floats(0.0, 1.0),
         "issues.neighbour_dispute.rate": st.floats(0.0, 2.0),
         "issues.facility_fault.rate": st.floats(0.0, 2.0),
         "issues.property_dispute.rate": st.floats(0.0, 2.0),
@@ -45,6 +48,22 @@ configs = st.fixed_dictionaries(
         "mechanisms": st.lists(st.sampled_from(sorted(MECHANISMS)), unique=True),
     }
 )
+
+
+def _with_shares(pair):
+    base, weights = pair
+    total = sum(weights)
+    names = ("old_estate", "commodity", "rental", "urban_village")
+    shares = {f"world.share_{n}": w / total for n, w in zip(names, weights, strict=True)}
+    # the four shares must sum to 1: give the rounding to the last
+    shares["world.share_urban_village"] = 1.0 - sum(
+        v for k, v in shares.items() if k != "world.share_urban_village"
+    )
+    shares["world.share_urban_village"] = max(0.0, shares["world.share_urban_village"])
+    return {**base, **shares}
+
+
+configs = st.tuples(configs, st.tuples(*[st.floats(0.01, 1.0)] * 4)).map(_with_shares)
 
 
 def _replay(events: pd.DataFrame) -> dict[int, int]:

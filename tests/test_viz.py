@@ -359,3 +359,21 @@ def test_viz_server_binds_to_this_machine_by_default():
     )
     assert r.returncode == 2
     assert "invalid port 0 (allowed: 1-65535)" in r.stderr
+
+
+def test_the_map_can_show_housing_types_in_four_distinct_colours():
+    import matplotlib.colors as mcolors
+
+    from cogov_sim.model import CoGovModel
+    from cogov_sim.plots import HOUSING_COLOURS
+    from cogov_sim.viz.render import colormap, map_data
+    from cogov_sim.world import HOUSING_TYPES
+
+    m = CoGovModel(**{"world.width": 50, "world.height": 50}, seed=1)
+    data = map_data(m, "housing")
+    vals = data.values[~np.isnan(data.values)]
+    assert set(np.round(np.unique(vals), 6)) <= {0.0, 0.333333, 0.666667, 1.0}
+    cmap = colormap("housing")
+    for code, kind in enumerate(HOUSING_TYPES):
+        rgba = cmap(code / (len(HOUSING_TYPES) - 1))
+        assert mcolors.to_hex(rgba) == HOUSING_COLOURS[kind].lower(), kind

@@ -29,13 +29,27 @@ def test_every_household_has_one_zone_and_community_and_zones_nest_in_communitie
     assert np.all(np.bincount(w.zone_community) <= 4)
 
 
-def test_managed_share_sets_the_share_of_households_in_compounds():
-    w0 = _world(managed_share=0.0)
-    w1 = _world(managed_share=1.0)
-    assert (w0.firm >= 0).sum() == 0
-    assert (w1.firm >= 0).all()
-    w = _world(width=110, height=110, managed_share=0.6)
-    assert 0.45 < (w.firm >= 0).mean() < 0.75
+def test_housing_shares_set_the_mix_and_each_type_its_share_of_managed_compounds():
+    from cogov_sim.world import HOUSING_TYPES
+
+    only = {f"share_{t}": 0.0 for t in HOUSING_TYPES}
+    villages = _world(**{**only, "share_urban_village": 1.0})
+    assert (villages.housing == HOUSING_TYPES.index("urban_village")).all()
+    assert (villages.firm >= 0).sum() == 0  # urban villages have no property firm
+    commodity = _world(**{**only, "share_commodity": 1.0})
+    assert (commodity.firm >= 0).all()
+    w = _world(width=220, height=220)
+    share = np.bincount(w.block_housing, minlength=4) / w.block_housing.size
+    assert share == pytest.approx([0.30, 0.45, 0.15, 0.10], abs=0.08)
+    assert 0.5 < (w.firm >= 0).mean() < 0.75  # 0.3 * 0.3 + 0.45 + 0.15 * 0.5 = 0.615
+
+
+def test_housing_types_come_in_patches_so_neighbouring_compounds_share_a_type():
+    w = _world(width=220, height=220, housing_mixing=0.0)
+    t = w.block_housing.reshape(22, 22)
+    same_right = (t[:, 1:] == t[:, :-1]).mean()
+    p = np.bincount(w.block_housing) / t.size
+    assert same_right > 0.65 > (p**2).sum() + 0.2  # far above chance
 
 
 def test_layout_is_deterministic_for_a_seed_and_differs_between_seeds():

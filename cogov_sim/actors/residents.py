@@ -19,7 +19,8 @@ Rules (see docs/ODD.md, sections 7.6 and 7.9):
 - **Participation.** Each day a resident takes part in community activity
   with probability ``sigmoid(z)``, ``z = intercept + civic * (c - 0.29) +
   trust * (t - 0.55) + neighbours * (s - 0.19) + incentive * v +
-  participation_bonus - time_cost * tc + party_member * p + invitation * i``,
+  participation_bonus - time_cost * tc + party_member * p + invitation * i +
+  tenure * (log(1 + years) - 2)``,
   with the share ``s`` of Moore neighbours who took part in the last
   ``window_days``, the incentive value ``v`` and the invitation ``i`` (1 when
   invited today, e.g. to a council meeting). Each activity earns
@@ -38,7 +39,7 @@ from __future__ import annotations
 import numpy as np
 
 from cogov_sim.issues import IssueState, IssueType
-from cogov_sim.world import neighbour_share, spread_to_neighbours
+from cogov_sim.world import HOUSING_TYPES, neighbour_share, spread_to_neighbours
 
 NEVER = -(10**6)
 
@@ -63,12 +64,27 @@ class Residents:
         self.sat_base = sat.copy()
         #: trust in local institutions, 0-1 (outcome-bearing)
         self.trust = beta(rc.trust_mean)
-        #: civic propensity, 0-1
-        self.civic = beta(rc.civic_mean)
+        # Who lives where follows the housing type of the household's compound.
+        types = [getattr(cfg.housing, t) for t in HOUSING_TYPES]
+        ht = world.housing.astype(np.int64)
+        shift = np.array([t.civic_shift for t in types])
+        civic_mean = np.clip(rc.civic_mean + shift, 1e-3, 1 - 1e-3)
+        cm = civic_mean[ht]
+        #: civic propensity, 0-1 (its mean shifts with the housing type)
+        self.civic = rng.beta(cm * k, (1 - cm) * k)
         #: legal literacy, 0-1 (slows the growth of disputes)
         self.literacy = beta(rc.legal_literacy_mean)
-        self.party = rng.random(n) < cfg.world.party_member_share
-        self.vulnerable = rng.random(n) < cfg.world.vulnerable_share
+        party_share = np.array([t.party_member_share for t in types])
+        self.party = rng.random(n) < party_share[ht]
+        # Vulnerable households cluster: each compound's share is drawn around its type's.
+        vk = cfg.housing.vulnerable_concentration
+        vm = np.clip(np.array([t.vulnerable_share for t in types]), 1e-6, 1 - 1e-6)
+        bm = vm[world.block_housing.astype(np.int64)]
+        block_share = np.where(bm > 1e-6, rng.beta(bm * vk, (1 - bm) * vk), 0.0)
+        self.vulnerable = rng.random(n) < block_share[world.block]
+        tenure_mean = np.array([t.tenure_years for t in types])
+        #: years the household has lived here (exponential around its type's mean)
+        self.tenure = rng.exponential(1.0, n) * tenure_mean[ht]
         self.points = np.zeros(n)
         self.last_part = np.full(n, NEVER, dtype=np.int64)
         self.last_dispute = np.full(n, NEVER, dtype=np.int64)
@@ -180,7 +196,10 @@ class Residents:
         s = neighbour_share(w, recent)
         if self._part_static is None:  # the terms that never change within a run
             self._part_static = (
-                pc.intercept + pc.civic * (self.civic - 0.29) + pc.party_member * self.party
+                pc.intercept
+                + pc.civic * (self.civic - 0.29)
+                + pc.party_member * self.party
+                + pc.tenure * (np.log1p(self.tenure) - 2.0)
             )
         z = pc.trust * (self.trust - 0.55)
         z += self._part_static

@@ -1,7 +1,10 @@
 """Occurrence: issues arise per household and day.
 
 Household *i* has an issue of type *k* on a day with probability
-``rate_k / 365 * m_ik``:
+``rate_k / 365 * f_hk * m_ik``, ``f_hk`` the factor of the household's housing
+type *h* for type *k* (:func:`cogov_sim.places.rate_factors`: relative rates
+scaled so that the street's reference mix of housing has the configured
+rates) and:
 
 - neighbour dispute: ``m = (1 + contagion * s_d) * exp(-cohesion_effect * (s_p - ref))``,
   with ``s_d`` the share of Moore neighbours with a dispute in the last
@@ -12,11 +15,12 @@ Household *i* has an issue of type *k* on a day with probability
   ``m = 1 + neglect_effect * min(d, neglect_days) / neglect_days``, ``d`` the days
   since the cell was last patrolled;
 - service need: vulnerable households only, ``m = 1``;
-- collective matter: every household, ``m = 1``.
+- collective matter and urban matter: every household, ``m = 1``.
 
 Rates are multiplied by ``model.rate_multiplier`` (1 unless a scenario such
 as a flood changes it). Sampling is exact thinning: a binomial number of
-candidates at the bound of ``m``, each kept with probability ``m / bound``
+candidates at the bound of ``m`` among the eligible households of each
+housing type, each kept with probability ``m / bound``
 (duplicate candidates of one day are merged, a negligible approximation when
 the daily rate is small).
 """
@@ -52,6 +56,31 @@ def _thin(model, p: float, bound: float, eligible: np.ndarray | None, mult):
     return hh[keep]
 
 
+def _by_housing(model, k: int, eligible: np.ndarray | None):
+    """``(households, rate factor)`` per housing type for issue type ``k``, among
+    ``eligible`` households (all if None); cached, as the groups never change."""
+    key = (k, id(eligible) if eligible is not None else None)
+    cache = model.__dict__.setdefault("_occurrence_groups", {})
+    if key not in cache:
+        housing = model.world.housing
+        el = np.arange(model.n_households) if eligible is None else eligible
+        groups = []
+        for t in range(model.it_housing_factor.shape[0]):
+            idx = el[housing[el] == t]
+            f = float(model.it_housing_factor[t, k])
+            if idx.size and f > 0:
+                groups.append((idx, f))
+        cache[key] = groups
+    return cache[key]
+
+
+def _thin_places(model, k, p, bound, eligible, mult):
+    """Occurrence of issue type ``k`` at daily probability ``p`` times each household's
+    housing-type factor, among ``eligible`` households, thinned by ``mult``."""
+    out = [_thin(model, p * f, bound, idx, mult) for idx, f in _by_housing(model, k, eligible)]
+    return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
+
+
 def occur(model) -> None:
     cfg, r, w = model.cfg, model.residents, model.world
     pc, ic = cfg.participation, cfg.issues
@@ -68,7 +97,8 @@ def occur(model) -> None:
         )
 
     b = (1 + pc.contagion) * np.exp(pc.cohesion_effect * pc.cohesion_reference)
-    out.append((IssueType.NEIGHBOUR_DISPUTE, _thin(model, p_day[0], b, None, neighbour_mult)))
+    k = IssueType.NEIGHBOUR_DISPUTE
+    out.append((k, _thin_places(model, k, p_day[k], b, None, neighbour_mult)))
 
     q_ref = max(1e-6, 1 - cfg.firms.quality_mean)
     firm_q = model.firms.quality
@@ -77,25 +107,20 @@ def occur(model) -> None:
         return (1 - firm_q[w.firm[hh]]) / q_ref
 
     b = 1.0 / q_ref
-    out.append(
-        (
-            IssueType.PROPERTY_DISPUTE,
-            _thin(model, p_day[1], b, model.firms.managed_idx, property_mult),
-        )
-    )
+    k = IssueType.PROPERTY_DISPUTE
+    out.append((k, _thin_places(model, k, p_day[k], b, model.firms.managed_idx, property_mult)))
 
     def neglect_mult(hh):
         d = np.minimum(day - r.last_patrol[hh], ic.neglect_days) / ic.neglect_days
         return 1 + ic.neglect_effect * d
 
     b = 1 + ic.neglect_effect
-    out.append((IssueType.FACILITY_FAULT, _thin(model, p_day[2], b, None, neglect_mult)))
-    out.append((IssueType.SAFETY_HAZARD, _thin(model, p_day[3], b, None, neglect_mult)))
-    out.append(
-        (IssueType.SERVICE_NEED, _thin(model, p_day[4], 1.0, model.residents.vulnerable_idx, None))
-    )
-    out.append((IssueType.COLLECTIVE_MATTER, _thin(model, p_day[5], 1.0, None, None)))
-    out.append((IssueType.URBAN_MATTER, _thin(model, p_day[6], 1.0, None, None)))
+    for k in (IssueType.FACILITY_FAULT, IssueType.SAFETY_HAZARD):
+        out.append((k, _thin_places(model, k, p_day[k], b, None, neglect_mult)))
+    k = IssueType.SERVICE_NEED
+    out.append((k, _thin_places(model, k, p_day[k], 1.0, model.residents.vulnerable_idx, None)))
+    for k in (IssueType.COLLECTIVE_MATTER, IssueType.URBAN_MATTER):
+        out.append((k, _thin_places(model, k, p_day[k], 1.0, None, None)))
 
     itype = np.concatenate([np.full(h.shape[0], int(k), dtype=np.int8) for k, h in out])
     hh = np.concatenate([h for _, h in out]).astype(np.int64)

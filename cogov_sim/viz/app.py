@@ -32,6 +32,7 @@ import solara
 from cogov_sim.mechanisms import MECHANISMS
 from cogov_sim.viz.export import FORMATS, record_classroom
 from cogov_sim.viz.labels import (
+    HOUSING_NAMES,
     ISSUE_LABELS,
     KEY_PARAMS,
     PRESETS,
@@ -406,11 +407,21 @@ def Legend(lang: str, variable: str):
     html = " &nbsp; ".join(
         f'<span style="color:{c}; font-size:1.1em">{g}</span>&nbsp;{label}' for g, c, label in items
     )
+    swatches = ""
+    if variable == "housing":  # a categorical colouring needs its key
+        from cogov_sim.plots import HOUSING_COLOURS
+
+        swatches = ": " + " &nbsp; ".join(
+            f'<span style="background:{HOUSING_COLOURS[k]}; padding:0 0.7em">&nbsp;</span>'
+            f"&nbsp;{HOUSING_NAMES[k][lang]}"
+            for k in HOUSING_NAMES
+        )
     solara.HTML(
         tag="div",
         unsafe_innerHTML=(
             f"{html} &nbsp; ({t('legend_latent', lang)})<br>"
-            f"{t('map_caption', lang)} {t('colour_by', lang)}: {VARIABLES[variable][lang]}."
+            f"{t('map_caption', lang)} {t('colour_by', lang)}: {VARIABLES[variable][lang]}"
+            f"{swatches}."
         ),
         style={"font-size": "0.85em"},
         classes=["cogov-legend"],

@@ -62,6 +62,15 @@ VARIABLES: dict[str, dict[str, str]] = {
     "satisfaction": {"en": "satisfaction", "zh": "满意度"},
     "trust": {"en": "trust", "zh": "信任"},
     "participation": {"en": "took part in the last 30 days", "zh": "近 30 天参与"},
+    "housing": {"en": "housing type", "zh": "住房类型"},
+}
+
+#: Housing types on the map (the colour bar's labels).
+HOUSING_NAMES: dict[str, dict[str, str]] = {
+    "old_estate": {"en": "old estate", "zh": "老旧小区"},
+    "commodity": {"en": "commodity housing", "zh": "商品房小区"},
+    "rental": {"en": "rental-heavy", "zh": "出租/群租房"},
+    "urban_village": {"en": "urban village", "zh": "城中村"},
 }
 
 PRESETS: dict[str, dict[str, str]] = {

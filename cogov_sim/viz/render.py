@@ -38,6 +38,7 @@ from cogov_sim.issues import ISSUE_KEYS, IssueState  # noqa: E402
 from cogov_sim.plots import boundary_segments  # noqa: E402
 from cogov_sim.viz.labels import (  # noqa: E402
     CHARTS,
+    HOUSING_NAMES,
     ISSUE_LABELS,
     TEXT,
     VARIABLES,
@@ -133,6 +134,8 @@ def map_data(model, variable: str) -> MapData:
     w, r = model.world, model.residents
     if variable == "participation":
         vals = (model.day - r.last_part < model.cfg.participation.window_days).astype(float)
+    elif variable == "housing":
+        vals = w.housing / (len(HOUSING_NAMES) - 1.0)  # 0, 1/3, 2/3, 1: one colour each
     elif variable in VARIABLES:
         vals = getattr(r, variable)
     else:
@@ -193,6 +196,14 @@ def actor_positions(world) -> dict[str, np.ndarray]:
 def colormap(variable: str):
     """Red-yellow-green for satisfaction and trust; white-to-green for participation (0/1)
     (not blue: grid workers are blue markers)."""
+    if variable == "housing":
+        from matplotlib.colors import ListedColormap
+
+        from cogov_sim.plots import HOUSING_COLOURS
+
+        return ListedColormap([HOUSING_COLOURS[k] for k in HOUSING_NAMES]).with_extremes(
+            bad="#e8e8e8"
+        )
     name = "Greens" if variable == "participation" else "RdYlGn"
     return matplotlib.colormaps[name].with_extremes(bad="#e8e8e8")
 
@@ -374,6 +385,8 @@ class MapRenderer:
         cax = self.fig.add_axes((0.89, 0.1, 0.03, 0.8))
         self.fig.colorbar(self.artists.image, cax=cax)
         cax.tick_params(labelsize=8)
+        if variable == "housing":  # categories: the page's legend names the colours
+            cax.set_yticks([])
         # Overlay: only the static artists (and the axes frame) on a transparent canvas.
         self.fig.patch.set_alpha(0.0)
         ax.patch.set_alpha(0.0)
@@ -469,6 +482,12 @@ class FrameRenderer:
         self.fig.colorbar(self.maps[0].image, cax=cax)
         cax.tick_params(labelsize=7)
         cax.set_ylabel(VARIABLES[variable][lang], fontsize=8, family=family)
+        if variable == "housing":
+            k = len(HOUSING_NAMES)
+            cax.set_yticks([(i + 0.5) / k for i in range(k)])
+            cax.set_yticklabels(
+                [HOUSING_NAMES[h][lang] for h in HOUSING_NAMES], fontsize=7, family=family
+            )
         self.title = self.fig.text(0.01, 0.975, "", fontsize=13, family=family)
         chart_axes = [self.fig.add_axes((0.045 + i * 0.193, 0.05, 0.15, 0.18)) for i in range(5)]
         self.charts = _ChartArtists(chart_axes, roles, lang)

@@ -86,8 +86,9 @@ SCENARIOS = (
         story=(
             "Both sides get the same flood on day 120: for ten days faults, hazards and "
             "service needs arrive fifteen times as often. Step to day 118, then play slowly "
-            "(2 days per second). On both sides the markers pile up, on the left about "
-            "twice as many stay open: on the right, party members registered with the "
+            "(2 days per second). On both sides the markers pile up, and more stay open on "
+            "the left (count them in the table): on the right, party members registered "
+            "with the "
             "community (双报到) and linked to households (党员联户) form volunteer teams "
             "that handle the small issues, and their visits find issues that nobody "
             "reported."
@@ -170,12 +171,23 @@ def render(write_figures: bool = False) -> str:
         "",
         "What is on the screen:",
         "",
-        "- **Map**: one cell per household, coloured by satisfaction, trust or recent "
-        "participation (*Colour residents by*). Thick lines are communities (社区), black "
+        "- **Map**: one cell per household, coloured by satisfaction, trust, recent "
+        "participation or housing type (*Colour residents by*). Thick lines are "
+        "communities (社区), black "
         "lines grid zones (网格), grey lines managed compounds (小区). ▼ grid workers, ★ "
         "party branches, ⬢ property firms, ⬟ NGOs. Open issues are markers by type: ✖ "
         "neighbour dispute, ✚ property dispute, ■ facility fault, ▲ safety hazard, ● "
         "service need, ◆ collective matter; hollow while nobody has discovered them yet.",
+        "- **Places**: colour by *housing type* first. Old estates (老旧小区, orange), "
+        "commodity-housing compounds (商品房, light blue), rental-heavy blocks (出租/群租, "
+        "pink) and urban villages (城中村, red-orange) come in neighbourhoods of about 1,400 "
+        "households. Problems are not spread evenly: faults and hazards cluster in old "
+        "estates and urban villages, light matters in urban villages and rentals, and "
+        "vulnerable households live mostly in old estates. Ask the class where the markers "
+        "pile up and why, then switch back to satisfaction: the unhappy patches are the busy "
+        "ones. (`map.png` of a command-line run shows the housing types, satisfaction and "
+        "issues per zone side by side; `cogov-sim-map RUN OTHER` maps the difference of two "
+        "runs zone by zone.)",
         "- **Charts**: dispute resolution, on-time closure (办结率), response time, "
         "participation and mean satisfaction; dashed grey is the baseline, green the "
         "mechanisms.",
