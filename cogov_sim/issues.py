@@ -169,7 +169,7 @@ class IssueTable:
         return self._data[name]
 
     def _grow(self, need: int) -> None:
-        cap = self._cap
+        cap = max(self._cap, 16)
         while cap < need:
             cap *= 2
         for name, (dtype, _fill) in _ISSUE_COLUMNS.items():
@@ -196,11 +196,14 @@ class IssueTable:
     def column(self, name: str) -> np.ndarray:
         return self._data[name][: self.n]
 
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame({name: self.column(name) for name in _ISSUE_COLUMNS})
+
     def __getstate__(self) -> dict:
         # Only the rows in use: the reserved room is neither data nor worth pickling.
         state = self.__dict__.copy()
         state["_data"] = {k: v[: self.n].copy() for k, v in self._data.items()}
-        state["_cap"] = max(16, self.n)
+        state["_cap"] = self.n  # the buffers' length: the next add grows them
         return state
 
 
@@ -213,9 +216,6 @@ def _issue_column(name: str) -> property:
 
 for _name in _ISSUE_COLUMNS:
     setattr(IssueTable, _name, _issue_column(_name))
-
-    def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame({name: self.column(name) for name in _ISSUE_COLUMNS})
 
 
 _EVENT_COLUMNS: dict[str, type] = {
@@ -274,7 +274,7 @@ class EventLog:
         if k == 0:
             return
         if self.n + k > self._cap:
-            cap = self._cap
+            cap = max(self._cap, 16)
             while cap < self.n + k:
                 cap *= 2
             for name, arr in self._cols.items():
@@ -303,7 +303,11 @@ class EventLog:
         return self._cols[name][: self.n]
 
     def __getstate__(self) -> dict:
-        return {"n": self.n, "_cap": max(16, self.n), "_cols": self.columns()}
+        return {
+            "n": self.n,
+            "_cap": self.n,
+            "_cols": {k: v.copy() for k, v in self.columns().items()},
+        }
 
     def columns(self) -> dict[str, np.ndarray]:
         """Every column, as views of the rows logged so far (no copy)."""

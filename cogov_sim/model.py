@@ -245,6 +245,7 @@ class CoGovModel(mesa.Model):
         # Unpickled arrays may sit on immutable buffers; the hook guard needs to toggle
         # their WRITEABLE flag, so give every actor-set array its own memory.
         self.__dict__.update(state)
+        self.__dict__.pop("_occurrence_groups", None)  # a cache: rebuilt on first use
         for obj in (self.residents, self.firms, self.handlers):
             for k, v in vars(obj).items():
                 if isinstance(v, np.ndarray) and not v.flags.owndata:

@@ -425,6 +425,9 @@ def issue_arrays(events, place: dict | None = None) -> dict[str, np.ndarray]:
         | (st_to == IssueState.ESCALATED)
     )
     term = _last_row(issue, terminal, pos, n)
+    res = _last_row(issue, kind == EventKind.RESOLVE, pos, n)
+    # closed as resolved to meet a target, not fixed (RESOLVE rows' value 1)
+    out["false_closure"] = _pick(ev["value"], res, fill=0.0) > 0.5
     out["t_close"] = _pick(ev["t"], term)
     out["handler_kind"] = _pick(ev["handler_kind"], term)
     # Current state: the last terminal transition, else the last event's state.
@@ -449,10 +452,12 @@ def issue_frame(events, place: dict | None = None) -> pd.DataFrame:
 
 def _within_deadline(df, state, t_end):
     """Per issue: old enough to judge (its type's deadline from occurrence has passed by
-    the end of the run) and resolved within that deadline of arising."""
+    the end of the run) and fixed within that deadline of arising (a false closure,
+    closed as resolved without being fixed, is not fixed)."""
     dl = np.asarray(state.get("deadline_hours") or [np.nan] * 7, dtype=np.float64)[df["itype"]]
     due = df["t_occur"] + dl <= t_end
-    met = (df["state"] == IssueState.RESOLVED) & (df["t_close"] <= df["t_occur"] + dl)
+    fixed = (df["state"] == IssueState.RESOLVED) & ~df["false_closure"]
+    met = fixed & (df["t_close"] <= df["t_occur"] + dl)
     return due, met
 
 
@@ -486,7 +491,7 @@ def _from_occurrence(df, state, t_end, case, vul, resolved, t_close, lag_all) ->
     need = (it == IssueType.SERVICE_NEED) & vul
     std = float(state.get("need_standard_hours", math.nan))
     need_due = need & (df["t_occur"] + std <= t_end)
-    need_met = need_due & resolved & (t_close <= df["t_occur"] + std)
+    need_met = need_due & resolved & ~df["false_closure"] & (t_close <= df["t_occur"] + std)
     out["service_need_met_rate"] = _ratio(np.count_nonzero(need_met), np.count_nonzero(need_due))
     found = ~np.isnan(lag_all)
     for name, g in (("vulnerable", vul), ("others", ~vul)):

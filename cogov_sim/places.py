@@ -5,7 +5,8 @@ Housing types (``cogov_sim.world.HOUSING_TYPES``) differ in who lives there
 has a relative rate per group of issue types (``housing.<type>.*_factor``).
 The factors are scaled so that the street's reference mix of types
 (:data:`REFERENCE_SHARES`) has exactly the configured rates
-``issues.<type>.rate``: the rates stay calibrated to the reported figures, and
+``issues.<type>.rate`` per eligible household (property disputes: per managed
+household): the rates stay calibrated to the reported figures, and
 a world with more old estates or urban villages has more faults and hazards.
 
 Hot spots are measured on issues per zone (every issue that occurred, found or
@@ -55,16 +56,19 @@ QUARTER_DAYS = 91
 
 
 def rate_factors(housing) -> np.ndarray:
-    """``(len(HOUSING_TYPES), len(ISSUE_KEYS))`` rate multipliers, scaled so that the
-    reference mix has mean 1 for every issue type."""
+    """``(len(HOUSING_TYPES), len(ISSUE_KEYS))`` rate multipliers, scaled so that at the
+    reference mix the mean over each type's *eligible* households is 1 (property
+    disputes arise only in managed compounds, whose share differs by housing type)."""
     ref = np.array([REFERENCE_SHARES[t] for t in HOUSING_TYPES])
+    managed = np.array([float(getattr(housing, t).managed) for t in HOUSING_TYPES])
     out = np.ones((len(HOUSING_TYPES), len(ISSUE_KEYS)))
     for k, key in enumerate(ISSUE_KEYS):
         name = FACTOR_OF[key]
         if name is None:
             continue
         f = np.array([float(getattr(getattr(housing, t), name)) for t in HOUSING_TYPES])
-        mean = float(ref @ f)
+        weight = ref * managed if key == "property_dispute" else ref
+        mean = float(weight @ f) / float(weight.sum()) if weight.sum() > 0 else 0.0
         out[:, k] = f / mean if mean > 0 else 0.0
     return out
 

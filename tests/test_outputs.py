@@ -64,10 +64,11 @@ def test_summary_from_log_columns_equals_summary_from_frame_in_any_chunk_size(mo
 
     m = CoGovModel(**{"world.width": 30, "world.height": 30, "steps": 90, "seed": 4})
     m.run()
-    state = outcomes.final_state(m)
-    whole = outcomes.summarize(m.events.to_frame(), state)
+    state, place = outcomes.final_state(m), outcomes.issue_place(m)
+    whole = outcomes.summarize(m.events.to_frame(), state, place)
     monkeypatch.setattr(outcomes, "_CHUNK", 97)
-    chunked = outcomes.summarize(m.events.columns(), state)
+    chunked = outcomes.summarize(m.events.columns(), state, place)
+    assert whole["hotspot_moran_i"] == whole["hotspot_moran_i"]  # defined (not NaN)
     assert m.events.n > 20 * 97  # many chunks, boundaries inside issues' lives
     assert chunked.keys() == whole.keys()
     for key, value in whole.items():

@@ -117,10 +117,9 @@ class RiskGrading(Mechanism):
         n_blocks = int(w.block_housing.size)
         if not hasattr(self, "_block_households"):
             self._block_households = np.bincount(w.block, minlength=n_blocks).astype(float)
-            zones_per = np.bincount(w.zone_community[w.zone], minlength=w.n_communities)
-            self._has = zones_per > 0
             zc = w.zone_community
-            self._zones_in = np.bincount(zc, minlength=w.n_communities)
+            lived = np.diff(w.zone_start) > 0  # zones with households (the patrolled ones)
+            self._zones_in = np.bincount(zc[lived], minlength=w.n_communities)
             # zone_order is grouped by zone, hence by community (runs of zones)
             first_zone = np.searchsorted(zc, np.arange(w.n_communities))
             self._c_start = w.zone_start[first_zone]

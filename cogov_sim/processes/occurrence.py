@@ -56,28 +56,30 @@ def _thin(model, p: float, bound: float, eligible: np.ndarray | None, mult):
     return hh[keep]
 
 
-def _by_housing(model, k: int, eligible: np.ndarray | None):
-    """``(households, rate factor)`` per housing type for issue type ``k``, among
-    ``eligible`` households (all if None); cached, as the groups never change."""
-    key = (k, id(eligible) if eligible is not None else None)
+def _by_housing(model, role: str):
+    """Eligible households by housing type for ``role`` (``all``, ``managed``,
+    ``vulnerable``): a list of index arrays, one per housing type (cached: fixed in a
+    run)."""
     cache = model.__dict__.setdefault("_occurrence_groups", {})
-    if key not in cache:
-        housing = model.world.housing
-        el = np.arange(model.n_households) if eligible is None else eligible
-        groups = []
-        for t in range(model.it_housing_factor.shape[0]):
-            idx = el[housing[el] == t]
-            f = float(model.it_housing_factor[t, k])
-            if idx.size and f > 0:
-                groups.append((idx, f))
-        cache[key] = groups
-    return cache[key]
+    if role not in cache:
+        el = {
+            "all": np.arange(model.n_households),
+            "managed": model.firms.managed_idx,
+            "vulnerable": model.residents.vulnerable_idx,
+        }[role]
+        housing = model.world.housing[el]
+        cache[role] = [el[housing == t] for t in range(model.it_housing_factor.shape[0])]
+    return cache[role]
 
 
-def _thin_places(model, k, p, bound, eligible, mult):
+def _thin_places(model, k, p, bound, role, mult):
     """Occurrence of issue type ``k`` at daily probability ``p`` times each household's
-    housing-type factor, among ``eligible`` households, thinned by ``mult``."""
-    out = [_thin(model, p * f, bound, idx, mult) for idx, f in _by_housing(model, k, eligible)]
+    housing-type factor, among the ``role``'s eligible households, thinned by ``mult``."""
+    out = []
+    for t, idx in enumerate(_by_housing(model, role)):
+        f = float(model.it_housing_factor[t, k])
+        if idx.size and f > 0:
+            out.append(_thin(model, p * f, bound, idx, mult))
     return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
 
 
@@ -98,7 +100,7 @@ def occur(model) -> None:
 
     b = (1 + pc.contagion) * np.exp(pc.cohesion_effect * pc.cohesion_reference)
     k = IssueType.NEIGHBOUR_DISPUTE
-    out.append((k, _thin_places(model, k, p_day[k], b, None, neighbour_mult)))
+    out.append((k, _thin_places(model, k, p_day[k], b, "all", neighbour_mult)))
 
     q_ref = max(1e-6, 1 - cfg.firms.quality_mean)
     firm_q = model.firms.quality
@@ -108,7 +110,7 @@ def occur(model) -> None:
 
     b = 1.0 / q_ref
     k = IssueType.PROPERTY_DISPUTE
-    out.append((k, _thin_places(model, k, p_day[k], b, model.firms.managed_idx, property_mult)))
+    out.append((k, _thin_places(model, k, p_day[k], b, "managed", property_mult)))
 
     def neglect_mult(hh):
         d = np.minimum(day - r.last_patrol[hh], ic.neglect_days) / ic.neglect_days
@@ -116,11 +118,11 @@ def occur(model) -> None:
 
     b = 1 + ic.neglect_effect
     for k in (IssueType.FACILITY_FAULT, IssueType.SAFETY_HAZARD):
-        out.append((k, _thin_places(model, k, p_day[k], b, None, neglect_mult)))
+        out.append((k, _thin_places(model, k, p_day[k], b, "all", neglect_mult)))
     k = IssueType.SERVICE_NEED
-    out.append((k, _thin_places(model, k, p_day[k], 1.0, model.residents.vulnerable_idx, None)))
+    out.append((k, _thin_places(model, k, p_day[k], 1.0, "vulnerable", None)))
     for k in (IssueType.COLLECTIVE_MATTER, IssueType.URBAN_MATTER):
-        out.append((k, _thin_places(model, k, p_day[k], 1.0, None, None)))
+        out.append((k, _thin_places(model, k, p_day[k], 1.0, "all", None)))
 
     itype = np.concatenate([np.full(h.shape[0], int(k), dtype=np.int8) for k, h in out])
     hh = np.concatenate([h for _, h in out]).astype(np.int64)
