@@ -360,9 +360,10 @@ def _per_issue(reduce, fill, issue, mask, pos, n) -> np.ndarray:
     none does. Done in chunks of rows, so memory stays small."""
     out = np.full(n, fill, dtype=np.int64)
     for a in range(0, issue.shape[0], _CHUNK):
-        rows = np.flatnonzero(mask[a : a + _CHUNK]) if mask is not None else None
-        if rows is None:
+        if mask is None:
             rows = np.arange(min(_CHUNK, issue.shape[0] - a))
+        else:
+            rows = np.flatnonzero(mask[a : a + _CHUNK])
         p = pos[issue[a + rows]]
         ok = p >= 0
         reduce.at(out, p[ok], rows[ok] + a)
@@ -461,9 +462,8 @@ def _within_deadline(df, state, t_end):
     return due, met
 
 
-def _from_occurrence(df, state, t_end, case, vul, resolved, t_close, lag_all) -> dict:
-    """Outcomes counted from problems as they arise, reported or not (ODD 7.11)."""
-    due, met = _within_deadline(df, state, t_end)
+def _from_occurrence(df, state, t_end, due, met, case, vul, resolved, t_close, lag_all) -> dict:
+    """Outcomes counted from problems as they arise, reported or not (ODD 7.10)."""
     it = df["itype"]
     out = {
         "closure_from_occurrence": _ratio(
@@ -503,9 +503,9 @@ def _from_occurrence(df, state, t_end, case, vul, resolved, t_close, lag_all) ->
     return out
 
 
-def _places(df, state, per1000, case, resolved, t_close, lag_all, t_end) -> dict:
+def _places(df, state, per1000, due, met, case, lag_all) -> dict:
     """Hot spots (Moran's I of issues per zone, persistence between quarters) and
-    outcomes by housing type (ODD 7.11)."""
+    outcomes by housing type (ODD 7.10)."""
     from cogov_sim import places
 
     nan = math.nan
@@ -543,7 +543,6 @@ def _places(df, state, per1000, case, resolved, t_close, lag_all, t_end) -> dict
         )
     by = state.get("households_by_housing")
     if "housing" in df and by:
-        due, met = _within_deadline(df, state, t_end)
         n_hh = state["n_households"]
         found = ~np.isnan(lag_all)
         for code, h in enumerate(HOUSING_TYPES):
@@ -705,8 +704,11 @@ def summarize(events, state: dict, place: dict | None = None) -> dict[str, float
         "issues_escalated": int(np.count_nonzero(st == IssueState.ESCALATED)),
         "issues_open": int(np.count_nonzero(~closed)),
     }
-    out.update(_from_occurrence(df, state, t_end, case, vul, resolved, t_close, lag_all))
-    out.update(_places(df, state, per1000, case, resolved, t_close, lag_all, t_end))
+    occ_due, occ_met = _within_deadline(df, state, t_end)
+    out.update(
+        _from_occurrence(df, state, t_end, occ_due, occ_met, case, vul, resolved, t_close, lag_all)
+    )
+    out.update(_places(df, state, per1000, occ_due, occ_met, case, lag_all))
     ws, wd, wi = (
         state["weight_satisfaction"],
         state["weight_disposal"],

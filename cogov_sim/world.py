@@ -47,11 +47,11 @@ class World:
     n_neighbours: np.ndarray  # (N,)
     zone_order: np.ndarray  # households sorted by zone
     zone_start: np.ndarray  # (n_zones + 1,) offsets into zone_order
-    community_street: np.ndarray | None = None  # (n_communities,) street of each community
-    block: np.ndarray | None = None  # (N,) compound tile of each household (managed or not)
-    housing: np.ndarray | None = None  # (N,) housing type code (HOUSING_TYPES)
-    block_housing: np.ndarray | None = None  # (n_blocks,) housing type of each compound tile
-    zone_shape: tuple[int, int] = (1, 1)  # (rows, columns) of the zone tiling
+    community_street: np.ndarray  # (n_communities,) street of each community
+    block: np.ndarray  # (N,) compound tile of each household (managed or not)
+    housing: np.ndarray  # (N,) housing type code (HOUSING_TYPES)
+    block_housing: np.ndarray  # (n_blocks,) housing type of each compound tile
+    zone_shape: tuple[int, int]  # (rows, columns) of the zone tiling
     #: each household's cell in the flattened ``(height, width)`` lattice
     cell_index: np.ndarray | None = None
     #: each household's cell in the flattened lattice padded by one cell on every side
@@ -61,14 +61,6 @@ class World:
         # Flat indices: gathers and scatters through them are several times cheaper
         # than two-dimensional fancy indexing (the per-day lattice operations).
         y, x = self.y.astype(np.int64), self.x.astype(np.int64)
-        if self.community_street is None:
-            self.community_street = np.zeros(self.n_communities, dtype=np.int32)
-        if self.block is None:
-            self.block = np.zeros(self.n, dtype=np.int32)
-        if self.housing is None:
-            self.housing = np.ones(self.n, dtype=np.int8)  # commodity housing
-        if self.block_housing is None:
-            self.block_housing = np.ones(int(self.block.max()) + 1, dtype=np.int8)
         if self.cell_index is None:
             self.cell_index = y * self.width + x
         if self.pad_index is None:

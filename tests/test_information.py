@@ -81,7 +81,9 @@ def test_the_information_test_catches_a_mechanism_that_peeks_at_latent_issues():
 
     a, b = _pair([], **{"issues.urban_matter.rate": 0.0})  # cases only: a sparse history
     for m in (a, b):
-        m.mechanisms = MechanismSet(m, [Oracle()])
+        oracle = Oracle()
+        oracle.setup(m)  # as the model does for every mechanism it builds
+        m.mechanisms = MechanismSet(m, [oracle])
     ta, _, _ = _decisions(a)
     tb, _, _ = _decisions(b)
     assert not all(np.array_equal(x, y) for x, y in zip(ta, tb, strict=True))

@@ -96,6 +96,17 @@ class RiskGrading(Mechanism):
 
     def setup(self, model) -> None:
         model.workers.uniform_patrol_share = 1.0 - self.params.risk_share
+        # The layout the compound grading works on (fixed in a run).
+        w = model.world
+        self._n_blocks = int(w.block_housing.size)
+        self._block_households = np.bincount(w.block, minlength=self._n_blocks).astype(float)
+        zc = w.zone_community
+        lived = np.diff(w.zone_start) > 0  # zones with households (the patrolled ones)
+        self._zones_in = np.bincount(zc[lived], minlength=w.n_communities)
+        # zone_order is grouped by zone, hence by community (runs of zones)
+        first_zone = np.searchsorted(zc, np.arange(w.n_communities))
+        self._c_start = w.zone_start[first_zone]
+        self._c_end = w.zone_start[np.r_[first_zone[1:], w.n_zones]]
 
     def patrol_targets(self, model, per_zone: int) -> np.ndarray | None:
         if per_zone <= 0:
@@ -114,17 +125,7 @@ class RiskGrading(Mechanism):
 
     def _by_compound(self, model, per_zone: int) -> np.ndarray | None:
         w, rng = model.world, model.rng
-        n_blocks = int(w.block_housing.size)
-        if not hasattr(self, "_block_households"):
-            self._block_households = np.bincount(w.block, minlength=n_blocks).astype(float)
-            zc = w.zone_community
-            lived = np.diff(w.zone_start) > 0  # zones with households (the patrolled ones)
-            self._zones_in = np.bincount(zc[lived], minlength=w.n_communities)
-            # zone_order is grouped by zone, hence by community (runs of zones)
-            first_zone = np.searchsorted(zc, np.arange(w.n_communities))
-            self._c_start = w.zone_start[first_zone]
-            self._c_end = w.zone_start[np.r_[first_zone[1:], w.n_zones]]
-        finds = np.bincount(w.block[self._recent_finds(model)], minlength=n_blocks)
+        finds = np.bincount(w.block[self._recent_finds(model)], minlength=self._n_blocks)
         grade = np.where(
             self._block_households > 0, finds / np.maximum(self._block_households, 1), 0.0
         )
