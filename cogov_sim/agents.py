@@ -23,6 +23,9 @@ Residents and grid workers are ``CellAgent``s of ``model.grid`` (a Mesa
 
 from __future__ import annotations
 
+import itertools
+import weakref
+
 import mesa
 import numpy as np
 from mesa.discrete_space import CellAgent
@@ -38,12 +41,34 @@ DEPARTMENT_NAMES = (
 )
 
 
+class _WeakIds(weakref.WeakKeyDictionary):
+    """The per-model counters of agents' ``unique_id``, held weakly.
+
+    Mesa 3.3's ``Agent._ids`` is a class-level ``defaultdict`` keyed by the model: it
+    keeps every model ever built alive, with all its arrays (about 25 MB for a street
+    year), in any long-lived process — a sweep's worker processes, the app's server.
+    Our agents share this one instead: the same numbering, dropped with the model."""
+
+    def __getitem__(self, model):
+        try:
+            return super().__getitem__(model)
+        except KeyError:
+            counter = itertools.count(1)
+            self[model] = counter
+            return counter
+
+
+_AGENT_IDS = _WeakIds()
+
+
 class Resident(CellAgent):
     """A household (居民户) in its cell of ``model.grid``: a view onto row ``idx`` of the
     residents' arrays (``agent.satisfaction``, ``agent.trust``...).
 
     Built with ``model.grid`` on first use; households do not move.
     """
+
+    _ids = _AGENT_IDS
 
     def __init__(self, model, idx: int):
         super().__init__(model)
@@ -88,6 +113,7 @@ class Resident(CellAgent):
 
 class _HandlerAgent(mesa.Agent):
     group = ""
+    _ids = _AGENT_IDS
 
     def __init__(self, model, owner: int):
         super().__init__(model)

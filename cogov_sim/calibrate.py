@@ -145,8 +145,9 @@ def calibrate(
     return {"best": best, "loss": study.best_value, "fit": fit}
 
 
-def write_config(best: dict, out: Path, loss: float) -> Path:
-    """``OUT/calibrated/best.yaml``: a global config delta with the calibrated values."""
+def write_config(best: dict, out: Path, loss: float, name: str = "best", what: str = "") -> Path:
+    """``OUT/calibrated/NAME.yaml``: a global config delta with the calibrated values
+    (and ``OUT/NAME_overrides.txt``, the same as command-line overrides)."""
     nested: dict = {}
     for key, value in best.items():
         node = nested
@@ -156,15 +157,16 @@ def write_config(best: dict, out: Path, loss: float) -> Path:
         node[parts[-1]] = value
     folder = out / "calibrated"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "best.yaml"
+    path = folder / f"{name}.yaml"
+    how = what or f"cogov-sim-calibrate (loss {loss:.4g})"
     text = (
         "# @package _global_\n"
-        f"# Calibrated by cogov-sim-calibrate (loss {loss:.4g}). Use it in any run:\n"
-        f"#   cogov-sim -cd {out} +calibrated=best [other overrides]\n"
+        f"# Calibrated: {how}. Use it in any run:\n"
+        f"#   cogov-sim -cd {out} +calibrated={name} [other overrides]\n"
         + yaml.safe_dump(nested, sort_keys=False)
     )
     path.write_text(text, encoding="utf-8")
-    (out / "best_overrides.txt").write_text(
+    (out / f"{name}_overrides.txt").write_text(
         "\n".join(f"{k}={v}" for k, v in best.items()) + "\n", encoding="utf-8"
     )
     return path

@@ -396,8 +396,15 @@ def report(
     jobs: int | None = None,
     out: str | os.PathLike = "patterns_report",
     progress: bool = True,
+    posterior: str | os.PathLike | None = None,
+    posterior_draws: int = 20,
 ) -> pd.DataFrame:
-    """Run every pattern and write ``patterns.csv``, ``patterns.md`` and ``patterns.png``."""
+    """Run every pattern and write ``patterns.csv``, ``patterns.md`` and ``patterns.png``.
+
+    With ``posterior`` (a folder of ``cogov-sim-explore calibrate``), also the posterior
+    predictive interval of every pattern and validation item: ``posterior_draws`` draws,
+    one new seed each, at this report's scale (``posterior_predictive.csv`` and a section
+    of ``patterns.md``)."""
     from cogov_sim.config import WORLD_PRESETS
 
     if world not in WORLD_PRESETS:
@@ -437,9 +444,36 @@ def report(
         + housing_table(results, seed_list)
         + "\n"
     )
+    if posterior is not None:
+        text += "\n" + _posterior_section(
+            patterns, held, posterior, posterior_draws, params, jobs, progress, outdir
+        )
     (outdir / "patterns.md").write_text(text, encoding="utf-8")
     figure(df, outdir / "patterns.png")
     return df
+
+
+def _posterior_section(patterns, held, posterior, draws, params, jobs, progress, outdir) -> str:
+    from cogov_sim.explore.calibration import (
+        Posterior,
+        holdout_targets,
+        pattern_targets,
+        predictive_markdown,
+        predictive_table,
+        run_predictive,
+    )
+
+    post = Posterior.load(posterior)
+    targets = pattern_targets(patterns) + holdout_targets(held)
+    x = run_predictive(post.draws(draws), params, targets, jobs, progress)
+    table = predictive_table(targets, x, None)
+    table.to_csv(outdir / "posterior_predictive.csv", index=False)
+    fit = table[table.used_in_fit]
+    return (
+        f"**Posterior predictive** ({draws} draws of the posterior in `{posterior}`, one new "
+        f"seed each; the reported value lies inside the 90% interval for "
+        f"{int(fit.inside.sum())} of {len(fit)} patterns):\n\n" + predictive_markdown(table) + "\n"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -454,10 +488,26 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--steps", type=int, default=365, help="days per run (default 365)")
     ap.add_argument("--jobs", type=int, default=None, help="parallel processes (default: CPUs)")
     ap.add_argument("--out", default="patterns_report", help="output folder")
+    ap.add_argument(
+        "--posterior",
+        default=None,
+        help="a calibration folder (cogov-sim-explore calibrate): add posterior predictive "
+        "intervals beside the reported values",
+    )
+    ap.add_argument("--posterior-draws", type=int, default=20, help="posterior draws (default 20)")
     args = ap.parse_args(argv)
     try:
-        df = report(args.patterns, args.seeds, args.world, args.steps, args.jobs, args.out)
-    except PatternError as exc:
+        df = report(
+            args.patterns,
+            args.seeds,
+            args.world,
+            args.steps,
+            args.jobs,
+            args.out,
+            posterior=args.posterior,
+            posterior_draws=args.posterior_draws,
+        )
+    except (PatternError, ValueError) as exc:
         print(f"cogov-sim-patterns: error: {exc}", file=sys.stderr)
         sys.exit(2)
     print(markdown_table(df))

@@ -56,12 +56,48 @@ class Space:
         }
 
 
-def load_space(path: str | os.PathLike) -> Space:
+def parse_parameter(e, where: str, schema=None) -> Parameter:
+    """One ``{name, low, high}`` entry, checked against the config: the key exists, is
+    a number, and both bounds are allowed values (``where`` prefixes the message)."""
     from omegaconf import OmegaConf
 
     from cogov_sim.config import default_config
-    from cogov_sim.outcomes import SUMMARY_KEYS
     from cogov_sim.validation import ConfigError, validate
+
+    schema = schema if schema is not None else default_config()
+    if not isinstance(e, dict) or not isinstance(e.get("name"), str):
+        raise SpaceError(f"{where}: expected 'name', 'low' and 'high'")
+    name = e["name"]
+    where = f"{where.rsplit(':', 1)[0]}: parameter '{name}'"
+    current = OmegaConf.select(schema, name, default="__missing__")
+    if current == "__missing__" or OmegaConf.is_config(current):
+        raise SpaceError(f"{where}: unknown configuration key")
+    if isinstance(current, bool) or not isinstance(current, (int, float)):
+        raise SpaceError(f"{where}: not a number (its value is {current!r})")
+    bounds = []
+    for b in ("low", "high"):
+        v = e.get(b)
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise SpaceError(f"{where}: '{b}' must be a number, not {v!r}")
+        bounds.append(float(v))
+    low, high = bounds
+    if low >= high:
+        raise SpaceError(f"{where}: low ({low:g}) must be below high ({high:g})")
+    integer = isinstance(current, int)
+    for v in (low, high):
+        try:
+            cfg = default_config()
+            OmegaConf.update(cfg, name, int(round(v)) if integer else v)
+            validate(cfg)
+        except ConfigError as exc:
+            raise SpaceError(f"{where}: bound {v:g} is out of range: {exc}") from None
+    return Parameter(name, low, high, integer)
+
+
+def load_space(path: str | os.PathLike) -> Space:
+
+    from cogov_sim.config import default_config
+    from cogov_sim.outcomes import SUMMARY_KEYS
 
     p = Path(path)
     try:
@@ -73,37 +109,11 @@ def load_space(path: str | os.PathLike) -> Space:
     schema = default_config()
     params, seen = [], set()
     for i, e in enumerate(data["parameters"]):
-        where = f"{p}: parameter #{i + 1}"
-        if not isinstance(e, dict) or not isinstance(e.get("name"), str):
-            raise SpaceError(f"{where}: expected 'name', 'low' and 'high'")
-        name = e["name"]
-        where = f"{p}: parameter '{name}'"
-        if name in seen:
-            raise SpaceError(f"{where}: listed twice")
-        seen.add(name)
-        current = OmegaConf.select(schema, name, default="__missing__")
-        if current == "__missing__" or OmegaConf.is_config(current):
-            raise SpaceError(f"{where}: unknown configuration key")
-        if isinstance(current, bool) or not isinstance(current, (int, float)):
-            raise SpaceError(f"{where}: not a number (its value is {current!r})")
-        bounds = []
-        for b in ("low", "high"):
-            v = e.get(b)
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise SpaceError(f"{where}: '{b}' must be a number, not {v!r}")
-            bounds.append(float(v))
-        low, high = bounds
-        if low >= high:
-            raise SpaceError(f"{where}: low ({low:g}) must be below high ({high:g})")
-        integer = isinstance(current, int)
-        for v in (low, high):
-            try:
-                cfg = default_config()
-                OmegaConf.update(cfg, name, int(round(v)) if integer else v)
-                validate(cfg)
-            except ConfigError as exc:
-                raise SpaceError(f"{where}: bound {v:g} is out of range: {exc}") from None
-        params.append(Parameter(name, low, high, integer))
+        par = parse_parameter(e, f"{p}: parameter #{i + 1}", schema)
+        if par.name in seen:
+            raise SpaceError(f"{p}: parameter '{par.name}': listed twice")
+        seen.add(par.name)
+        params.append(par)
     if not params:
         raise SpaceError(f"{p}: no parameters")
     outcomes = data.get("outcomes") or ["closure_rate"]

@@ -1,0 +1,3 @@
+from cogov_sim.explore.cli import main
+
+main()
