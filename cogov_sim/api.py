@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 import numbers
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
 
-from cogov_sim.config import make_config
+from cogov_sim.config import is_complete, make_config
 from cogov_sim.hydra_setup import (
     CONFIG_MODULE,
     CONFIG_NAME,
@@ -63,19 +64,70 @@ def compose(overrides: list[str] | None = None, **params) -> DictConfig:
     from omegaconf.errors import OmegaConfBaseException
 
     ov = [str(o) for o in overrides or []] + [f"{k}={_fmt(v)}" for k, v in params.items()]
+    key = tuple(ov)
     with _COMPOSE_LOCK:
-        register_configs(ov)
-        caller = Singleton._instances.pop(GlobalHydra, None)
-        try:
-            with initialize_config_module(config_module=CONFIG_MODULE, version_base=None):
-                cfg = hydra_compose(config_name=CONFIG_NAME, overrides=ov)
-        except (HydraException, OmegaConfBaseException) as exc:
-            raise _compose_error(ov, exc) from None
-        finally:
-            Singleton._instances.pop(GlobalHydra, None)
-            if caller is not None:
-                Singleton._instances[GlobalHydra] = caller
-    return make_config(cfg)
+        cached = _COMPOSED.get(key)
+        if cached is None:
+            register_configs(ov)
+            caller = Singleton._instances.pop(GlobalHydra, None)
+            try:
+                with initialize_config_module(config_module=CONFIG_MODULE, version_base=None):
+                    cfg = hydra_compose(config_name=CONFIG_NAME, overrides=ov)
+            except (HydraException, OmegaConfBaseException) as exc:
+                raise _compose_error(ov, exc) from None
+            finally:
+                Singleton._instances.pop(GlobalHydra, None)
+                if caller is not None:
+                    Singleton._instances[GlobalHydra] = caller
+            cached = make_config(cfg)
+            if len(_COMPOSED) >= _COMPOSED_MAX:
+                _COMPOSED.pop(next(iter(_COMPOSED)))
+            _COMPOSED[key] = cached
+        return copy.deepcopy(cached)
+
+
+#: Configs composed by Hydra, by their overrides (the config tree does not change while
+#: a process runs); :func:`compose` hands out copies.
+_COMPOSED: dict[tuple[str, ...], DictConfig] = {}
+_COMPOSED_MAX = 64
+
+
+def _group_keys() -> frozenset[str]:
+    """The top-level keys that select a config group (``world``, ``preset``...)."""
+    return frozenset(p.name for p in CONFIG_DIR.iterdir() if p.is_dir()) | {"hydra"}
+
+
+def _compose_values(overrides: list[str] | None, params: dict) -> DictConfig:
+    """:func:`compose`, with the dotted values of ``params`` set on the composed config
+    instead of passed through Hydra: one Hydra composition per set of ``overrides``, not
+    per call. Anything this path cannot take (a group choice, a mechanism named by
+    import path, a bad key or value) goes through :func:`compose`, which gives the error
+    the command line gives."""
+    from omegaconf.errors import OmegaConfBaseException
+
+    from cogov_sim.errors import ConfigError
+    from cogov_sim.mechanisms.registry import known
+
+    groups = _group_keys()
+    fast = {k: v for k, v in params.items() if k.split(".")[0] not in groups}
+    named = fast.get("mechanisms")
+    if not fast or (
+        named is not None
+        and not (isinstance(named, (list, tuple)) and all(str(n) in known() for n in named))
+    ):
+        return compose(overrides, **params)
+    cfg = compose(overrides, **{k: v for k, v in params.items() if k not in fast})
+    try:
+        for k, v in fast.items():
+            if OmegaConf.select(cfg, k, default=_MISSING) is _MISSING:
+                raise ConfigError(k, "a known key", v, unknown=True)
+            OmegaConf.update(cfg, k, v, merge=not isinstance(v, (list, tuple)))
+    except (ConfigError, OmegaConfBaseException):
+        return compose(overrides, **params)
+    return cfg
+
+
+_MISSING = object()
 
 
 def _compose_error(overrides: list[str], exc: Exception):
@@ -149,7 +201,7 @@ def run(
     from cogov_sim.model import CoGovModel
     from cogov_sim.results import AtomicWriter, summary_record, write_json
 
-    cfg = apply_sample(make_config(cfg))
+    cfg = apply_sample(cfg if is_complete(cfg) else make_config(cfg))  # (never mutated here)
     validate(cfg)
     t0 = time.perf_counter()
     model = CoGovModel(cfg)
@@ -373,7 +425,7 @@ def simulate(overrides: list[str] | None = None, **params) -> dict[str, float]:
         >>> 0 <= out["closure_rate"] <= 1
         True
     """
-    cfg = compose(overrides, **params)
+    cfg = _compose_values(overrides, params)
     record = run(cfg)
     # An undefined outcome (no case to average over) is NaN, never None: numeric tools
     # (EMA Workbench, SALib, pandas) take NaN. The JSON files keep null.

@@ -44,7 +44,7 @@ from cogov_sim.actors import (
     ReviewRule,
 )
 from cogov_sim.agents import NGO, Department, GridWorker, PartyBranch, PropertyFirm, Resident
-from cogov_sim.config import make_config
+from cogov_sim.config import is_complete, make_config
 from cogov_sim.issues import (
     EVENTS_PER_ISSUE,
     ISSUE_KEYS,
@@ -92,7 +92,8 @@ class CoGovModel(mesa.Model):
     """
 
     def __init__(self, cfg: DictConfig | dict | None = None, **kwargs):
-        typed = make_config(cfg, **kwargs)
+        # A complete typed config is read, not copied (it is neither changed nor kept).
+        typed = cfg if is_complete(cfg) and not kwargs else make_config(cfg, **kwargs)
         validate(typed)
         super().__init__(rng=int(typed.seed))
         #: the composed, validated config, read-only: exactly what runs and is saved

@@ -412,6 +412,11 @@ def report(
     if seeds < 2:
         raise PatternError(f"seeds must be at least 2 for confidence intervals, not {seeds}")
     patterns = load_patterns(patterns_path)
+    if posterior is not None:  # read it now, not after the whole report
+        from cogov_sim.explore.calibration import Posterior
+
+        posterior = Posterior.load(posterior)
+        posterior.draws(posterior_draws)  # enough draws?
     params = {f"world.{k}": v for k, v in WORLD_PRESETS[world].items()}
     params["steps"] = steps
     seed_list = list(range(seeds))
@@ -459,20 +464,26 @@ def _posterior_section(patterns, held, posterior, draws, params, jobs, progress,
         holdout_targets,
         pattern_targets,
         predictive_markdown,
+        predictive_summary,
         predictive_table,
         run_predictive,
     )
 
-    post = Posterior.load(posterior)
+    post = posterior if isinstance(posterior, Posterior) else Posterior.load(posterior)
     targets = pattern_targets(patterns) + holdout_targets(held)
     x = run_predictive(post.draws(draws), params, targets, jobs, progress)
-    table = predictive_table(targets, x, None)
+    fitted = post.meta.get("fitted")  # None (older folders): every pattern
+    table = predictive_table(targets, x, None, fitted=None if fitted is None else set(fitted))
     table.to_csv(outdir / "posterior_predictive.csv", index=False)
-    fit = table[table.used_in_fit]
+    scale = {k: v for k, v in post.base.items() if params.get(k, v) != v}
+    warn = (
+        f" The posterior was fitted at other settings ({scale}) than this report's."
+        if scale
+        else ""
+    )
     return (
-        f"**Posterior predictive** ({draws} draws of the posterior in `{posterior}`, one new "
-        f"seed each; the reported value lies inside the 90% interval for "
-        f"{int(fit.inside.sum())} of {len(fit)} patterns):\n\n" + predictive_markdown(table) + "\n"
+        f"**Posterior predictive** ({draws} draws of the posterior in `{post.folder}`, one new "
+        f"seed each; {predictive_summary(table)}).{warn}\n\n" + predictive_markdown(table) + "\n"
     )
 
 

@@ -32,3 +32,39 @@ def test_simulate_is_deterministic_for_a_seed():
 def test_simulate_rejects_bad_values_with_the_key_named():
     with pytest.raises(ConfigError, match="world.density"):
         simulate(**{"world.density": 2.0, "steps": 5})
+
+
+def test_values_set_on_a_cached_composition_equal_hydras_composition():
+    from omegaconf import OmegaConf
+
+    from cogov_sim.api import _compose_values, compose
+
+    cases = [
+        (["world=classroom"], {"steps": 5, "seed": 3}),
+        (["world=classroom", "mechanisms=[triage]"], {"workers.find_prob": 0.4}),
+        ([], {"mechanisms": ["integrated_grid", "smart_dispatch"], "steps": 7}),
+        (["world=classroom"], {"mechanism_params.triage.self_skill": 0.5, "world.width": 40}),
+        (["world=classroom"], {"sample.file": "a,b=[c].csv", "sample.index": 2}),
+        (["world=classroom"], {"world": "street", "steps": 3}),  # a group choice goes to Hydra
+    ]
+    for overrides, params in cases:
+        fast = OmegaConf.to_container(_compose_values(overrides, dict(params)))
+        slow = OmegaConf.to_container(compose(overrides, **params))
+        assert fast == slow, (overrides, params)
+
+
+def test_compose_hands_out_copies_of_its_cache():
+    from cogov_sim.api import compose
+
+    first = compose(["world=classroom"])
+    first.steps = 2
+    first.workers.find_prob = 0.01
+    again = compose(["world=classroom"])
+    assert again.steps == 365 and again.workers.find_prob == 0.5
+
+
+def test_simulate_through_the_fast_path_gives_the_command_lines_errors():
+    with pytest.raises(ConfigError, match=r"invalid value for 'steps': 'many'"):
+        simulate(["world=classroom"], steps="many")
+    with pytest.raises(ConfigError, match=r"did you mean 'find_prob'"):
+        simulate(["world=classroom"], **{"workers.find_prb": 0.3})

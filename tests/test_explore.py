@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import json
 import weakref
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -185,6 +186,26 @@ def test_npe_posterior_concentrates_on_the_parameter_the_data_inform(tmp_path):
     assert np.array_equal(samples, again)  # seeded: identical
 
 
+def test_a_reported_value_outside_every_simulation_is_unreachable():
+    from cogov_sim.explore.calibration import reachable
+
+    x = np.array([[0.1, 5.0], [0.3, 6.0], [np.nan, 7.0]])
+    assert reachable(x, np.array([0.2, 9.0])).tolist() == [True, False]
+    assert reachable(x, np.array([0.1, 5.0])).tolist() == [True, True]  # the ends count
+
+
+def test_fixed_overrides_may_not_set_the_seed_or_the_mechanisms():
+    from cogov_sim.explore.calibration import check_base
+    from cogov_sim.validation import ConfigError
+
+    with pytest.raises(CalibrationError, match=r"'seed=' cannot be an override here"):
+        check_base({**TINY, "seed": 3})
+    with pytest.raises(CalibrationError, match=r"'mechanisms=' cannot be an override here"):
+        check_base({**TINY, "mechanisms": ["triage"]})
+    with pytest.raises(ConfigError, match=r"steps"):
+        check_base({**TINY, "steps": -4})
+
+
 def test_fit_refuses_too_few_defined_simulations():
     sp = _space(("workers.find_prob", 0.0, 1.0))
     theta = np.linspace(0, 1, 30)[:, None]
@@ -225,13 +246,50 @@ def test_calibrate_end_to_end_keeps_validation_out_of_the_fit(tmp_path):
     ]
     assert all(t["used_in_fit"] for t in meta["targets"])
     table = pd.read_csv(out / "predictive.csv")
-    assert (~table.used_in_fit).sum() > 0  # validation items are checked ...
-    val_ids = set(table.loc[~table.used_in_fit, "id"])
-    assert not val_ids & {t["id"] for t in meta["targets"]}  # ... and never fitted
+    val_ids = set(table.loc[table.item == "validation", "id"])
+    assert val_ids  # validation items are checked ...
+    assert not val_ids & set(table.loc[table.used_in_fit, "id"])  # ... and never fitted
     post = Posterior.load(out)
     assert len(post.samples) == 300 and post.names == [p["name"] for p in meta["parameters"]]
     for name in ("posterior.png", "predictive.png", "predictive.md", "calibrated/median.yaml"):
         assert (out / name).stat().st_size > 0
+
+    # The validation list does not touch the fit: other reported values, same posterior
+    # (the saved simulations are reused: same setup).
+    import shutil
+
+    import yaml
+
+    from cogov_sim.holdout import load
+
+    other = tmp_path / "validation.yaml"
+    items = yaml.safe_load(
+        (Path(__import__("cogov_sim").__file__).parent / "data" / "validation.yaml").read_text()
+    )
+    for e in items["validation"]:
+        e["reported"] = float(e["reported"]) * 3 + 1
+    other.write_text(yaml.safe_dump(items))
+    assert load(other)[0].reported != load()[0].reported
+    out2 = tmp_path / "cal2"
+    shutil.copytree(out / "simulations", out2 / "simulations")
+    main(
+        [
+            "calibrate",
+            "--simulations",
+            "24",
+            "--check-draws",
+            "0",
+            "--draws",
+            "300",
+            "--validation",
+            str(other),
+            "--out",
+            str(out2),
+            "world=classroom",
+            "steps=90",
+        ]
+    )
+    assert (out2 / "posterior.csv").read_bytes() == (out / "posterior.csv").read_bytes()
 
 
 # ------------------------------------------------------------------ discover
@@ -261,24 +319,40 @@ def test_prim_finds_a_planted_box():
 
 
 @pytest.mark.slow
-def test_discover_runs_a_hydra_sweep_and_pairs_baseline_with_treated(tmp_path):
+def test_discover_runs_a_hydra_sweep_pairs_runs_by_seed_and_reports_true_box_figures(tmp_path):
     from cogov_sim.explore.discover import run_discover
+    from cogov_sim.sweep import read_runs
 
-    res = run_discover(
-        "space_posterior",
-        "integrated_grid",
-        "closure_rate",
-        "change > -2",
-        samples=10,
-        seeds=1,
-        out=tmp_path,
-        launcher="joblib",
-        extra=["world=classroom", "steps=20"],
+    kw = dict(
+        samples=12, seeds=2, out=tmp_path, launcher="joblib", extra=["world=classroom", "steps=30"]
     )
+    first = run_discover("space_posterior", "integrated_grid", "closure_rate", "change > -2", **kw)
+    assert "every point of 12 meets" in first["message"]  # nothing to separate: said so
     table = pd.read_csv(tmp_path / "scenarios.csv", index_col="sample")
-    assert len(table) == 10 and (table.seeds == 1).all()
-    assert np.allclose(table.change, table.treated - table.baseline)
-    assert "every point of 10 meets" in res["message"]
+    assert len(table) == 12 and (table.seeds == 2).all()
+    # the pairing: each point's baseline and treated means are those of its own runs
+    runs = read_runs(tmp_path / "sweep")
+    runs = runs[runs.status == "ok"]
+    for point in (0, 7):
+        mine = runs[runs["param.sample.index"].astype(int) == point]
+        base = mine[mine["param.mechanisms"].astype(str).isin(["[]", ""])]
+        assert len(mine) == 4 and len(base) == 2
+        assert table.loc[point, "baseline"] == pytest.approx(base.closure_rate.mean())
+    # a condition that splits the points (their median change): PRIM's box, recomputed
+    cut = float(table.change.median())
+    res = run_discover(
+        "space_posterior", "integrated_grid", "closure_rate", f"change < {cut}", resume=True, **kw
+    )
+    assert res["boxes"] is not None
+    y = table.change < cut
+    r = res["boxes"].loc[res["chosen"]]
+    inside = np.ones(len(table), dtype=bool)
+    for c in table.columns[:7]:
+        inside &= (table[c] >= r[f"{c}.low"]).to_numpy() & (table[c] <= r[f"{c}.high"]).to_numpy()
+    assert r.coverage == pytest.approx((y & inside).sum() / y.sum())
+    assert r.density == pytest.approx((y & inside).sum() / inside.sum())
+    for name in ("boxes.csv", "box.md", "tradeoff.png", "box.png"):
+        assert (tmp_path / name).stat().st_size > 0
 
 
 # ------------------------------------------------------------------ optimise
@@ -340,8 +414,24 @@ def test_optimise_writes_a_front_of_undominated_packages_reproducibly(tmp_path):
     a = run_optimise(out=tmp_path / "a", **kw)
     b = run_optimise(out=tmp_path / "b", **kw)
     pd.testing.assert_frame_equal(a["table"], b["table"])
-    front = a["front"]
+    front, table = a["front"], a["table"]
     assert len(front) >= 1 and np.isfinite(front.extra_cost_yuan).all()
+    assert (table.package == "(baseline)").sum() == 1  # doing nothing is a candidate
+    # nothing tried dominates a package of the front
+    names = ["closure_rate", "dispute_resolution_rate", "participation_rate"]
+    for _, f in front.iterrows():
+        better = (
+            (table[names].ge(f[names]).all(axis=1))
+            & (table.fairness_gap <= f.fairness_gap)
+            & (table.extra_cost_yuan <= f.extra_cost_yuan)
+        )
+        strictly = table[names].gt(f[names]).any(axis=1) | (table.fairness_gap < f.fairness_gap)
+        strictly |= table.extra_cost_yuan < f.extra_cost_yuan
+        assert not (better & strictly).any()
+    best = a["best"]
+    if best is not None:
+        within = front[front.extra_cost_yuan <= 5e6]
+        assert best.extra_cost_yuan <= 5e6 and best.closure_rate == within.closure_rate.max()
     for name in ("trials.csv", "pareto.csv", "pareto.md", "pareto.png"):
         assert (tmp_path / "a" / name).stat().st_size > 0
 
@@ -389,5 +479,6 @@ def test_pattern_report_shows_posterior_predictive_intervals_beside_reported(tmp
     n_val = sum(h.outcome is not None for h in holdout.load())
     assert len(table) == len(load_patterns()) + n_val
     assert (table.draws <= 3).all() and table.used_in_fit.sum() == len(load_patterns())
+    assert (table.item == "validation").sum() == n_val
     text = (tmp_path / "rep" / "patterns.md").read_text()
     assert "**Posterior predictive** (3 draws" in text

@@ -50,8 +50,15 @@ def test_worked_example_fits_every_pattern_and_no_validation_item():
     meta = json.loads((FOLDER / "calibration" / "calibration.json").read_text())
     assert [t["id"] for t in meta["targets"]] == [p.id for p in load_patterns()]
     pred = pd.read_csv(FOLDER / "calibration" / "predictive.csv")
-    validation = set(pred.loc[~pred.used_in_fit, "id"])
+    validation = set(pred.loc[pred.item == "validation", "id"])
     assert validation and not validation & {t["id"] for t in meta["targets"]}
+    assert not validation & set(pred.loc[pred.used_in_fit, "id"])
+    # every pattern left out of the fit lies outside the prior simulations (training.csv)
+    training = pd.read_csv(FOLDER / "calibration" / "training.csv")
+    for t in meta["targets"]:
+        col = training[f"stat.{t['id']}"].dropna()
+        inside = col.min() <= t["reported"] <= col.max()
+        assert (t["id"] in meta["fitted"]) == inside, t["id"]
     assert meta["overrides"] == ["world=street", "steps=365"]  # the default street
 
 

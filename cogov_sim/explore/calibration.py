@@ -41,6 +41,7 @@ import io
 import json
 import logging
 import math
+import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -187,6 +188,15 @@ def simulate(
                 f"{path} belongs to another calibration (different space, patterns, world, "
                 "seed or version): use a new --out folder, or delete its simulations/"
             )
+        want = space.values(theta[i])
+        if set(rec.get("theta", {})) != set(want) or any(
+            not math.isclose(float(rec["theta"][k]), float(v), rel_tol=1e-9, abs_tol=1e-12)
+            for k, v in want.items()
+        ):
+            raise CalibrationError(
+                f"{path} was simulated at other parameter values than this calibration draws "
+                "(another library version's sequence?): use a new --out folder"
+            )
         records[i] = rec
     todo = [i for i in range(len(theta)) if i not in records]
     if records:
@@ -246,6 +256,30 @@ def statistics_matrix(records: list[dict], targets: list[Target]) -> np.ndarray:
             if t.scenario in res and () in res:
                 x[i, j] = statistic(t, res)
     return x
+
+
+def reachable(x: np.ndarray, x_obs: np.ndarray) -> np.ndarray:
+    """Per statistic: does its reported value lie within the simulated [min, max]?"""
+    out = np.zeros(len(x_obs), dtype=bool)
+    for j, v in enumerate(x_obs):
+        col = x[:, j][np.isfinite(x[:, j])]
+        out[j] = bool(col.size) and col.min() <= v <= col.max()
+    return out
+
+
+def check_base(base: dict) -> None:
+    """The fixed parameters of every run: no ``seed`` or ``mechanisms`` (set per run),
+    and valid values (checked now, not in the first worker)."""
+    from cogov_sim.config import make_config
+    from cogov_sim.validation import validate
+
+    for key, what in (
+        ("seed", "every run has its own seed"),
+        ("mechanisms", "the command chooses the mechanisms of each run"),
+    ):
+        if key in base:
+            raise CalibrationError(f"'{key}=' cannot be an override here: {what}")
+    validate(make_config(None, **base))
 
 
 # ----------------------------------------------------------------------- fit
@@ -357,17 +391,35 @@ def predictive_table(
     post_x: np.ndarray,
     prior_x: np.ndarray | None,
     level: float = INTERVAL,
+    fitted: set[str] | None = None,
 ) -> pd.DataFrame:
-    """Per target: reported value; posterior (and prior) predictive median and interval."""
+    """Per target: reported value; posterior (and prior) predictive median and interval.
+
+    ``fitted``: the ids of the statistics the posterior was fitted to (default: every
+    pattern). A pattern left out (unreachable) and a validation item are marked, and a
+    validation item with the same statistic as a fitted pattern says so (it is then
+    not an independent check)."""
     a = (1.0 - level) / 2.0
+    patterns = [t for t in targets if t.used_in_fit]
+    fitted = {t.id for t in patterns} if fitted is None else set(fitted)
+    same = {(t.scenario, t.outcome, t.kind): t.id for t in patterns if t.id in fitted}
     rows = []
     for j, t in enumerate(targets):
         col = post_x[:, j]
         col = col[np.isfinite(col)]
         lo, med, hi = np.quantile(col, [a, 0.5, 1 - a]) if col.size else (math.nan,) * 3
+        if t.used_in_fit:
+            item = "pattern"
+            note = "" if t.id in fitted else "unreachable: outside every prior simulation"
+        else:
+            item = "validation"
+            twin = same.get((t.scenario, t.outcome, t.kind))
+            note = f"same statistic as {twin}" if twin else ""
         row = {
             "id": t.id,
-            "used_in_fit": t.used_in_fit,
+            "item": item,
+            "used_in_fit": t.id in fitted,
+            "note": note,
             "mechanism": t.mechanism,
             "outcome": t.outcome,
             "kind": t.kind,
@@ -388,6 +440,40 @@ def predictive_table(
     return pd.DataFrame(rows)
 
 
+def predictive_summary(table: pd.DataFrame) -> str:
+    """One line: how many reported values lie inside their posterior predictive interval."""
+    pat = table[table.item == "pattern"]
+    fit = pat[pat.used_in_fit]
+    val = table[table.item == "validation"]
+    notes = val.note.fillna("").astype(str)
+    indep = val[notes == ""]
+    return (
+        f"reported value inside the posterior predictive {INTERVAL:.0%} interval: "
+        f"{int(fit.inside.sum())}/{len(fit)} fitted patterns"
+        + (
+            f" ({len(pat) - len(fit)} unreachable, not fitted: "
+            f"{int(pat[~pat.used_in_fit].inside.sum())} inside)"
+            if len(pat) > len(fit)
+            else ""
+        )
+        + f", {int(indep.inside.sum())}/{len(indep)} independent validation items"
+        + (
+            f" (+{len(val) - len(indep)} sharing a fitted statistic)"
+            if len(val) > len(indep)
+            else ""
+        )
+    )
+
+
+def _role(r) -> str:
+    if r.used_in_fit:
+        return "yes"
+    note = "" if pd.isna(r.note) else str(r.note)
+    if r.item == "pattern":
+        return "no: unreachable"
+    return f"no: validation{'; ' + note if note else ''}"
+
+
 def predictive_markdown(table: pd.DataFrame, level: float = INTERVAL) -> str:
     pct = f"{level:.0%}"
     lines = [
@@ -403,7 +489,7 @@ def predictive_markdown(table: pd.DataFrame, level: float = INTERVAL) -> str:
             else "–"
         )
         lines.append(
-            f"| `{r.id}` | {'yes' if r.used_in_fit else 'no (validation)'} | {r.mechanism} | "
+            f"| `{r.id}` | {_role(r)} | {r.mechanism} | "
             f"`{r.outcome}`{what} | {r.reported:.3g} | {r.posterior_median:.3g} "
             f"[{r.posterior_lo:.3g}, {r.posterior_hi:.3g}] | {prior} | "
             f"{'yes' if r.inside else 'no'} |"
@@ -473,6 +559,8 @@ class Posterior:
 
     def draws(self, n: int) -> list[dict]:
         """The first ``n`` posterior draws (independent samples) as dotted parameters."""
+        if n < 1:
+            raise CalibrationError(f"the number of posterior draws must be at least 1, not {n}")
         if n > len(self.samples):
             raise CalibrationError(
                 f"asked for {n} posterior draws; {self.folder} has {len(self.samples)}"
@@ -556,7 +644,9 @@ def predictive_figure(
         def sc(v, lo=plo, hi=phi):
             return (v - lo) / (hi - lo)
 
-        colour = "#0072B2" if r.used_in_fit else "#009E73"
+        colour = {"pattern": "#0072B2", "validation": "#009E73"}[r.item]
+        if not r.used_in_fit and r.item == "pattern":
+            colour = "#CC79A7"
         ax.plot([_clip(sc(r.posterior_lo)), _clip(sc(r.posterior_hi))], [y, y], color=colour, lw=3)
         ax.plot(_clip(sc(r.posterior_median)), y, "o", color=colour, ms=4)
         pos = sc(r.reported)
@@ -575,7 +665,13 @@ def predictive_figure(
             ax.plot(edge, y, ">" if edge > 0 else "<", color="#D55E00", ms=7)
     ax.set_yticks(range(n))
     ax.set_yticklabels(
-        [f"{r.id}{'' if r.used_in_fit else ' (validation)'}" for r in table.itertuples()][::-1],
+        [
+            r.id
+            + {"pattern": "" if r.used_in_fit else " (unreachable)", "validation": " (validation)"}[
+                r.item
+            ]
+            for r in table.itertuples()
+        ][::-1],
         fontsize=7,
     )
     ax.set_xlim(*_SPAN)
@@ -585,6 +681,9 @@ def predictive_figure(
     handles = [
         Line2D([], [], color="#BBBBBB", lw=6, label=f"prior predictive {level:.0%}"),
         Line2D([], [], color="#0072B2", lw=3, label=f"posterior predictive {level:.0%} (fit)"),
+        Line2D(
+            [], [], color="#CC79A7", lw=3, label="posterior predictive (unreachable, not fitted)"
+        ),
         Line2D([], [], color="#009E73", lw=3, label="posterior predictive (validation)"),
         Line2D([], [], color="#D55E00", marker="D", mfc="none", ls="", label="reported"),
     ]
@@ -608,17 +707,28 @@ def calibrate(
     jobs: int | None = None,
     progress: bool = True,
     patterns_path: str = "",
+    keep_unreachable: bool = False,
 ) -> dict:
-    """The whole pipeline; writes the calibration folder and returns its metadata."""
+    """The whole pipeline; writes the calibration folder and returns its metadata.
+
+    A pattern whose reported value lies outside every prior simulation is *unreachable*:
+    NPE would have to extrapolate to it (condition on statistics far from all it was
+    trained on), so it is left out of the fit (kept with ``keep_unreachable``), said
+    so, and still shown in the predictive check."""
     from cogov_sim import __version__
     from cogov_sim.calibrate import overrides_to_params
     from cogov_sim.config import default_config
 
     if simulations < 20:
         raise CalibrationError(f"--simulations must be at least 20, not {simulations}")
+    if draws < 1:
+        raise CalibrationError(f"--draws must be at least 1, not {draws}")
+    if not 0 <= check_draws <= draws:
+        raise CalibrationError(f"--check-draws must be between 0 and --draws ({draws})")
     targets = pattern_targets(patterns)
     validation = holdout_targets(holdout_items)
     base = overrides_to_params(space.overrides)
+    check_base(base)
     setup = Setup(
         space={
             "parameters": [asdict(p) for p in space.parameters],
@@ -634,7 +744,22 @@ def calibrate(
     records = simulate(out, setup, space, theta, scenarios_of(targets), jobs, progress)
     x = statistics_matrix(records, targets)
     x_obs = np.array([t.reported for t in targets])
-    samples, info = fit(theta, x, x_obs, space, seed, draws, out)
+    reach = reachable(x, x_obs)
+    use = reach if not keep_unreachable else np.ones(len(targets), dtype=bool)
+    for t, ok, col in zip(targets, reach, x.T, strict=True):
+        if not ok:
+            col = col[np.isfinite(col)]
+            print(
+                f"cogov-sim-explore: pattern {t.id}: reported {t.reported:.4g} lies outside "
+                f"every prior simulation ({col.min():.4g} to {col.max():.4g}): "
+                + ("kept in the fit (--keep-unreachable)" if keep_unreachable else "not fitted"),
+                file=sys.stderr,
+                flush=True,
+            )
+    if use.sum() == 0:
+        raise CalibrationError("no pattern's reported value lies within the prior simulations")
+    samples, info = fit(theta, x[:, use], x_obs[use], space, seed, draws, out)
+    fitted = {t.id for t, u in zip(targets, use, strict=True) if u}
     names = space.names
     pd.DataFrame(samples, columns=names).to_csv(out / "posterior.csv", index=False)
     training = pd.DataFrame(theta, columns=names)
@@ -670,6 +795,18 @@ def calibrate(
         "overrides": space.overrides,
         "targets": [asdict(t) for t in targets],
         "observed": x_obs.tolist(),
+        "fitted": [t.id for t in targets if t.id in fitted],
+        "unreachable": [
+            {
+                "id": t.id,
+                "reported": t.reported,
+                "simulated_min": float(np.nanmin(x[:, j])),
+                "simulated_max": float(np.nanmax(x[:, j])),
+                "fitted": t.id in fitted,
+            }
+            for j, t in enumerate(targets)
+            if not reach[j]
+        ],
         "simulations": simulations,
         "draws": draws,
         "check_draws": check_draws,
@@ -699,7 +836,7 @@ def calibrate(
         all_targets = targets + validation
         post_x = run_predictive(post.draws(check_draws), base, all_targets, jobs, progress)
         prior_x = statistics_matrix(records, all_targets)
-        table = predictive_table(all_targets, post_x, prior_x)
+        table = predictive_table(all_targets, post_x, prior_x, fitted=fitted)
         table.to_csv(out / "predictive.csv", index=False)
         (out / "predictive.md").write_text(
             _predictive_head(meta) + predictive_markdown(table) + "\n", encoding="utf-8"
@@ -722,6 +859,23 @@ def _predictive_head(meta: dict) -> str:
         "| parameter | prior range | default | posterior mean ± sd | 90% interval | "
         "contraction |\n|---|---|---|---|---|---|\n"
         f"{rows}\n\n"
-        f"Posterior predictive check ({meta['check_draws']} draws, one new seed each) beside "
-        "the reported values; validation items were not used in the fit.\n\n"
+        + _unreachable_text(meta)
+        + f"Posterior predictive check ({meta['check_draws']} draws, one new seed each) beside "
+        "the reported values. Validation items were never fitted; one with the same statistic "
+        "as a fitted pattern is not an independent check, and says so.\n\n"
+    )
+
+
+def _unreachable_text(meta: dict) -> str:
+    out = [u for u in meta.get("unreachable", []) if not u["fitted"]]
+    if not out:
+        return ""
+    items = "; ".join(
+        f"`{u['id']}` (reported {u['reported']:.3g}, simulated {u['simulated_min']:.3g} to "
+        f"{u['simulated_max']:.3g})"
+        for u in out
+    )
+    return (
+        f"Not fitted, because the reported value lies outside every prior simulation (the "
+        f"shared parameters cannot reach it): {items}.\n\n"
     )

@@ -28,7 +28,7 @@ def _need_explore_extra(exc: ImportError) -> ExploreError:
 # ------------------------------------------------------------------ commands
 def cmd_calibrate(args) -> None:
     from cogov_sim import holdout
-    from cogov_sim.explore.calibration import calibrate
+    from cogov_sim.explore.calibration import calibrate, predictive_summary
     from cogov_sim.patterns import load_patterns
     from cogov_sim.space import load_space
     from cogov_sim.space_files import resolve_space
@@ -49,6 +49,7 @@ def cmd_calibrate(args) -> None:
         seed=args.seed,
         jobs=args.jobs,
         patterns_path=args.patterns or "",
+        keep_unreachable=args.keep_unreachable,
     )
     meta = result["meta"]
     for p in meta["parameters"]:
@@ -58,13 +59,7 @@ def cmd_calibrate(args) -> None:
         )
     table = result["predictive"]
     if table is not None:
-        fit = table[table.used_in_fit]
-        val = table[~table.used_in_fit]
-        print(
-            f"reported value inside the posterior predictive 90% interval: "
-            f"{int(fit.inside.sum())}/{len(fit)} patterns, "
-            f"{int(val.inside.sum())}/{len(val)} validation items (not fitted)"
-        )
+        print(predictive_summary(table))
     print(f"written: {out}/posterior.csv, posterior.png, predictive.md, predictive.png")
 
 
@@ -112,7 +107,10 @@ def cmd_discover(args) -> None:
         resume=args.resume,
     )
     print(result["message"])
-    print(f"written: {out}/scenarios.csv, boxes.csv, box.md, tradeoff.png, box.png")
+    files = "scenarios.csv, box.md" + (
+        ", boxes.csv, tradeoff.png, box.png" if result.get("boxes") is not None else ""
+    )
+    print(f"written: {out}/{files}")
 
 
 def cmd_optimise(args) -> None:
@@ -162,6 +160,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="validation list checked, never fitted (default: the package's; 'none' to skip)",
     )
     p.add_argument("--simulations", type=int, default=128, help="prior simulations (>= 20)")
+    p.add_argument(
+        "--keep-unreachable",
+        action="store_true",
+        help="fit also the patterns whose reported value lies outside every prior simulation "
+        "(default: left out, and said so)",
+    )
     p.add_argument("--draws", type=int, default=2000, help="posterior samples saved")
     p.add_argument(
         "--check-draws", type=int, default=20, help="posterior draws run for the predictive check"
@@ -192,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="when a case counts, e.g. 'change < 0.10' (change, treated, baseline or relative; "
         "<, <=, >, >=)",
     )
-    p.add_argument("--samples", type=int, default=64, help="points of the space (Latin hypercube)")
+    p.add_argument("--samples", type=int, default=64, help="points of the space (scrambled Sobol)")
     p.add_argument("--seeds", type=int, default=2, help="seeds per point")
     p.add_argument("--threshold", type=float, default=0.8, help="PRIM's density threshold")
     p.add_argument("--launcher", default=None, help="hydra/launcher (joblib, submitit_slurm, ray)")

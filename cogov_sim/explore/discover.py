@@ -1,7 +1,7 @@
 """Scenario discovery: under which conditions does a mechanism fail?
 
 ``cogov-sim-explore discover`` samples the uncertainties of a space file (a
-Latin hypercube from ``--seed``), runs, for every point and seed, the baseline and
+scrambled Sobol sequence from ``--seed``), runs, for every point and seed, the baseline and
 the mechanism as one Hydra multirun (so any launcher works: local, joblib, SLURM,
 Ray; ``--resume`` keeps finished runs), marks each point where the user's
 condition holds (e.g. ``change < 0.10``: the mechanism raises the outcome by less
@@ -19,7 +19,8 @@ restricted dimensions).
 
 Coverage is the share of all points of interest inside the box; density the
 share of the box's points that are of interest. The chosen box is the one of
-largest coverage whose density reaches ``--threshold``.
+largest coverage whose density reaches ``--threshold``; when none does, the densest
+box, and the report says that no box reached the threshold.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def parse_condition(text: str) -> tuple[str, str, float]:
     return m.group(1), m.group(2), value
 
 
-def latin_hypercube(space, n: int, seed: int) -> pd.DataFrame:
+def sample_points(space, n: int, seed: int) -> pd.DataFrame:
     from cogov_sim.explore.calibration import prior_points
 
     df = pd.DataFrame(prior_points(space, n, seed), columns=space.names)
@@ -315,7 +316,7 @@ def run_discover(
         overrides += [f"{k}={v}" for k, v in fixed.items()]
     overrides = merge_overrides(overrides, list(extra or []))
     out.mkdir(parents=True, exist_ok=True)
-    points = latin_hypercube(sp, samples, seed)
+    points = sample_points(sp, samples, seed)
     sample_file = out / "samples.csv"
     if resume and sample_file.is_file():
         old = pd.read_csv(sample_file, index_col="sample")
@@ -372,11 +373,17 @@ def run_discover(
     chosen = choose(traj, threshold)
     dims = restricted(traj, chosen, table[sp.names])
     r = traj.loc[chosen]
+    reached = bool(r.density >= threshold)
+    why = (
+        f"largest coverage with density >= {threshold:g}"
+        if reached
+        else f"no box reached density {threshold:g}: the densest one"
+    )
     lines = [
         f"Condition: {mechanism}'s {label} (mean over {seeds} seed{'s' * (seeds > 1)}), in "
         f"{n_interest} of {len(y)} points ({n_interest / len(y):.0%}).",
         "",
-        f"Chosen box {chosen} (largest coverage with density >= {threshold:g}): coverage "
+        f"Chosen box {chosen} ({why}): coverage "
         f"{r.coverage:.0%}, density {r.density:.0%}, mass {r.mass:.0%}.",
         "",
         "| uncertainty | box | sampled range |",
@@ -396,6 +403,8 @@ def run_discover(
     where = "; ".join(f"{c} in [{lo:.3g}, {hi:.3g}]" for c, lo, hi in dims) or "everywhere"
     msg = (
         f"{n_interest}/{len(y)} points meet '{condition}'; box {chosen}: {where} "
-        f"(coverage {r.coverage:.0%}, density {r.density:.0%})"
+        f"(coverage {r.coverage:.0%}, density {r.density:.0%}"
+        + ("" if reached else f"; no box reached the threshold {threshold:g}")
+        + ")"
     )
     return {"message": msg, "table": table, "boxes": traj, "chosen": chosen}

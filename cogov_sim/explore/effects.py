@@ -11,18 +11,21 @@ random-effects analysis of variance splits the spread of ``d``:
   fixed parameters;
 - ``se_mean`` = sqrt(MSB / (D S)): the Monte Carlo error of the mean effect.
 
-Reported intervals (95%, normal):
+Reported intervals (95%):
 
-- ``ci``: the mean effect ± its Monte Carlo error only (as a sweep reports it);
+- ``seed``: seed noise only, as a sweep at fixed parameters with the same number of
+  runs would report it: mean ± 1.96 sqrt(var_seed / (D S));
+- ``ci``: the Monte Carlo error of the posterior-mean effect: mean ± 1.96 se_mean;
 - ``expected``: the expected (many-year) effect, given what is known about the
-  parameters: mean ± 1.96 sqrt(var_parameters + se_mean²);
+  parameters: mean ± t sqrt(var_parameters + se_mean²), with t the 97.5% quantile of
+  Student's t with D - 1 degrees of freedom (the parameter part rests on D draws);
 - ``total``: the effect one street would see in one year:
-  mean ± 1.96 sqrt(var_parameters + var_seed + se_mean²);
+  mean ± t sqrt(var_parameters + var_seed + se_mean²);
 - ``share_parameters`` / ``share_seed``: var_parameters and var_seed as shares of
   their sum (the variance of one street-year's effect, Monte Carlo error aside).
 
 Without a posterior the parameters are the defaults: ``share_parameters`` is 0 by
-construction, and the table says so.
+construction, and the table says so. Shares are NaN where both variances are.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from cogov_sim.explore import ExploreError, check_names
 from cogov_sim.explore.report import save
@@ -74,21 +78,48 @@ def decompose(d: np.ndarray) -> dict:
 def effect_row(d: np.ndarray) -> dict:
     r = decompose(d)
     vp, vs, se = r["var_parameters"], r["var_seed"], r["se_mean"]
-    m = r["effect"]
-    exp_half = Z * math.sqrt(vp + se * se)
-    tot_half = Z * math.sqrt(vp + vs + se * se)
+    m, n_draws = r["effect"], r["draws_used"]
+    n_seeds = d.shape[1]
+    # the parameter part rests on n_draws draws: a t quantile, not the normal's 1.96
+    q = float(stats.t.ppf(0.975, n_draws - 1)) if n_draws > 1 else Z
+    exp_half = q * math.sqrt(vp + se * se)
+    tot_half = q * math.sqrt(vp + vs + se * se)
+    seed_half = Z * math.sqrt(vs / max(1, n_draws * n_seeds))
     both = vp + vs
+    ok = math.isfinite(both) and both > 0
     r.update(
+        seed_lo=m - seed_half,
+        seed_hi=m + seed_half,
         ci_lo=m - Z * se,
         ci_hi=m + Z * se,
         expected_lo=m - exp_half,
         expected_hi=m + exp_half,
         total_lo=m - tot_half,
         total_hi=m + tot_half,
-        share_parameters=vp / both if both > 0 else 0.0,
-        share_seed=vs / both if both > 0 else 0.0,
+        share_parameters=vp / both if ok else math.nan,
+        share_seed=vs / both if ok else math.nan,
     )
     return r
+
+
+def warn_posterior_overrides(post, extra: dict) -> None:
+    """Say so when overrides change what the posterior was fitted under, or fix one of
+    its parameters (the draws would overwrite it)."""
+    import sys
+
+    changed = {k: v for k, v in extra.items() if k in post.base and post.base[k] != v}
+    if changed:
+        print(
+            f"cogov-sim-explore: warning: the posterior was fitted with "
+            f"{ {k: post.base[k] for k in changed} }; these runs use {changed}",
+            file=sys.stderr,
+        )
+    fixed = sorted(set(extra) & set(post.names))
+    if fixed:
+        raise ExploreError(
+            f"{', '.join(fixed)}: a parameter of the posterior cannot also be an override "
+            "(each draw sets it)"
+        )
 
 
 def run_effects(
@@ -103,7 +134,7 @@ def run_effects(
     progress: bool = True,
 ) -> pd.DataFrame:
     from cogov_sim.calibrate import overrides_to_params
-    from cogov_sim.explore.calibration import Posterior
+    from cogov_sim.explore.calibration import Posterior, check_base
     from cogov_sim.patterns import load_patterns
 
     if seeds < 2:
@@ -115,13 +146,16 @@ def run_effects(
         post = Posterior.load(posterior)
         if draws < 2:
             raise ExploreError(f"--draws must be at least 2 with a posterior, not {draws}")
-        base = {**post.base, **overrides_to_params(overrides)}
+        extra = overrides_to_params(overrides)
+        warn_posterior_overrides(post, extra)
+        base = {**post.base, **extra}
         points = post.draws(draws)
         source = f"{draws} draws of the posterior in {posterior}"
     else:
         base = overrides_to_params(overrides or ["world=street"])
         points = [{}]
         source = "the default parameters (no posterior: seed noise only)"
+    check_base(base)
     scenarios = [()] + [(m,) for m in mechanisms]
     cases, owner = [], []
     for j, point in enumerate(points):
@@ -171,23 +205,29 @@ def _f(v: float, outcome: str) -> str:
     return f"{100 * v:+.1f}"
 
 
+def _pct(v: float) -> str:
+    return "–" if not np.isfinite(v) else f"{v:.0%}"
+
+
 def markdown(table: pd.DataFrame) -> str:
     lines = [
-        "Rates in percentage points; `expected`: the many-year effect given the "
-        "parameter uncertainty; `one street-year`: what one street would see in one year; "
-        "shares of the variance from parameters and from seeds.",
+        "Rates in percentage points. `seed-only`: the 95% CI a sweep at fixed parameters "
+        "with as many runs would give; `expected`: the many-year effect given the parameter "
+        "uncertainty; `one street-year`: what one street would see in one year; shares of "
+        "the variance from parameters and from seeds.",
         "",
-        "| mechanism | outcome | effect | 95% CI of the mean | expected (95%) | "
+        "| mechanism | outcome | effect | seed-only 95% CI | expected (95%) | "
         "one street-year (95%) | from parameters | from seeds |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in table.itertuples():
         o = r.outcome
         lines.append(
-            f"| {r.mechanism} | `{o}` | {_f(r.effect, o)} | [{_f(r.ci_lo, o)}, {_f(r.ci_hi, o)}] "
+            f"| {r.mechanism} | `{o}` | {_f(r.effect, o)} | "
+            f"[{_f(r.seed_lo, o)}, {_f(r.seed_hi, o)}] "
             f"| [{_f(r.expected_lo, o)}, {_f(r.expected_hi, o)}] | "
-            f"[{_f(r.total_lo, o)}, {_f(r.total_hi, o)}] | {r.share_parameters:.0%} | "
-            f"{r.share_seed:.0%} |"
+            f"[{_f(r.total_lo, o)}, {_f(r.total_hi, o)}] | {_pct(r.share_parameters)} | "
+            f"{_pct(r.share_seed)} |"
         )
     return "\n".join(lines)
 

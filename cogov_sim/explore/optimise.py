@@ -137,7 +137,8 @@ def run_optimise(
     import optuna
 
     from cogov_sim.calibrate import overrides_to_params
-    from cogov_sim.explore.calibration import Posterior
+    from cogov_sim.explore.calibration import Posterior, check_base
+    from cogov_sim.explore.effects import warn_posterior_overrides
 
     spec = load_levers(levers)
     if prefer not in spec.objectives:
@@ -153,10 +154,15 @@ def run_optimise(
         if draws < 1:
             raise ExploreError(f"--draws must be at least 1, not {draws}")
         points = post.draws(draws)
-        base = {**post.base, **overrides_to_params(overrides)}
+        fixed = overrides_to_params(overrides)
+        warn_posterior_overrides(post, fixed)
+        base = {**post.base, **fixed}
     else:
         points = [{}]
         base = overrides_to_params(overrides)
+    check_base(base)
+    if budget is not None and not math.isfinite(budget):
+        raise ExploreError(f"--budget must be a number of yuan, not {budget}")
     steps = int(base.get("steps", 365))
     per_year = 365.0 / steps
     pairs = [(j, s) for j in range(len(points)) for s in range(seeds)]
@@ -242,6 +248,8 @@ def run_optimise(
         base_rec[o] = robust_value(
             np.array([b.get(o, math.nan) for b in baselines], float), d, robust
         )
+    # Doing nothing is a package too: it may dominate packages, and may be the best buy.
+    table = pd.concat([pd.DataFrame([base_rec]), table], ignore_index=True)
     scores = table[names + ["extra_cost_yuan"]].to_numpy(dtype=float)
     table["on_front"] = nondominated(scores, senses + ["min"])
     out.mkdir(parents=True, exist_ok=True)
@@ -271,12 +279,14 @@ def run_optimise(
     (out / "optimise.json").write_text(json.dumps(meta, indent=2) + "\n")
     if best is not None:
         knob_cols = [lv.parameter.name for lv in spec.levers]
-        on = [] if best.package == "(none)" else best.package.split("+")
-        lines = [f"mechanisms=[{','.join(on)}]"] + [
+        on = [] if best.package in ("(none)", "(baseline)") else best.package.split("+")
+        lines = [*overrides, f"mechanisms=[{','.join(on)}]"] + [
             f"{c}={_val(best[c])}" for c in knob_cols if c in best and pd.notna(best[c])
         ]
+        judged = f", judged on {len(points)} draws of {posterior}" if posterior else ""
         (out / "best.yaml").write_text(
-            "# The best package within the budget (cogov-sim-explore optimise); run it with\n"
+            f"# The best package within the budget (cogov-sim-explore optimise{judged});\n"
+            "# run it with\n"
             f"#   cogov-sim {' '.join(lines)}\n" + yaml.safe_dump({"overrides": lines})
         )
     md = markdown(front, names, senses, spec, meta, base_rec, best)
@@ -328,7 +338,8 @@ def markdown(front, names, senses, spec, meta, base_rec, best) -> str:
             + " |"
         )
 
-    lines.append(row(pd.Series(base_rec), "(baseline)"))
+    if not (front.package == "(baseline)").any():
+        lines.append(row(pd.Series(base_rec), "(baseline, dominated)"))
     for _, r in front.iterrows():
         lines.append(row(r))
     tail = ""
@@ -355,11 +366,12 @@ def figure(table, names, senses, base_rec, best, budget, path: Path, *sources: P
     cols = min(n, 2)
     rows = math.ceil(n / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 3.6 * rows), squeeze=False)
-    cost = table.extra_cost_yuan / 1000.0
+    tried = table[table.trial >= 0]
+    cost = tried.extra_cost_yuan / 1000.0
     for k, (o, d) in enumerate(zip(names, senses, strict=True)):
         ax = axes[k // cols][k % cols]
-        ax.scatter(cost, table[o], s=14, c="#BBBBBB", label="package tried")
-        f = table[table.on_front]
+        ax.scatter(cost, tried[o], s=14, c="#BBBBBB", label="package tried")
+        f = tried[tried.on_front]
         ax.scatter(f.extra_cost_yuan / 1000.0, f[o], s=22, c="#0072B2", label="Pareto front")
         ax.plot(0, base_rec[o], "s", color="#000000", ms=6, label="baseline")
         if best is not None:
