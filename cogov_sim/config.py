@@ -1393,7 +1393,13 @@ def make_config(cfg: DictConfig | dict | None = None, **dotted) -> DictConfig:
             node_key = key
             if OmegaConf.select(base, node_key, default="__missing__") == "__missing__":
                 raise ConfigError(key, allowed_keys(key, base), value, unknown=True)
-            OmegaConf.update(base, node_key, value, merge=True)
+            try:
+                OmegaConf.update(base, node_key, value, merge=True)
+            except (OmegaConfBaseException, ValueError, TypeError):
+                # the same error as the command line's and simulate()'s
+                from cogov_sim.hydra_setup import value_error
+
+                raise value_error(key, value, base) from None
     except OmegaConfBaseException as exc:
         raise config_error_from_omegaconf(exc, base) from None
     return base

@@ -95,6 +95,20 @@ def test_model_rejects_wrong_type_naming_the_key():
         CoGovModel(steps="many")
 
 
+def test_model_and_simulate_give_the_same_error_for_a_wrong_type():
+    from cogov_sim import simulate
+
+    with pytest.raises(ConfigError) as by_model:
+        CoGovModel(steps="many")
+    with pytest.raises(ConfigError) as by_simulate:
+        simulate(["world=classroom"], steps="many")
+    assert (
+        str(by_model.value)
+        == str(by_simulate.value)
+        == ("invalid value for 'steps': 'many' (allowed: an integer in [1, 100000] (days))")
+    )
+
+
 def test_unknown_mechanism_message_lists_known_mechanisms():
     with pytest.raises(ConfigError) as err:
         CoGovModel(mechanisms=["smart_grid"])
