@@ -389,6 +389,14 @@ def test_levers_file_errors_name_the_entry(tmp_path):
         load_levers(str(bad))
 
 
+def test_a_missing_levers_file_is_named_with_the_packaged_ones():
+    with pytest.raises(SpaceError) as exc:
+        load_levers("nope")
+    assert str(exc.value) == (
+        "no levers file 'nope': not a file, nor a packaged one (packaged: levers_default)"
+    )
+
+
 def test_default_levers_file_loads():
     spec = load_levers("levers_default")
     assert "integrated_grid" in spec.mechanisms and spec.objectives["fairness_gap"] == "min"

@@ -241,7 +241,10 @@ def figure(table: pd.DataFrame, path: Path, source: Path | None = None) -> None:
     outcomes = list(dict.fromkeys(table.outcome))
     mechs = list(dict.fromkeys(table.mechanism))
     fig, axes = plt.subplots(
-        1, len(outcomes), figsize=(3.6 * len(outcomes), 0.38 * len(mechs) + 1.6), squeeze=False
+        1,
+        len(outcomes),
+        figsize=(3.6 * len(outcomes), max(2.8, 0.38 * len(mechs) + 1.6)),
+        squeeze=False,
     )
     for ax, o in zip(axes[0], outcomes, strict=True):
         g = table[table.outcome == o].set_index("mechanism").reindex(mechs)

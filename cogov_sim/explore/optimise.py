@@ -60,7 +60,16 @@ def load_levers(arg: str) -> Levers:
     """A levers file (a path, or the name of a packaged one such as ``levers_default``)."""
     from cogov_sim.space_files import resolve_space
 
-    path = resolve_space(arg)
+    try:
+        path = resolve_space(arg)
+    except SpaceError:
+        from cogov_sim.space_files import spaces_dir
+
+        packaged = sorted(p.stem for p in spaces_dir().glob("levers_*.yaml"))
+        raise SpaceError(
+            f"no levers file {str(arg)!r}: not a file, nor a packaged one "
+            f"(packaged: {', '.join(packaged)})"
+        ) from None
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
