@@ -272,6 +272,7 @@ def test_calibrate_end_to_end_keeps_validation_out_of_the_fit(tmp_path):
     assert load(other)[0].reported != load()[0].reported
     out2 = tmp_path / "cal2"
     shutil.copytree(out / "simulations", out2 / "simulations")
+    shutil.copy(out / "predictive.csv", out2 / "predictive.csv")  # an older check
     main(
         [
             "calibrate",
@@ -290,6 +291,7 @@ def test_calibrate_end_to_end_keeps_validation_out_of_the_fit(tmp_path):
         ]
     )
     assert (out2 / "posterior.csv").read_bytes() == (out / "posterior.csv").read_bytes()
+    assert not (out2 / "predictive.csv").exists()  # no check left from another posterior
 
 
 # ------------------------------------------------------------------ discover

@@ -267,6 +267,11 @@ def reachable(x: np.ndarray, x_obs: np.ndarray) -> np.ndarray:
     return out
 
 
+def _finite_min_max(col: np.ndarray) -> tuple[float, float]:
+    col = col[np.isfinite(col)]
+    return (float(col.min()), float(col.max())) if col.size else (math.nan, math.nan)
+
+
 def check_base(base: dict) -> None:
     """The fixed parameters of every run: no ``seed`` or ``mechanisms`` (set per run),
     and valid values (checked now, not in the first worker)."""
@@ -749,9 +754,10 @@ def calibrate(
     for t, ok, col in zip(targets, reach, x.T, strict=True):
         if not ok:
             col = col[np.isfinite(col)]
+            span = f"{col.min():.4g} to {col.max():.4g}" if col.size else "never defined"
             print(
                 f"cogov-sim-explore: pattern {t.id}: reported {t.reported:.4g} lies outside "
-                f"every prior simulation ({col.min():.4g} to {col.max():.4g}): "
+                f"every prior simulation ({span}): "
                 + ("kept in the fit (--keep-unreachable)" if keep_unreachable else "not fitted"),
                 file=sys.stderr,
                 flush=True,
@@ -800,8 +806,8 @@ def calibrate(
             {
                 "id": t.id,
                 "reported": t.reported,
-                "simulated_min": float(np.nanmin(x[:, j])),
-                "simulated_max": float(np.nanmax(x[:, j])),
+                "simulated_min": _finite_min_max(x[:, j])[0],
+                "simulated_max": _finite_min_max(x[:, j])[1],
                 "fitted": t.id in fitted,
             }
             for j, t in enumerate(targets)
@@ -832,6 +838,8 @@ def calibrate(
     posterior_figure(samples, space, defaults, out / "posterior.png", out / "posterior.csv")
 
     table = None
+    for stale in ("predictive.csv", "predictive.md", "predictive.png"):
+        (out / stale).unlink(missing_ok=True)  # never a check of an earlier posterior
     if check_draws > 0:
         all_targets = targets + validation
         post_x = run_predictive(post.draws(check_draws), base, all_targets, jobs, progress)
