@@ -72,6 +72,7 @@ def sample_points(space, n: int, seed: int) -> pd.DataFrame:
 
 def sweep_command(
     out: Path,
+    space,
     samples: int,
     seeds: int,
     mechanism: str,
@@ -79,27 +80,14 @@ def sweep_command(
     launcher: str | None,
     resume: bool,
 ) -> list[str]:
-    out = out.resolve()
-    cmd = [
-        sys.executable,
-        "-m",
-        "cogov_sim",
-        "-m",
-        f"sample.file={out / 'samples.csv'}",
-        f"sample.index=range(0,{samples})",
-        f"seed=range(0,{seeds})",
-        f"mechanisms=[],[{mechanism}]",
-        f"hydra.sweep.dir={out / 'sweep'}",
-        "output.figures=false",
-        "output.events=false",
-        "output.progress=false",
-        *overrides,
-    ]
-    if launcher:
-        cmd.append(f"hydra/launcher={launcher}")
-    if resume:
-        cmd.append("resume=true")
-    return cmd
+    """The sensitivity pipeline's sample sweep (:func:`cogov_sim.sensitivity.sweep_command`),
+    each point run with and without ``mechanism``."""
+    from dataclasses import replace
+
+    from cogov_sim.sensitivity import sweep_command as sample_sweep
+
+    extra = [f"mechanisms=[],[{mechanism}]"] + (["resume=true"] if resume else [])
+    return sample_sweep(out, samples, seeds, replace(space, overrides=overrides), launcher, extra)
 
 
 def _is_treated(value) -> bool:
@@ -340,7 +328,7 @@ def run_discover(
     }
     (out / "discover.json").write_text(json.dumps(meta, indent=2) + "\n")
     if run:
-        cmd = sweep_command(out, samples, seeds, mechanism, overrides, launcher, resume)
+        cmd = sweep_command(out, sp, samples, seeds, mechanism, overrides, launcher, resume)
         print(
             f"cogov-sim-explore: {samples} points x {seeds} seeds x 2 scenarios "
             f"= {2 * samples * seeds} runs",
