@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
 
 
 def mean_ci(values, level: float = 0.95) -> tuple[float, float, float]:
@@ -18,6 +17,8 @@ def mean_ci(values, level: float = 0.95) -> tuple[float, float, float]:
     m = float(x.mean())
     if n == 1:
         return m, math.nan, math.nan
+    from scipy import stats  # on first use: SciPy's import costs ~1 s of CPU
+
     half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
     return m, m - half, m + half
 

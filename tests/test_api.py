@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from cogov_sim import simulate
@@ -68,3 +71,21 @@ def test_simulate_through_the_fast_path_gives_the_command_lines_errors():
         simulate(["world=classroom"], steps="many")
     with pytest.raises(ConfigError, match=r"did you mean 'find_prob'"):
         simulate(["world=classroom"], **{"workers.find_prb": 0.3})
+
+
+def test_a_single_run_without_figures_loads_no_scipy_stats_matplotlib_or_sweep_tables(tmp_path):
+    # Start-up (issue #15, item 6): a run pays only for what it uses. scipy.stats (~0.9 s)
+    # served only the summary's two statistics; the sweep package loaded its tables and
+    # figures for the callback of every run, multirun or not.
+    code = (
+        "import sys; from cogov_sim.cli import main; "
+        "sys.argv = ['cogov-sim', 'world=classroom', 'steps=3', 'output.figures=false', "
+        f"'hydra.run.dir={tmp_path}/run']; main(); "
+        "bad = sorted(m for m in sys.modules if m in ('scipy.stats', 'matplotlib', "
+        "'cogov_sim.sweep.collect', 'cogov_sim.sweep.figures', 'cogov_sim.stats')); "
+        "print('LOADED', bad)"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "LOADED []" in r.stdout, r.stdout[-500:]
+    assert (tmp_path / "run" / "summary.json").exists()

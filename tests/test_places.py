@@ -188,3 +188,14 @@ def test_map_command_draws_issues_per_zone_and_the_difference_of_two_runs(tmp_pa
         maps.figure(a, wide)
     with pytest.raises(maps.MapError, match="no summary.json"):
         maps.zone_rates(tmp_path / "nothing")
+
+
+def test_spearman_and_average_ranks_equal_scipys_with_ties():
+    from scipy.stats import rankdata, spearmanr
+
+    rng = np.random.default_rng(3)
+    for _ in range(100):
+        a = rng.integers(0, 5, 30).astype(float)  # many ties
+        b = rng.integers(0, 7, 30).astype(float)
+        assert np.array_equal(places.average_ranks(a), rankdata(a))
+        assert places.spearman(a, b) == pytest.approx(spearmanr(a, b).statistic, abs=1e-12)

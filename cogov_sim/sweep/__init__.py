@@ -39,33 +39,38 @@ Every public name stays importable from ``cogov_sim.sweep``.
 
 from __future__ import annotations
 
-from cogov_sim.sweep.callback import AggregateCallback
-from cogov_sim.sweep.cli import main
-from cogov_sim.sweep.collect import aggregate
-from cogov_sim.sweep.figures import KEY_OUTCOMES, dose_figure, effects_figure, timeseries_figure
-from cogov_sim.sweep.folders import BAND_COLUMNS, read_runs, run_dirs
-from cogov_sim.sweep.tables import (
-    dose_parameter,
-    interaction_table,
-    outcome_columns,
-    pick_baseline,
-    scenario_table,
-)
+import importlib
 
-__all__ = [
-    "BAND_COLUMNS",
-    "KEY_OUTCOMES",
-    "AggregateCallback",
-    "aggregate",
-    "dose_figure",
-    "dose_parameter",
-    "effects_figure",
-    "interaction_table",
-    "main",
-    "outcome_columns",
-    "pick_baseline",
-    "read_runs",
-    "run_dirs",
-    "scenario_table",
-    "timeseries_figure",
-]
+# Imported on first use (PEP 562), so that a single run, which loads this package for
+# its Hydra callback, does not pay for pandas' tables, SciPy and matplotlib.
+_WHERE = {
+    "AggregateCallback": "callback",
+    "main": "cli",
+    "aggregate": "collect",
+    "KEY_OUTCOMES": "figures",
+    "dose_figure": "figures",
+    "effects_figure": "figures",
+    "timeseries_figure": "figures",
+    "BAND_COLUMNS": "folders",
+    "read_runs": "folders",
+    "run_dirs": "folders",
+    "dose_parameter": "tables",
+    "interaction_table": "tables",
+    "outcome_columns": "tables",
+    "pick_baseline": "tables",
+    "scenario_table": "tables",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))

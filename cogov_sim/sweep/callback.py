@@ -9,7 +9,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from cogov_sim.sweep.collect import aggregate, clear_outputs
 from cogov_sim.sweep.manifest import (
     MANIFEST,
     SweepLockedError,
@@ -97,6 +96,8 @@ class AggregateCallback(_Callback):
             raise SystemExit(2) from None
         LOCKED = str(folder)
         # Nothing of an earlier sweep into this folder may pass for this one's.
+        from cogov_sim.sweep.collect import clear_outputs
+
         clear_outputs(folder)
         (folder / MANIFEST).unlink(missing_ok=True)
         runs = planned_runs(config)
@@ -139,6 +140,7 @@ class AggregateCallback(_Callback):
         folder = str(config.hydra.sweep.dir)
         baseline = self.baseline or (config.get("sweep") or {}).get("baseline") or None
         try:
+            from cogov_sim.sweep.collect import aggregate
             from cogov_sim.sweep.folders import read_runs
 
             runs = read_runs(Path(folder))
