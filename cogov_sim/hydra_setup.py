@@ -100,6 +100,16 @@ def _uid() -> str:
 OmegaConf.register_new_resolver("cogov_uid", _uid, use_cache=True, replace=True)
 
 
+def _ray_object_store(address) -> int | None:
+    """The Ray launcher's ``object_store_memory``: none when joining a running cluster
+    (``ray.init(address=...)`` refuses one), else the plugin's own 75 MB for a local Ray
+    (hydra-ray-launcher sets it only when the key is absent; configs/hydra/launcher/)."""
+    return None if address else 78643200
+
+
+OmegaConf.register_new_resolver("cogov_ray_object_store", _ray_object_store, replace=True)
+
+
 # ------------------------------------------------------------------ overrides vs schema
 _GROUPS = {"world", "preset", "experiment", "calibrated"}
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -222,3 +225,52 @@ def test_python_dash_m_cogov_sim_sweep_is_the_aggregate_command(tmp_path):
         timeout=120,
     )
     assert proc.returncode == 2 and "no sweep folder" in proc.stderr
+
+
+@pytest.mark.slow
+def test_the_ray_cluster_preset_runs_a_sweep_on_a_running_ray_head(tmp_path):
+    # Issue #15, item 5: hydra-ray-launcher set object_store_memory, which
+    # ray.init(address=...) refuses when joining a running cluster.
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    ray = str(Path(sys.executable).with_name("ray"))
+    env = {**os.environ, "RAY_AUTH_MODE": "disabled", "RAY_USAGE_STATS_ENABLED": "0"}
+    # The head's own session folder, short: Ray's socket paths must stay under 108 bytes.
+    temp = tempfile.mkdtemp(prefix="ray", dir="/tmp")
+    start = subprocess.run(
+        [
+            ray,
+            "start",
+            "--head",
+            f"--port={port}",
+            "--num-cpus=2",
+            "--include-dashboard=false",
+            f"--temp-dir={temp}",
+            "--disable-usage-stats",
+            "--node-ip-address=127.0.0.1",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        assert start.returncode == 0, start.stdout[-2000:] + start.stderr[-2000:]
+        out, proc = _sweep(
+            tmp_path,
+            "ray_head",
+            *SMOKE,
+            "hydra/launcher=ray_cluster",
+            f"hydra.launcher.ray.init.address=127.0.0.1:{port}",
+            env={"RAY_AUTH_MODE": "disabled", "RAY_USAGE_STATS_ENABLED": "0"},
+        )
+        runs = _table(out)
+        assert len(runs) == 4 and (runs["status"] == "ok").all()
+        assert "must not be provided" not in proc.stderr
+    finally:
+        subprocess.run([ray, "stop", "--force"], capture_output=True, env=env, timeout=120)
+        shutil.rmtree(temp, ignore_errors=True)
