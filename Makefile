@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install browser-deps run viz test test-fast lint bench clean
+.PHONY: install browser-deps slurm-deps run viz test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,13 +25,17 @@ run: $(STAMP)
 browser-deps:
 	sh tools/install-browser-deps.sh
 
+## Debian's slurm-wlm and munge, for the SLURM tests' own single-node cluster (as root; else a note).
+slurm-deps:
+	sh tools/install-slurm-deps.sh
+
 ## The teaching app on http://127.0.0.1:8765/ ; options via ARGS="--port 9000".
 viz: $(STAMP)
 	$(BIN)/cogov-sim-viz $(ARGS)
 
 ## Lint, format check and every test (slow and browser ones included, as in CI).
 ## worksteal: a worker that runs out of tests takes queued ones from the other.
-test: $(STAMP) browser-deps
+test: $(STAMP) browser-deps slurm-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)

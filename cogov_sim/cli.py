@@ -21,6 +21,7 @@ from cogov_sim.hydra_setup import (
     console_logging,
     group_options,
     register_configs,
+    register_launchers,
 )
 
 log = logging.getLogger(__name__)
@@ -219,6 +220,7 @@ def main() -> None:
     from cogov_sim.sweep import callback
 
     register_configs(argv)
+    register_launchers()
     if not _hydra_command(argv):
         msg = precheck(argv)
         if msg:

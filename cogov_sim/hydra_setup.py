@@ -77,6 +77,23 @@ def register_configs(overrides=()) -> None:
     _REGISTERED = specs
 
 
+def register_launchers() -> None:
+    """Make Hydra know cogov-sim's launchers (``hydra_plugins/cogov_sim_launcher``).
+
+    Hydra finds plug-ins by walking the ``hydra_plugins`` namespace package, which sees
+    them in an installed wheel but not through an editable install's import hook; so
+    they are registered by hand too. The scan runs first: were the module imported
+    before it, the scan would execute it again and register other class objects.
+    """
+    from hydra.core.plugins import Plugins
+
+    plugins = Plugins.instance()
+    import hydra_plugins.cogov_sim_launcher as launchers
+
+    for clazz in (launchers.SlurmLauncher, launchers.LocalLauncher):
+        plugins.register(clazz)
+
+
 def config_dir() -> Path:
     """The folder of the installed config tree (in a checkout: ``configs/``)."""
     return Path(str(resources.files(CONFIG_MODULE)))

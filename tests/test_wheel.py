@@ -37,7 +37,7 @@ pytestmark = pytest.mark.slow
 
 #: What the build reads: pyproject.toml names the readme and the licence file.
 BUILD_INPUTS = ("pyproject.toml", "README.md", "LICENSE", "cogov_sim", "configs", "experiments")
-BUILD_INPUTS += ("analysis",)
+BUILD_INPUTS += ("analysis", "hydra_plugins")
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
 
 
@@ -117,6 +117,7 @@ def test_the_wheel_holds_every_module_config_and_parameter_space(wheel):
     assert not stray, f"modules in the wheel that the checkout does not have: {sorted(stray)}"
     assert "cogov_sim/conf/experiment/smoke.yaml" in names
     assert "cogov_sim/analysis_spaces/space_default.yaml" in names
+    assert "hydra_plugins/cogov_sim_launcher/__init__.py" in names  # the SLURM launcher
 
 
 def test_the_installed_wheel_runs_outside_the_source_tree(wheel, tmp_path):
@@ -186,6 +187,17 @@ def test_the_installed_wheel_runs_outside_the_source_tree(wheel, tmp_path):
         assert Path(file).is_relative_to(site), f"{name} imported from {file}, not the wheel"
     assert not any("editable" in f.lower() for f in info["finders"]), info["finders"]
     assert Path(info["dist"]).resolve() == site.resolve()
+
+    # Hydra's plug-in scan finds the installed wheel's launchers by itself.
+    scan = (
+        "import json, sys; from hydra.core.plugins import Plugins; "
+        "from hydra.plugins.launcher import Launcher; "
+        "found = [f'{c.__module__}.{c.__name__}' for c in Plugins.instance().discover(Launcher)]; "
+        "print(json.dumps([found, sys.modules['hydra_plugins.cogov_sim_launcher'].__file__]))"
+    )
+    found, plugin_file = json.loads(_run([python, "-c", scan], work, env).stdout)
+    assert "hydra_plugins.cogov_sim_launcher.SlurmLauncher" in found
+    assert Path(plugin_file).is_relative_to(site)
 
     # The command's help lists the config groups of the installed tree.
     help_text = _run(["cogov-sim", "--help"], work, env).stdout

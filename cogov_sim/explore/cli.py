@@ -199,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--samples", type=int, default=64, help="points of the space (scrambled Sobol)")
     p.add_argument("--seeds", type=int, default=2, help="seeds per point")
     p.add_argument("--threshold", type=float, default=0.8, help="PRIM's density threshold")
-    p.add_argument("--launcher", default=None, help="hydra/launcher (joblib, submitit_slurm, ray)")
+    p.add_argument("--launcher", default=None, help="hydra/launcher: local, slurm, ray_cluster")
     p.add_argument("--posterior", default=None, help="calibration folder: its median as defaults")
     p.add_argument("--resume", action="store_true", help="keep finished runs of --out")
     common(p, "explore/discover")
