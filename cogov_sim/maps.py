@@ -73,12 +73,14 @@ def _households_per_zone(record: dict, n_zones: int) -> np.ndarray:
 
 def figure(folder, other=None, kind: str = "all", out=None) -> Path:
     """Write the map (or the difference map) and return its path."""
+    from matplotlib.figure import Figure
+
     from cogov_sim import plots
 
-    plt = plots.plt
     rate, shape, rec = zone_rates(Path(folder), kind)
     label = {"all": "issues", "cases": "cases", "light": "light matters"}[kind]
-    fig, ax = plt.subplots(figsize=(6.5, 5.5))
+    fig = Figure(figsize=(6.5, 5.5))
+    ax = fig.subplots()
     if other is None:
         plots.draw_zone_values(ax, fig, rate, shape, f"{label} per household per year")
         title = (
@@ -106,7 +108,6 @@ def figure(folder, other=None, kind: str = "all", out=None) -> Path:
     path = Path(out) if out else default
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return path
 
 

@@ -1,12 +1,15 @@
-"""Figures of one run: key outcomes over time, and the map of the street."""
+"""Figures of one run: key outcomes over time, and the map of the street.
+
+Drawn on bare :class:`matplotlib.figure.Figure` objects (PNG through the Agg canvas that
+``savefig`` picks), never through pyplot: no global figure manager, no backend chosen
+for the caller's process, and a run's start-up is spared pyplot's import.
+"""
 
 from __future__ import annotations
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import numpy as np
+from matplotlib.figure import Figure
 
 PANELS = (
     ("closure_rate", "Closure rate", True),
@@ -20,7 +23,8 @@ PANELS = (
 
 def outcomes_figure(ts, path, record=None) -> None:
     """Six panels of key outcomes against day; write a PNG to ``path``."""
-    fig, axes = plt.subplots(2, 3, figsize=(13, 7), sharex=True)
+    fig = Figure(figsize=(13, 7))
+    axes = fig.subplots(2, 3, sharex=True)
     day = ts["day"].to_numpy() + 1
     for ax, (key, title, share) in zip(axes.ravel(), PANELS, strict=True):
         ax.plot(day, ts[key], color="#b2182b", lw=1.8, label=key.replace("_", " "))
@@ -51,7 +55,6 @@ def outcomes_figure(ts, path, record=None) -> None:
         )
     fig.tight_layout()
     fig.savefig(path, dpi=110, format="png")
-    plt.close(fig)
 
 
 def boundary_segments(labels: np.ndarray) -> list[tuple[tuple[float, float], tuple[float, float]]]:
@@ -118,7 +121,8 @@ def map_figure(model, path, variable: str = "satisfaction") -> None:
 
     w = model.world
     size = min(7.0, max(4.0, w.width / 20))
-    fig, axes = plt.subplots(1, 3, figsize=(3 * size + 3.5, size * w.height / w.width + 0.9))
+    fig = Figure(figsize=(3 * size + 3.5, size * w.height / w.width + 0.9))
+    axes = fig.subplots(1, 3)
     lw = max(0.4, 60.0 / max(w.width, w.height))
     community = w.zone_community[w.zone_of_cell]
 
@@ -159,7 +163,7 @@ def map_figure(model, path, variable: str = "satisfaction") -> None:
 
     ax = axes[1]
     grid = satisfaction_grid(model, variable)
-    cmap = plt.get_cmap("cividis").with_extremes(bad="#f2f2f2")
+    cmap = matplotlib.colormaps["cividis"].with_extremes(bad="#f2f2f2")
     im = ax.imshow(grid, cmap=cmap, vmin=0, vmax=1, interpolation="nearest", origin="lower")
     boundaries(ax)
     fig.colorbar(im, ax=ax, fraction=0.04, label=f"resident {variable}")
@@ -179,4 +183,3 @@ def map_figure(model, path, variable: str = "satisfaction") -> None:
     )
     fig.tight_layout()
     fig.savefig(path, dpi=100, format="png")
-    plt.close(fig)
