@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
@@ -18,7 +19,16 @@ from cogov_sim.issues import ISSUE_KEYS, IssueState
 from cogov_sim.mechanisms import FULL_PACKAGE, MECHANISMS
 from cogov_sim.validation import validate
 from cogov_sim.viz.export import Recorder, record_classroom
-from cogov_sim.viz.labels import ISSUE_LABELS, KEY_PARAMS, PRESETS, TEXT, t
+from cogov_sim.viz.labels import (
+    CHARTS,
+    ISSUE_LABELS,
+    KEY_PARAMS,
+    PALETTES,
+    PRESETS,
+    TEXT,
+    VARIABLES,
+    t,
+)
 from cogov_sim.viz.render import (
     ChartRenderer,
     FrameMaker,
@@ -52,6 +62,10 @@ def test_every_mechanism_has_sliders_inside_the_schema_ranges_around_its_default
             default = OmegaConf.select(defaults, kp.dotted)
             assert default is not None, kp.dotted
             assert kp.lo <= default <= kp.hi, kp.dotted
+            # On the slider's grid: a slider snaps its value to the grid when it appears,
+            # which would change the run (0.97 on a 0.1 grid became 1.0).
+            steps = (default - kp.lo) / kp.step
+            assert abs(steps - round(steps)) < 1e-9, f"{kp.dotted}: {default} off the grid"
             for end in (kp.lo, kp.hi):
                 value = int(end) if isinstance(default, int) else float(end)
                 validate(_with(kp, value))
@@ -124,6 +138,53 @@ def test_page_address_sets_the_run_and_reports_each_bad_parameter():
     assert s == Settings()
     assert [w.split(":")[0] for w in warnings] == ["preset", "mechanisms", "seed", "size", "colour"]
     assert warnings[-1] == "colour: unknown setting 'colour'"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    preset=st.sampled_from(list(PRESETS)),
+    toggles=st.lists(st.sampled_from(list(MECHANISMS)), max_size=5),
+    seed=st.integers(0, 2**32 - 1),
+    size=st.integers(20, 80),
+    flags=st.tuples(st.booleans(), st.booleans()),
+    variable=st.sampled_from(list(VARIABLES)),
+    palette=st.sampled_from(list(PALETTES)),
+    lang=st.sampled_from(["en", "zh"]),
+    threshold=st.one_of(st.none(), st.sampled_from([0.2, 0.45, 0.8])),
+)
+def test_settings_round_trip_through_the_page_address(
+    preset, toggles, seed, size, flags, variable, palette, lang, threshold
+):
+    # Issue #16, item 4: the address follows the controls, and a reload restores them.
+    s = Settings().replace("preset", preset)
+    for name in toggles:
+        s = s.replace(f"mechanism:{name}", name not in s.mechanisms)
+    s = s.replace("seed", seed).replace("size", size).replace("side_by_side", flags[0])
+    s = s.replace("zoom", flags[1]).replace("variable", variable).replace("palette", palette)
+    s = s.replace("lang", lang)
+    if threshold is not None:
+        s = s.replace("mechanism_params.integrated_grid.small_threshold", threshold)
+    back, warnings = Settings.from_query(parse_qs(s.to_query(), keep_blank_values=True))
+    assert warnings == []
+    assert back == s
+
+
+def test_the_default_settings_have_an_empty_page_address():
+    assert Settings().to_query() == ""
+    assert Settings().replace("seed", 7).to_query() == "seed=7"
+
+
+def test_setting_messages_name_the_key_in_english_and_in_chinese():
+    with pytest.raises(SettingsError) as err:
+        Settings().replace("seed", "abc")
+    assert str(err.value) == "invalid value for 'seed': 'abc' (allowed: a number)"
+    assert err.value.text("zh") == "“seed”的值无效：'abc'（允许：一个数）"
+    _, warnings = Settings.from_query({"size": "9", "preset": "nope"})
+    assert [w.text("zh") for w in warnings] == [
+        f"preset: 未知的情景预设 'nope'（可选：{', '.join(PRESETS)}）",
+        "size: “size”的值无效：'9'（允许：[20, 80] 内的整数）",
+    ]
+    assert warnings[1] == "size: invalid value for 'size': '9' (allowed: an integer in [20, 80])"
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -246,6 +307,63 @@ def test_blitted_charts_match_a_full_redraw():
     assert diff.max() <= 16  # antialiasing where lines cross differs by a few levels
 
 
+@pytest.mark.parametrize("zoom", [False, True])
+def test_share_charts_run_from_0_to_100_unless_zoom_is_asked_for_and_marked(zoom):
+    # Issue #16, item 2: a gap under a point must not look dramatic by default.
+    run = ClassroomRun(SMALL.replace("preset", "full_package"))
+    renderer = ChartRenderer(["baseline", "treatment"], zoom=zoom)
+    for _ in range(10):
+        run.step(4)
+        renderer.rgba(snapshot(run.models, "satisfaction")[1])
+    for (_fig, artists), (key, _label, scale) in zip(renderer.panels, CHARTS, strict=True):
+        (ax,) = artists.axes
+        lo, hi = ax.get_ylim()
+        assert ax.get_title().endswith("↕") == zoom, key
+        if zoom:
+            assert hi - lo < 100, key  # fitted to the data
+        elif scale == 100.0:
+            assert (lo, hi) == (-1.5, 101.5), key
+            assert list(ax.get_yticks()) == [0, 25, 50, 75, 100], key
+        else:
+            top = np.nanmax(np.concatenate([line.get_ydata() for line in ax.get_lines()]))
+            assert lo == 0.0 and hi > top, key
+
+
+def test_the_numbers_table_shows_each_models_latest_values_and_their_difference():
+    from cogov_sim.viz.summary import outcome_rows, plain_summary
+
+    run = ClassroomRun(SMALL.replace("preset", "full_package"))
+    run.step(40)
+    frame = FrameMaker().frame(run, "satisfaction", "en")
+    rows = {row.key: row for row in outcome_rows(frame.values, "en")}
+    assert set(rows) == {key for key, _, _ in CHARTS}
+    closure = {
+        role: float(np.asarray(m.datacollector.model_vars["closure_rate"])[-1])
+        for role, m in run.models
+    }
+    row = rows["closure_rate"]
+    assert row.values == {r: f"{100 * v:.1f}%" for r, v in closure.items()}
+    d = 100 * (closure["treatment"] - closure["baseline"])
+    assert row.difference == f"{'+' if d > 0 else '−'}{abs(d):.1f} points"
+    assert row.better is (d > 0)
+    text = plain_summary(frame.values, frame.steps, "en")
+    assert text.startswith("By day 40, with the chosen mechanisms: ")
+    assert f"on-time closure {abs(d):.1f} points {'higher' if d > 0 else 'lower'}" in text
+    zh = plain_summary(frame.values, frame.steps, "zh")
+    assert zh.startswith("截至第 40 天，启用所选机制后：") and "个百分点" in zh
+
+
+def test_the_summary_of_a_single_map_lists_its_values_without_differences():
+    from cogov_sim.viz.summary import outcome_rows, plain_summary
+
+    run = ClassroomRun(Settings(size=30, side_by_side=False))
+    run.step(5)
+    frame = FrameMaker().frame(run, "satisfaction", "zh")
+    assert all(row.difference == "" for row in outcome_rows(frame.values, "zh"))
+    assert plain_summary(frame.values, frame.steps, "zh").startswith("截至第 5 天：")
+    assert plain_summary(frame.values, 0, "en").startswith("Day 0: nothing has happened yet")
+
+
 def test_frames_are_identical_for_identical_settings():
     a, b = ClassroomRun(SMALL), ClassroomRun(SMALL)
     a.step(10)
@@ -280,6 +398,37 @@ def test_classroom_export_writes_one_gif_frame_per_recorded_day():
     assert gif.n_frames == 3
     assert calls == [(1, 3), (2, 3), (3, 3)]
     assert gif.info["duration"] == 120  # 8 frames per second: 125 ms, stored in 1/100 s
+
+
+@pytest.mark.parametrize("palette", ["cividis", "classic"])
+def test_the_gif_keeps_the_apps_exact_colours_of_markers_legend_and_colour_bar(tmp_path, palette):
+    # Issue #16: a palette adapted to each frame turned firms grey, workers teal and
+    # banded the colour bar. Every pixel the figure draws in a style colour must keep it.
+    from matplotlib.colors import to_rgb
+
+    from cogov_sim.viz.render import ACTOR_STYLE, ISSUE_STYLE
+
+    run = ClassroomRun(Settings(size=30, palette=palette).replace("preset", "full_package"))
+    run.step(20)
+    rec = Recorder(run.models, run.settings.mechanisms, tmp_path / "a.gif", palette=palette)
+    rec.capture(run.models, run.lock)
+    rgb = rec.renderer.rgb(run.models, run.lock).astype(int)  # the frame, as the MP4 gets it
+    gif = np.asarray(Image.open(rec.close()).convert("RGB")).astype(int)
+    assert gif.shape == rgb.shape
+    styles = {"actor " + k: c for k, (_, _, c) in ACTOR_STYLE.items()}
+    styles |= {f"issue {k}": c for k, (_, c) in zip(ISSUE_KEYS, ISSUE_STYLE, strict=True)}
+    for name, colour in styles.items():
+        exact = np.all(rgb == np.round(255 * np.array(to_rgb(colour))).astype(int), axis=2)
+        assert exact.sum() >= 10, f"{name} ({colour}) is not in the frame"
+        wrong = np.any(gif[exact] != rgb[exact], axis=1)
+        assert not wrong.any(), f"{name} {colour}: {wrong.sum()} of {exact.sum()} pixels changed"
+    # The colour bar's continuous scale within a few levels of each colour: no bands.
+    box = rec.renderer.colour_bar.get_window_extent()
+    h = rgb.shape[0]
+    rows = slice(int(h - box.y1) + 2, int(h - box.y0) - 2)
+    cols = slice(int(box.x0) + 2, int(box.x1) - 2)
+    error = np.abs(gif[rows, cols] - rgb[rows, cols]).max(axis=2)
+    assert error.size > 500 and error.max() <= 6, f"colour bar off by up to {error.max()}"
 
 
 def test_classroom_export_writes_a_playable_mp4(tmp_path):

@@ -109,7 +109,7 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
 
 def test_page_loads_offline_with_no_console_errors_and_saves_a_screenshot(app):
     app.open()
-    for name in ("Reset", "▶", "Step"):
+    for name in ("Reset", "Play", "Step"):
         assert app.button(name).is_visible()
     assert app.page.locator(".cogov-map img").count() == 2  # side by side by default
     assert app.page.locator(".cogov-charts img").count() == 1
@@ -138,12 +138,12 @@ def test_stepping_n_times_redraws_chart_and_map_and_reset_brings_back_the_first_
 
 def test_play_advances_until_pause_stops_it(app):
     app.open()
-    app.button("▶").click()
+    app.button("Play").click()
     app.page.wait_for_function(
         "() => parseInt(document.querySelector('.cogov-steps').innerText.split(' ').pop()) >= 3"
     )
-    app.button("❚❚").click()
-    app.button("▶").wait_for()
+    app.button("Pause").click()
+    app.button("Play").wait_for()
     time.sleep(0.5)  # a step in flight when pause was pressed may still land
     paused_at = app.steps()
     assert paused_at >= 3
@@ -158,11 +158,11 @@ def test_toggling_a_mechanism_restarts_the_run_with_its_sliders_and_title(app):
     treatment_title = app.page.locator(".cogov-map-treatment").inner_text()
     assert "Integrated grid" not in treatment_title
     app.page.locator(".cogov-mechanisms").get_by_text("Integrated grid", exact=True).click()
-    app.page.get_by_text("worker hours x", exact=True).wait_for()
+    app.page.get_by_text("worker hours x: 1.5", exact=True).wait_for()  # value always shown
     app.page.get_by_text("Step: 0", exact=True).wait_for()
     assert "Integrated grid" in app.page.locator(".cogov-map-treatment").inner_text()
     app.page.locator(".cogov-mechanisms").get_by_text("Integrated grid", exact=True).click()
-    app.page.get_by_text("worker hours x", exact=True).wait_for(state="detached")
+    app.page.get_by_text("worker hours x: 1.5", exact=True).wait_for(state="detached")
     app.assert_clean()
 
 
@@ -231,4 +231,192 @@ def test_export_gif_downloads_an_animation_of_the_steps_taken(app):
     assert data[:6] == b"GIF89a"
     gif = Image.open(io.BytesIO(data))
     assert gif.n_frames == 3
+    app.assert_clean()
+
+
+# --------------------------------------------------------- a lesson (issue #16)
+def _context_page(browser, app_url, width, height, **options) -> AppPage:
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
+    return AppPage(context.new_page(), app_url)
+
+
+def _box(app: AppPage, selector: str) -> dict:
+    box = app.page.locator(selector).first.bounding_box()
+    assert box is not None, f"{selector} is not shown"
+    return box
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 720)])
+def test_on_a_projector_both_maps_the_numbers_and_the_charts_are_in_view(
+    browser, app_url, size, lang
+):
+    width, height = size
+    app = _context_page(browser, app_url, width, height)
+    counter = "Step: 0" if lang == "en" else "第 0 步"
+    app.open(f"?preset=full_package&lang={lang}", counter=counter)
+    for selector in (
+        ".cogov-map-baseline img",
+        ".cogov-map-treatment img",
+        ".cogov-numbers table",
+        ".cogov-charts img",
+    ):
+        box = _box(app, selector)
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height, (selector, box)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (selector, box)
+    # Nothing beside or below them to scroll to for the key views, and no sideways scroll.
+    assert app.page.evaluate("document.documentElement.scrollWidth") <= width
+    app.shot(f"app_{width}x{height}_{lang}")
+    app.assert_clean()
+
+
+def test_presentation_mode_hides_the_sidebar_and_keeps_play_and_step_in_the_bar(browser, app_url):
+    app = _context_page(browser, app_url, 1366, 768).open()
+    assert app.page.locator(".cogov-steps").is_visible()
+    app.button("Presentation mode").click()
+    app.page.locator(".cogov-steps").wait_for(state="detached")  # the sidebar is gone
+    bar = app.page.locator(".cogov-bar-controls")
+    bar.get_by_role("button", name="Step", exact=True).click()
+    bar.get_by_text("Step: 1", exact=True).wait_for()
+    assert bar.get_by_role("button", name="Play", exact=True).is_visible()
+    assert _box(app, ".cogov-map-baseline img")["x"] < 100  # the maps take the room
+    app.shot("app_presentation")
+    app.button("Presentation mode").click()
+    app.page.get_by_text("Step: 1", exact=True).wait_for()  # back, the run goes on
+    app.assert_clean()
+
+
+def test_the_address_follows_the_controls_and_a_reload_restores_them(app):
+    app.open()
+    app.page.locator(".cogov-mechanisms").get_by_text("Integrated grid", exact=True).click()
+    app.page.get_by_text("worker hours x: 1.5", exact=True).wait_for()
+    seed = app.page.get_by_label("Seed (0-4294967295)")
+    seed.fill("7")
+    seed.press("Enter")
+    app.page.get_by_text("Zoom chart axes to the data", exact=True).click()
+    app.page.wait_for_url("**/?mechanisms=integrated_grid&seed=7&zoom=true")
+    app.page.reload()
+    app.page.get_by_text("Step: 0", exact=True).wait_for()
+    assert app.page.url.endswith("/?mechanisms=integrated_grid&seed=7&zoom=true")
+    app.page.get_by_text("worker hours x: 1.5", exact=True).wait_for()  # the mechanism is on
+    assert app.page.get_by_label("Seed (0-4294967295)").input_value() == "7"
+    assert app.page.get_by_role("checkbox", name="Zoom chart axes to the data").is_checked()
+    assert app.page.get_by_role("checkbox", name="Integrated grid").is_checked()
+    app.assert_clean()
+
+
+def test_copy_link_puts_the_address_of_these_settings_on_the_clipboard(browser, app_url):
+    app = _context_page(
+        browser, app_url, 1366, 768, permissions=["clipboard-read", "clipboard-write"]
+    ).open("?seed=9&size=30")
+    app.button("Copy link").click()
+    app.button("Link copied").wait_for()
+    copied = app.page.evaluate("navigator.clipboard.readText()")
+    assert copied == app.url + "?seed=9&size=30"
+    assert app.page.locator(".cogov-link").input_value() == copied
+    app.assert_clean()
+
+
+def test_the_chinese_page_has_no_english_left_in_controls_and_messages(app):
+    import re
+
+    app.open("?lang=zh&preset=full_package&seed=abc", counter="第 0 步")
+    assert app.page.evaluate("document.documentElement.lang") == "zh-CN"
+    app.page.locator(".cogov-info-integrated_grid summary").click()  # an info panel, open
+    app.page.get_by_label("随机种子 (0-4294967295)").fill("")
+    app.page.get_by_label("随机种子 (0-4294967295)").press("Enter")  # an empty seed: refused
+    app.page.locator(".cogov-error").wait_for()
+    text = app.page.evaluate("document.body.innerText")
+    words = set(re.findall(r"[A-Za-z]{3,}", text))
+    # Names that stay as they are: the app, file formats, the colour scale, and the
+    # setting's key and value that the messages quote.
+    allowed = {"cogov", "sim", "GIF", "MP4", "cividis", "seed", "abc", "true", "false"}
+    assert words <= allowed, f"English in the Chinese page: {sorted(words - allowed)}"
+    assert "“seed”的值无效" in text
+    app.shot("app_chinese_info")
+    app.assert_clean()
+
+
+def test_the_numbers_on_screen_are_those_of_the_same_run_computed_here(app):
+    from urllib.parse import parse_qs
+
+    from cogov_sim.viz.render import FrameMaker
+    from cogov_sim.viz.session import ClassroomRun, Settings
+    from cogov_sim.viz.summary import outcome_rows
+
+    query = "preset=full_package&seed=7&size=30"
+    app.open("?" + query)
+    app.step(6)
+    cells = app.page.locator(".cogov-numbers tbody tr").evaluate_all(
+        "rows => rows.map(r => [...r.children].map(c => c.innerText.trim()))"
+    )
+    run = ClassroomRun(Settings.from_query(parse_qs(query))[0])
+    run.step(6)
+    frame = FrameMaker().frame(run, "satisfaction", "en")
+    expected = [
+        [row.label, row.values["baseline"], row.values["treatment"], row.difference]
+        for row in outcome_rows(frame.values, "en")
+    ]
+    assert cells == expected
+    app.assert_clean()
+
+
+def test_a_new_run_shows_that_it_is_busy_and_its_controls_wait(app):
+    app.open("?size=80")
+    # Record what the page shows while the model is rebuilt (too quick to catch by polling).
+    app.page.evaluate(
+        """() => { window.sawBusy = false; window.stepDisabled = false;
+        new MutationObserver(() => {
+            if (document.querySelector('.cogov-busy')) {
+                window.sawBusy = true;
+                const step = [...document.querySelectorAll('button')]
+                    .find(b => b.innerText.trim().toUpperCase() === 'STEP');
+                if (step && step.disabled) window.stepDisabled = true;
+            }
+        }).observe(document.body, {childList: true, subtree: true, attributes: true}); }"""
+    )
+    app.step(2)
+    app.page.locator(".cogov-mechanisms").get_by_text("Issue triage", exact=True).click()
+    app.page.get_by_text("Step: 0", exact=True).wait_for()
+    app.page.locator(".cogov-busy").wait_for(state="detached")
+    assert app.page.evaluate("window.sawBusy"), "no busy state while the run was rebuilt"
+    assert app.page.evaluate("window.stepDisabled"), "Step could be clicked while rebuilding"
+    app.step(1)  # and the new run steps
+    app.assert_clean()
+
+
+def test_pictures_and_buttons_have_names_and_the_page_has_its_language(app):
+    app.open()
+    assert app.page.evaluate("document.documentElement.lang") == "en"
+    pictures = app.page.get_by_role("img")
+    names = [pictures.nth(i).get_attribute("aria-label") for i in range(pictures.count())]
+    assert sum("Map of the street" in (n or "") for n in names) == 2
+    assert sum("Charts of five outcomes" in (n or "") for n in names) == 1
+    assert app.button("Play").is_visible()
+    app.page.keyboard.press("Tab")
+    outline = app.page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"  # a visible focus ring
+    app.button("中文").click()
+    app.page.get_by_text("第 0 步", exact=True).wait_for()
+    assert app.page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert app.button("播放").is_visible()
+    app.assert_clean()
+
+
+def test_on_a_phone_the_page_is_one_column_with_readable_charts(browser, app_url):
+    app = _context_page(browser, app_url, 390, 844)
+    app.page.goto(app.url)
+    app.page.locator(".cogov-numbers").wait_for()
+    app.page.locator(".cogov-bar-controls").wait_for()  # no sidebar over the page
+    maps = [_box(app, f".cogov-map-{role} img") for role in ("baseline", "treatment")]
+    assert all(m["width"] >= 300 for m in maps)
+    assert maps[1]["y"] > maps[0]["y"] + maps[0]["height"] - 1  # stacked
+    # The five charts one below the other (2.5 times as tall as wide; drawn once the page
+    # has said how wide it is).
+    app.page.wait_for_function(
+        "() => { const i = document.querySelector('.cogov-charts img');"
+        " return i && i.height > 2 * i.width; }"
+    )
+    assert app.page.evaluate("document.documentElement.scrollWidth") <= 390
+    app.shot("app_phone")
     app.assert_clean()

@@ -39,7 +39,7 @@ class PointsIncentiveParams:
         100.0,
         "a logit value in [0, 100]",
         "value of the points for one activity (enters the logit)",
-        slider=(0.0, 3.0, 0.1),
+        slider=(0.0, 3.0, 0.01),  # 0.01: the calibrated default lies on the grid
         label=("value of points (logit)", "积分价值 (参与倾向)"),
     )
     points_per_activity: float = param(

@@ -35,6 +35,7 @@ from cogov_sim.viz.labels import (
     HOUSING_NAMES,
     ISSUE_LABELS,
     KEY_PARAMS,
+    PALETTES,
     PRESETS,
     TEXT,
     VARIABLES,
@@ -53,14 +54,68 @@ from cogov_sim.viz.session import (
     SEED_RANGE,
     SIZE_RANGE,
     ClassroomRun,
+    Message,
     Settings,
     SettingsError,
 )
+from cogov_sim.viz.summary import outcome_rows, plain_summary
 
 LANG_BUTTONS = {"en": "EN", "zh": "中文"}
+#: Windows narrower than this get the phone layout.
+NARROW_PX = 700
+#: The layout: the maps take the height left after the app bar, titles, legend and
+#: charts (--cogov-chrome), so at 1280x720 and up both maps and the charts are in view
+#: together; beside them, the table of numbers. A phone stacks everything.
 CSS = """
-.cogov-lang { color: white !important; border-color: white !important; min-width: 72px; }
-.cogov-map-title { min-height: 3em; font-weight: bold; }
+.cogov-lang, .cogov-present { color: white !important; border-color: white !important; }
+.cogov-lang { min-width: 72px; }
+.cogov-bar-controls { display: flex; align-items: center; gap: 6px; margin-right: 8px; }
+.cogov-map-title {
+  height: 2.6em; font-weight: bold; font-size: 0.9em; line-height: 1.3em; overflow: hidden;
+  display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical;  /* 2 lines */
+}
+.cogov-stage { display: flex; flex-wrap: wrap; gap: 10px; align-items: flex-start; }
+.cogov-map {
+  --cogov-chrome: 510px;  /* app bar, map titles, legend, chart header and charts */
+  width: min(calc((100% - 300px) / 2), calc((100vh - var(--cogov-chrome)) * 1.1));
+  min-width: 220px;
+}
+.cogov-single .cogov-map {
+  width: min(calc(100% - 300px), calc((100vh - var(--cogov-chrome)) * 1.1));
+}
+.cogov-map img, .cogov-charts img { display: block; max-width: 100%; height: auto; }
+.cogov-numbers { flex: 1 1 280px; min-width: 260px; max-width: 460px; font-size: 0.8em; }
+.cogov-numbers table { border-collapse: collapse; width: 100%; }
+.cogov-numbers th, .cogov-numbers td { padding: 1px 4px; border-bottom: 1px solid #ddd; }
+.cogov-numbers caption { text-align: left; }
+.cogov-numbers td { text-align: right; font-variant-numeric: tabular-nums; }
+.cogov-numbers th[scope=row] { text-align: left; font-weight: normal; }
+.cogov-better { color: #1b6e3a; font-weight: bold; }
+.cogov-worse { color: #a3261d; font-weight: bold; }
+.cogov-summary { margin-top: 6px; line-height: 1.35em; }
+.cogov-charts { max-width: 1100px; }
+.cogov-busy-box { pointer-events: none; opacity: 0.55; }
+.cogov-link {
+  width: 100%; font-size: 0.8em; border: 1px solid #bbb; padding: 2px 4px; margin-top: 4px;
+}
+.cogov-info { font-size: 0.85em; }
+.cogov-info p { margin: 2px 0 6px 0; }
+.cogov-legend { color: #333; }
+.cogov-glyph { font-size: 1.25em; -webkit-text-stroke: 0.7px #222; paint-order: stroke fill; }
+/* A narrower sidebar than Solara's 400 px leaves the maps room at 1366 x 768. */
+.v-navigation-drawer { min-width: 320px !important; width: 320px !important; }
+.v-navigation-drawer .v-card { margin-bottom: 8px !important; }
+.v-navigation-drawer .v-card__title { padding: 8px 12px; font-size: 1.1em; }
+*:focus-visible { outline: 3px solid #e65100 !important; outline-offset: 2px; }
+@media (max-width: 700px) {
+  .cogov-map, .cogov-single .cogov-map { width: 100%; }
+  .cogov-numbers { max-width: none; }
+  .v-toolbar .v-btn { min-width: 0 !important; padding: 0 8px !important; }
+  .cogov-present-toggle { font-size: 0 !important; }  /* the icon only; the name stays */
+  .cogov-bar-steps { display: none; }  /* the day is under the charts */
+  .v-toolbar__title { display: none; }  /* room for the buttons */
+  .cogov-present-toggle .v-icon { font-size: 22px !important; margin: 0 !important; }
+}
 """
 #: Mechanism names listed in a map's title; more are counted.
 TITLE_NAMES = 3
@@ -79,13 +134,25 @@ MARKER_GLYPH = {
 }
 
 
+@solara.component_vue("page_state.vue")
+def PageState(lang: str, query: str, event_width=None):
+    """The page's <html lang> and address follow the settings (the address without a new
+    history entry), so a reload or a shared link restores them; ``event_width`` hears the
+    window's width."""
+
+
+@solara.component_vue("copy_link.vue")
+def CopyLink(query: str, label: str, copied: str, linkLabel: str):  # noqa: N803 - a Vue prop
+    """A "copy link" button and the link itself, selectable."""
+
+
 def _first_run(query: str) -> tuple[ClassroomRun, list[str]]:
     """The session's first run, from the page address (bad parameters are ignored)."""
     settings, warnings = Settings.from_query(parse_qs(query or "", keep_blank_values=True))
     try:
         return ClassroomRun(settings), warnings
     except SettingsError as exc:
-        return ClassroomRun(Settings(lang=settings.lang)), [*warnings, str(exc)]
+        return ClassroomRun(Settings(lang=settings.lang)), [*warnings, exc.message]
 
 
 @solara.component
@@ -95,8 +162,7 @@ def Page():
 
     def start():
         first, warnings = _first_run(router.search)
-        s = first.settings
-        return first, warnings, maker.frame(first, s.variable, s.lang)
+        return first, warnings, _draw(maker, first, first.settings)
 
     first, url_warnings, first_frame = solara.use_memo(start, [])
     run = solara.use_reactive(first)
@@ -105,41 +171,81 @@ def Page():
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(5)
     error = solara.use_reactive(None)
+    busy = solara.use_reactive(False)  # a new run is being built: controls wait
+    present = solara.use_reactive(False)  # presentation mode: no sidebar
+    narrow = solara.use_reactive(False)  # a phone: one column, charts stacked
     lang = settings.value.lang
 
     def show() -> None:
         """Draw the current state. Frames are drawn here, outside the page's render, so a
         render only swaps images and the page keeps up while playing."""
-        s = settings.value
-        frame.set(maker.frame(run.value, s.variable, s.lang))
+        frame.set(_draw(maker, run.value, settings.value, narrow.value))
+
+    def on_width(width) -> None:
+        is_narrow = int(width) < NARROW_PX
+        if is_narrow != narrow.value:
+            narrow.set(is_narrow)
+            if is_narrow:
+                present.set(True)  # the sidebar would cover the page: open it from the bar
+            show()
 
     def rebuild(new: Settings) -> None:
-        """Replace the run (a change of model settings, or Reset)."""
+        """Replace the run (a change of model settings, or Reset), in the background: the
+        page shows that it is busy and its controls wait, instead of freezing. A change
+        made meanwhile (a key typed into a field) is not lost: the build starts again
+        for the settings as they are once it is done."""
         playing.set(False)
-        with run.value.lock:  # let a step in flight finish
-            pass
-        run.set(ClassroomRun(new))
         settings.set(new)
-        show()
+        if busy.value:
+            return  # the running build picks the new settings up
+        busy.set(True)
+        old = run.value
+
+        def work() -> None:
+            try:
+                with old.lock:  # let a step in flight finish
+                    pass
+                while True:
+                    target = settings.value
+                    fresh = ClassroomRun(target)
+                    if settings.value.model_key() == target.model_key():
+                        break
+                run.set(fresh)
+                frame.set(_draw(maker, fresh, settings.value, narrow.value))
+                error.set(None)
+            except SettingsError as exc:  # the old run stays
+                error.set(exc.message)
+                settings.set(old.settings)
+            except Exception as exc:  # noqa: BLE001 - shown on the page, the old run stays
+                traceback.print_exc()
+                error.set(str(exc))
+                settings.set(old.settings)
+            finally:
+                busy.set(False)
+
+        threading.Thread(target=work, daemon=True).start()
 
     def change(name: str, value) -> None:
         try:
             new = settings.value.replace(name, value)
-            if new.model_key() != run.value.settings.model_key():
-                rebuild(new)
-            else:
-                settings.set(new)
-                show()
             error.set(None)
         except SettingsError as exc:
-            error.set(str(exc))
+            error.set(exc.message)
+            return
+        if busy.value or new.model_key() != run.value.settings.model_key():
+            rebuild(new)
+        else:
+            settings.set(new)
+            show()
 
     def do_step() -> bool:
+        if busy.value:
+            return False
         try:
             run.value.step()
         except Exception as exc:  # a model error must not take the page down
             traceback.print_exc()
-            error.set(f"step failed: {exc}")
+            error.set(t("step_failed", settings.value.lang, error=exc))
             return False
         show()
         return True
@@ -160,11 +266,24 @@ def Page():
 
     solara.use_thread(play_loop, dependencies=[playing.value, run.value], intrusive_cancel=False)
 
+    s = settings.value
     solara.Title("cogov-sim")
     solara.Style(CSS)
+    PageState(lang=lang, query=s.to_query(), event_width=on_width)
     with solara.AppBar():
         solara.AppBarTitle(t("title", lang))
         solara.v.Spacer()
+        if present.value:  # the run's controls, for the class to see it move
+            with solara.Div(classes=["cogov-bar-controls"]):
+                PlayButtons(run.value, frame.value, playing, do_step, busy.value, lang, bar=True)
+        solara.Button(
+            t("present", lang),
+            icon_name="mdi-projector-screen",
+            on_click=lambda: present.set(not present.value),
+            outlined=True,
+            classes=["cogov-present", "cogov-present-toggle"],
+            attributes={"aria-pressed": "true" if present.value else "false"},
+        )
         # One button naming the other language: 中文 while in English, EN while in Chinese.
         other = "zh" if lang == "en" else "en"
         solara.Button(
@@ -172,46 +291,92 @@ def Page():
             on_click=lambda: change("lang", other),
             outlined=True,
             classes=["cogov-lang"],
+            attributes={"lang": "zh-CN" if other == "zh" else "en"},
+            disabled=busy.value,
         )
 
-    with solara.Sidebar():
-        Controls(run.value, settings.value, frame.value, playing, speed, do_step, do_reset)
-        ScenarioCard(settings.value, change)
-        MechanismCard(settings.value, change)
-        ParameterCard(settings.value, change)
-        ExportCard(run.value, settings.value, frame.value.steps)
+    if not present.value:
+        with solara.Sidebar():
+            Controls(run.value, s, frame.value, playing, speed, do_step, do_reset, busy.value)
+            with solara.Div(classes=["cogov-busy-box"] if busy.value else []):
+                ScenarioCard(s, change)
+                MechanismCard(s, change)
+                ParameterCard(s, change)
+            ExportCard(run.value, s, frame.value.steps)
+            with solara.Card(t("link", lang)):
+                CopyLink(
+                    query=s.to_query(),
+                    label=t("copy_link", lang),
+                    copied=t("copied", lang),
+                    linkLabel=t("link", lang),
+                )
 
     for w in url_warnings:
-        solara.Warning(f"{t('url_warning', lang)}: {w}", dense=True)
+        solara.Warning(f"{t('url_warning', lang)}: {_say(w, lang)}", dense=True)
     if error.value:
         solara.Error(
-            f"{t('settings_error', lang)}: {error.value}", dense=True, classes=["cogov-error"]
+            f"{t('settings_error', lang)}: {_say(error.value, lang)}",
+            dense=True,
+            classes=["cogov-error"],
         )
-    Views(run.value, settings.value, frame.value)
+    if busy.value:
+        solara.Info(t("busy", lang), dense=True, classes=["cogov-busy"])
+    Views(run.value, s, frame.value)
+
+
+def _say(message, lang: str) -> str:
+    """A message in the page's language (a Message knows its Chinese; other text is as is)."""
+    return message.text(lang) if isinstance(message, Message) else str(message)
+
+
+def _draw(maker: FrameMaker, run: ClassroomRun, s: Settings, narrow: bool = False) -> Frame:
+    columns = 1 if narrow else 5  # a phone stacks the charts, so their labels stay readable
+    return maker.frame(run, s.variable, s.lang, palette=s.palette, zoom=s.zoom, columns=columns)
 
 
 @solara.component
-def Controls(run, settings, frame, playing, speed, do_step, do_reset):
+def PlayButtons(run, frame, playing, do_step, busy: bool, lang: str, bar: bool = False):
+    """Play/Pause and Step, named in words for screen readers (the labels are symbols)."""
+    name = t("pause", lang) if playing.value else t("play", lang)
+    classes = ["cogov-present"] if bar else []
+    with solara.Row(gap="6px", style={"align-items": "center", "background": "transparent"}):
+        solara.Button(
+            label="❚❚" if playing.value else "▶",
+            color=None if bar else "primary",
+            outlined=bar,
+            on_click=lambda: playing.set(not playing.value),
+            disabled=run.finished or busy,
+            attributes={"aria-label": name, "title": name},
+            classes=classes,
+        )
+        solara.Button(
+            label=t("step", lang),
+            color=None if bar else "primary",
+            outlined=bar,
+            on_click=do_step,
+            disabled=playing.value or run.finished or busy,
+            classes=classes,
+        )
+        if bar:
+            solara.Text(
+                t("step_counter", lang, n=frame.steps),
+                style={"margin": "0 12px", "white-space": "nowrap"},
+                classes=["cogov-bar-steps"],
+            )
+
+
+@solara.component
+def Controls(run, settings, frame, playing, speed, do_step, do_reset, busy: bool):
     lang = settings.lang
     with solara.Card(t("controls", lang)):
         with solara.Row(justify="space-between"):
-            solara.Button(label=t("reset", lang), color="primary", on_click=do_reset)
-            solara.Button(
-                label="❚❚" if playing.value else "▶",
-                color="primary",
-                on_click=lambda: playing.set(not playing.value),
-                disabled=run.finished,
-            )
-            solara.Button(
-                label=t("step", lang),
-                color="primary",
-                on_click=do_step,
-                disabled=playing.value or run.finished,
-            )
+            solara.Button(label=t("reset", lang), color="primary", on_click=do_reset, disabled=busy)
+            PlayButtons(run, frame, playing, do_step, busy, lang)
         solara.Text(t("step_counter", lang, n=frame.steps), classes=["cogov-steps"])
         if run.finished:
             solara.Info(t("finished", lang), dense=True)
-        solara.SliderInt(t("speed", lang), value=speed, min=1, max=20)
+        # Up to what a classroom run reaches (about 6 days per second alone on a core).
+        solara.SliderInt(f"{t('speed', lang)}: {speed.value}", value=speed, min=1, max=6)
 
 
 @solara.component
@@ -224,14 +389,16 @@ def ScenarioCard(settings: Settings, change):
             values=[PRESETS[p][lang] for p in PRESETS],
             on_value=lambda v: change("preset", _key_of(PRESETS, v, lang)),
         )
-        solara.InputInt(
+        # Text, not solara.InputInt: its own message for a bad entry is English only;
+        # Settings.replace checks the value and says what is wrong in the page's language.
+        solara.InputText(
             f"{t('seed', lang)} ({SEED_RANGE[0]}-{SEED_RANGE[1]})",
-            value=settings.seed,
-            on_value=lambda v: change("seed", v),
+            value=str(settings.seed),
+            on_value=lambda v: change("seed", v.strip()),
             continuous_update=False,
         )
         solara.SliderInt(
-            t("size", lang),
+            f"{t('size', lang)}: {settings.size}",
             value=settings.size,
             min=SIZE_RANGE[0],
             max=SIZE_RANGE[1],
@@ -248,6 +415,18 @@ def ScenarioCard(settings: Settings, change):
             label=t("side_by_side", lang),
             value=settings.side_by_side,
             on_value=lambda v: change("side_by_side", v),
+        )
+        if settings.variable in ("satisfaction", "trust"):
+            solara.Select(
+                t("palette", lang),
+                value=PALETTES[settings.palette][lang],
+                values=[PALETTES[p][lang] for p in PALETTES],
+                on_value=lambda v: change("palette", _key_of(PALETTES, v, lang)),
+            )
+        solara.Checkbox(
+            label=t("zoom", lang),
+            value=settings.zoom,
+            on_value=lambda v: change("zoom", v),
         )
 
 
@@ -276,17 +455,43 @@ def ParameterCard(settings: Settings, change):
             solara.Text(t("no_parameters", lang))
         for name in settings.mechanisms:
             solara.Text(mechanism_label(name, lang), style={"font-weight": "bold"})
+            MechanismInfo(name, lang)
             for kp in KEY_PARAMS[name]:
                 label = kp.zh if lang == "zh" else kp.en
+                value = settings.param(kp.dotted)
                 slider = solara.SliderInt if kp.integer else solara.SliderFloat
                 slider(
-                    label,
-                    value=settings.param(kp.dotted),
+                    f"{label}: {_number(value)}",  # the value always in view, not only dragged
+                    value=value,
                     min=kp.lo,
                     max=kp.hi,
                     step=kp.step,
                     on_value=lambda v, d=kp.dotted: change(d, v),
                 )
+
+
+def _number(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@solara.component
+def MechanismInfo(name: str, lang: str):
+    """What the mechanism is, what it changes in the model, what to look for and the
+    pattern it is calibrated to (cogov_sim/viz/mechanism_info.py), folded by default."""
+    import html
+
+    from cogov_sim.viz.mechanism_info import FIELD_LABELS, FIELDS, mechanism_info
+
+    info = mechanism_info(name, lang)
+    body = "".join(
+        f"<b>{html.escape(FIELD_LABELS[f][lang])}</b><p>{html.escape(info[f])}</p>" for f in FIELDS
+    )
+    summary = html.escape(t("about", lang))
+    solara.HTML(
+        tag="details",
+        unsafe_innerHTML=f"<summary>{summary}</summary>{body}",
+        classes=["cogov-info", f"cogov-info-{name}"],
+    )
 
 
 @solara.component
@@ -352,29 +557,81 @@ def ExportCard(run: ClassroomRun, settings: Settings, steps: int):
 
 @solara.component
 def Views(run: ClassroomRun, settings: Settings, frame: Frame):
-    """The map of each model and the outcome charts (drawn by :class:`FrameMaker`)."""
+    """The map of each model, the table of numbers beside them and the outcome charts
+    (drawn by :class:`FrameMaker`); each picture has a text alternative."""
     lang, variable = settings.lang, settings.variable
     roles = [role for role, _ in frame.maps]
-    with solara.Row(style={"flex-wrap": "wrap", "gap": "12px"}):
+    single = len(frame.maps) == 1
+    with solara.Div(classes=["cogov-stage"] + (["cogov-single"] if single else [])):
         for role, png in frame.maps:
-            with solara.Column(classes=[f"cogov-map cogov-map-{role}"], style={"width": "480px"}):
+            with solara.Column(classes=[f"cogov-map cogov-map-{role}"], gap="0px"):
                 solara.Text(_map_title(role, settings), classes=["cogov-map-title"])
-                solara.Image(png, width="100%")
-    Legend(lang, variable)
+                alt = t(
+                    "map_alt",
+                    lang,
+                    role=t(role, lang),
+                    variable=VARIABLES[variable][lang],
+                    n=frame.steps,
+                )
+                with solara.Div(attributes={"role": "img", "aria-label": alt}):
+                    solara.Image(png, width="100%")
+        Numbers(frame, lang)
+    Legend(lang, variable, settings.palette)
+    zoomed = f" — <i>{t('zoomed', lang)}</i>" if settings.zoom else ""
     solara.HTML(
         tag="div",
-        unsafe_innerHTML=f"<b>{t('outcomes', lang)}</b> — " + _role_key(roles, lang),
+        unsafe_innerHTML=f"<b>{t('outcomes', lang)}</b> — " + _role_key(roles, lang) + zoomed,
+        style={"font-size": "0.9em"},
     )
-    with solara.Div(classes=["cogov-charts"]):
+    alt = t("chart_alt", lang, n=frame.steps)
+    with solara.Div(classes=["cogov-charts"], attributes={"role": "img", "aria-label": alt}):
         solara.Image(frame.chart, width="100%")
     if lang == "zh" and cjk_font() is None:
-        solara.Text("(No Chinese font found for matplotlib: chart titles are in English.)")
+        solara.Text(t("no_font", lang))
     solara.Text(
         f"{t('day_counter', lang, n=frame.steps)} · {len(frame.maps)} × "
-        f"{run.treatment.n_households:,} {t('households', lang)} · frame {frame.ms:.0f} ms",
+        f"{run.treatment.n_households:,} {t('households', lang)} · "
+        + t("frame_info", lang, ms=f"{frame.ms:.0f}"),
         classes=["cogov-frame-info"],
-        style={"color": "#777", "font-size": "0.8em"},
+        style={"color": "#595959", "font-size": "0.8em"},
     )
+
+
+@solara.component
+def Numbers(frame: Frame, lang: str):
+    """The latest value of each charted outcome per model and, side by side, the
+    difference from the baseline (green: better, red: worse), then a plain summary."""
+    import html
+
+    roles = list(frame.values)
+    rows = outcome_rows(frame.values, lang)
+    diff = "baseline" in roles and "treatment" in roles
+    head = "".join(f'<th scope="col">{html.escape(_short_role(r, lang))}</th>' for r in roles)
+    if diff:
+        head += f'<th scope="col">{html.escape(t("table_difference", lang))}</th>'
+    body = []
+    for row in rows:
+        cells = "".join(f"<td>{row.values[r]}</td>" for r in roles)
+        if diff:
+            cls = {True: "cogov-better", False: "cogov-worse"}.get(row.better, "")
+            cells += f'<td class="{cls}">{row.difference}</td>'
+        body.append(f'<tr><th scope="row">{html.escape(row.label)}</th>{cells}</tr>')
+    caption = html.escape(t("table_caption", lang, n=frame.steps))
+    summary = html.escape(plain_summary(frame.values, frame.steps, lang))
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=(
+            f"<table><caption><b>{caption}</b></caption>"
+            f'<thead><tr><th scope="col">{html.escape(t("table_outcome", lang))}</th>{head}</tr>'
+            f"</thead><tbody>{''.join(body)}</tbody></table>"
+            f'<div class="cogov-summary" aria-live="polite">{summary}</div>'
+        ),
+        classes=["cogov-numbers"],
+    )
+
+
+def _short_role(role: str, lang: str) -> str:
+    return t(f"{role}_short", lang)
 
 
 def _map_title(role: str, settings: Settings) -> str:
@@ -399,15 +656,19 @@ def _role_key(roles, lang: str) -> str:
 
 
 @solara.component
-def Legend(lang: str, variable: str):
+def Legend(lang: str, variable: str, palette: str = "cividis"):
     items = [
         (MARKER_GLYPH[m], c, ISSUE_LABELS[k][lang])
         for (m, c), k in zip(ISSUE_STYLE, ISSUE_LABELS, strict=True)
     ] + [(MARKER_GLYPH[m], c, TEXT[key][lang]) for key, m, c in ACTOR_STYLE.values()]
+    # A dark outline on every glyph: light marker colours (olive, cyan, orange) alone
+    # stand out from the white page by less than 3:1.
     html = " &nbsp; ".join(
-        f'<span style="color:{c}; font-size:1.1em">{g}</span>&nbsp;{label}' for g, c, label in items
+        f'<span class="cogov-glyph" style="color:{c}" aria-hidden="true">{g}</span>&nbsp;{label}'
+        for g, c, label in items
     )
     swatches = ""
+    scheme = f" ({PALETTES[palette][lang]})" if variable in ("satisfaction", "trust") else ""
     if variable == "housing":  # a categorical colouring needs its key
         from cogov_sim.plots import HOUSING_COLOURS
 
@@ -421,7 +682,7 @@ def Legend(lang: str, variable: str):
         unsafe_innerHTML=(
             f"{html} &nbsp; ({t('legend_latent', lang)})<br>"
             f"{t('map_caption', lang)} {t('colour_by', lang)}: {VARIABLES[variable][lang]}"
-            f"{swatches}."
+            f"{scheme}{swatches}."
         ),
         style={"font-size": "0.85em"},
         classes=["cogov-legend"],

@@ -29,7 +29,16 @@ class Recorder:
     """Collects frames of ``models`` (a list of (role, model)) and writes them to ``path``."""
 
     def __init__(
-        self, models, mechanisms, path, *, fps: int = 8, variable="satisfaction", lang="en"
+        self,
+        models,
+        mechanisms,
+        path,
+        *,
+        fps: int = 8,
+        variable="satisfaction",
+        lang="en",
+        palette="cividis",
+        zoom=False,
     ):
         path = Path(path)
         fmt = path.suffix.lstrip(".").lower()
@@ -40,7 +49,8 @@ class Recorder:
         if not 1 <= int(fps) <= 60:
             raise ValueError(f"invalid frame rate {fps!r} (allowed: an integer in [1, 60])")
         self.path, self.fmt, self.fps = path, fmt, int(fps)
-        self.renderer = FrameRenderer(models, mechanisms, variable, lang)
+        self.renderer = FrameRenderer(models, mechanisms, variable, lang, palette, zoom)
+        self._palette = gif_palette(variable, palette) if fmt == "gif" else None
         self.frames: list = []
         self._writer = None
         self.seconds = 0.0  # time spent rendering and encoding
@@ -52,7 +62,11 @@ class Recorder:
         if self.fmt == "gif":
             from PIL import Image
 
-            self.frames.append(Image.fromarray(rgb).quantize(colors=255, dither=0))
+            # One fixed palette (see gif_palette), not one adapted to each frame: the
+            # markers, lines and colour bar keep the app's exact colours in every frame.
+            frame = Image.fromarray(to_palette(rgb, self._palette), mode="P")
+            frame.putpalette(self._palette.ravel().tolist())
+            self.frames.append(frame)
         else:
             rgb = _even(rgb)
             if self._writer is None:
@@ -96,6 +110,56 @@ class Recorder:
         return self.path
 
 
+def gif_palette(variable: str = "satisfaction", palette: str = "cividis"):
+    """The GIF's 256 colours, a (256, 3) uint8 array: every colour the figure draws with
+    exactly, then greys for text and edges, then the map's colour scale (``palette``)
+    sampled evenly.
+
+    An adaptive palette per frame (Pillow's median cut) merged the few pixels of a
+    marker into their neighbours' colour: firms came out grey, workers teal, and the
+    colour bar banded.
+    """
+    from matplotlib.colors import to_rgb
+
+    from cogov_sim.plots import HOUSING_COLOURS
+    from cogov_sim.viz.render import (
+        ACTOR_STYLE,
+        ISSUE_STYLE,
+        NO_HOUSEHOLD,
+        ROLE_STYLE,
+        colormap,
+    )
+
+    exact = ["#ffffff", "#000000", NO_HOUSEHOLD, "#555555"]
+    exact += [c for _, c in ISSUE_STYLE] + [c for _, _, c in ACTOR_STYLE.values()]
+    exact += [c for c, _ in ROLE_STYLE.values()] + list(HOUSING_COLOURS.values())
+    colours = list(dict.fromkeys(tuple(round(255 * v) for v in to_rgb(c)) for c in exact))
+    colours += [(g, g, g) for g in range(8, 255, 8)]  # antialiased text and grid lines
+    cmap = colormap(variable, palette)
+    n = 256 - len(colours)
+    colours += [tuple(round(255 * v) for v in cmap(i / (n - 1))[:3]) for i in range(n)]
+    return np.array(colours[:256], dtype=np.uint8)
+
+
+def to_palette(rgb: np.ndarray, palette: np.ndarray) -> np.ndarray:
+    """Each pixel's index of its nearest palette colour (exact colours map to themselves).
+
+    Done here rather than by Pillow's quantize, whose colour cache works at reduced
+    precision and so can map a colour to a near neighbour of it in the palette.
+    """
+    packed = (rgb[..., 0].astype(np.int32) << 16) | (rgb[..., 1].astype(np.int32) << 8)
+    packed |= rgb[..., 2]
+    unique, inverse = np.unique(packed.ravel(), return_inverse=True)
+    colours = np.stack([(unique >> 16) & 255, (unique >> 8) & 255, unique & 255], axis=1)
+    pal = palette.astype(np.int32)
+    nearest = np.empty(len(colours), dtype=np.uint8)
+    for start in range(0, len(colours), 4096):  # bounded memory: 4096 x 256 distances
+        block = colours[start : start + 4096]
+        d = ((block[:, None, :] - pal[None, :, :]) ** 2).sum(axis=2)
+        nearest[start : start + 4096] = d.argmin(axis=1)
+    return nearest[inverse].reshape(rgb.shape[:2])
+
+
 def _even(rgb: np.ndarray) -> np.ndarray:
     """Pad to even width and height (H.264 with yuv420p needs both)."""
     h, w = rgb.shape[:2]
@@ -128,6 +192,8 @@ def record_classroom(
             fps=fps,
             variable=settings.variable,
             lang=settings.lang,
+            palette=settings.palette,
+            zoom=settings.zoom,
         )
         for i, day in enumerate(marks, 1):
             run.step(day - run.steps)

@@ -35,6 +35,9 @@ TEXT: dict[str, dict[str, str]] = {
     "treatment": {"en": "With the chosen mechanisms", "zh": "启用所选机制"},
     "single": {"en": "The street", "zh": "街区"},
     "outcomes": {"en": "Outcomes", "zh": "治理成效"},
+    "baseline_short": {"en": "Baseline", "zh": "基线"},
+    "treatment_short": {"en": "Mechanisms", "zh": "所选机制"},
+    "single_short": {"en": "The street", "zh": "街区"},
     "export": {"en": "Export for slides", "zh": "导出动画"},
     "export_gif": {"en": "Make GIF", "zh": "生成 GIF"},
     "export_mp4": {"en": "Make MP4", "zh": "生成 MP4"},
@@ -52,10 +55,48 @@ TEXT: dict[str, dict[str, str]] = {
     "legend_firm": {"en": "property firm", "zh": "物业公司"},
     "legend_ngo": {"en": "NGO", "zh": "社会组织"},
     "legend_latent": {"en": "hollow: not yet discovered", "zh": "空心：尚未发现"},
+    "palette": {"en": "Map colours", "zh": "地图配色"},
+    "about": {"en": "About this mechanism", "zh": "机制说明"},
+    "zoom": {"en": "Zoom chart axes to the data", "zh": "图表纵轴按数据缩放"},
+    "zoomed": {"en": "zoomed: axes do not start at 0", "zh": "已缩放：纵轴不从 0 开始"},
+    "copy_link": {"en": "Copy link", "zh": "复制链接"},
+    "copied": {"en": "Link copied", "zh": "链接已复制"},
+    "link": {"en": "Link to these settings", "zh": "当前设置的链接"},
+    "busy": {"en": "Building the model…", "zh": "正在构建模型…"},
+    "present": {"en": "Presentation mode", "zh": "演示模式"},
+    "play": {"en": "Play", "zh": "播放"},
+    "pause": {"en": "Pause", "zh": "暂停"},
+    "table_outcome": {"en": "Outcome", "zh": "指标"},
+    "table_difference": {"en": "Difference", "zh": "差值"},
+    "table_caption": {
+        "en": "Key outcomes so far (day {n})",
+        "zh": "截至第 {n} 天的关键指标",
+    },
+    "no_font": {
+        "en": "(No Chinese font found for matplotlib: chart titles are in English.)",
+        "zh": "（未找到中文字体：图表标题以英文显示。）",
+    },
+    "frame_info": {"en": "frame {ms} ms", "zh": "渲染 {ms} 毫秒"},
+    "step_failed": {"en": "step failed: {error}", "zh": "单步运行失败：{error}"},
+    "map_alt": {
+        "en": "Map of the street ({role}), residents coloured by {variable}, day {n}",
+        "zh": "街区地图（{role}），居民按{variable}着色，第 {n} 天",
+    },
+    "chart_alt": {
+        "en": "Charts of five outcomes over time, day 1 to {n}",
+        "zh": "五项指标随时间变化的图表，第 1 至 {n} 天",
+    },
     "map_caption": {
         "en": "Thick lines: communities; black: grid zones; grey: managed compounds.",
         "zh": "粗线：社区；黑线：网格；灰线：物业小区。",
     },
+}
+
+#: Map colour schemes for satisfaction and trust: cividis (blue to yellow) reads the same
+#: for the common red-green colour blindnesses; "classic" is the earlier red-yellow-green.
+PALETTES: dict[str, dict[str, str]] = {
+    "cividis": {"en": "colour-blind safe (cividis)", "zh": "色盲友好（cividis）"},
+    "classic": {"en": "classic red-yellow-green", "zh": "经典红黄绿"},
 }
 
 VARIABLES: dict[str, dict[str, str]] = {

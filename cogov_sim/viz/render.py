@@ -19,7 +19,7 @@ import contextlib
 import io
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,7 +32,7 @@ from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.ticker import FixedLocator, MaxNLocator  # noqa: E402
 
 from cogov_sim.issues import ISSUE_KEYS, IssueState  # noqa: E402
 from cogov_sim.plots import boundary_segments  # noqa: E402
@@ -40,6 +40,7 @@ from cogov_sim.viz.labels import (  # noqa: E402
     CHARTS,
     HOUSING_NAMES,
     ISSUE_LABELS,
+    PALETTES,
     TEXT,
     VARIABLES,
     mechanism_label,
@@ -68,6 +69,10 @@ ROLE_STYLE = {
     "treatment": ("#1a9850", "-"),
     "single": ("#1a9850", "-"),
 }
+#: Room above 100 % and below 0 on a share's axis (percentage points).
+PAD = 1.5
+#: Cells without a household.
+NO_HOUSEHOLD = "#e8e8e8"
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
     "Source Han Sans SC",
@@ -162,6 +167,11 @@ def chart_data(model) -> dict[str, np.ndarray]:
     return {key: np.asarray(mv.get(key, ()), dtype=float) for key, _, _ in CHARTS}
 
 
+def latest_values(data: dict[str, np.ndarray]) -> dict[str, float]:
+    """The last value of each chart series (NaN before there is one)."""
+    return {key: float(y[-1]) if y.size else float("nan") for key, y in data.items()}
+
+
 def snapshot(models, variable: str, lock=None):
     """Maps and charts of ``models``, a list of (role, model), copied under ``lock``."""
     with lock or contextlib.nullcontext():
@@ -193,29 +203,41 @@ def actor_positions(world) -> dict[str, np.ndarray]:
 
 
 # ----------------------------------------------------------------- drawing
-def colormap(variable: str):
-    """Red-yellow-green for satisfaction and trust; white-to-green for participation (0/1)
-    (not blue: grid workers are blue markers)."""
+def colormap(variable: str, palette: str = "cividis"):
+    """The map's colours: satisfaction and trust in ``palette`` (cividis, blue to yellow,
+    safe for red-green colour blindness; or the classic red-yellow-green), participation
+    (0/1) white to green (not blue: grid workers are blue markers), housing by type."""
     if variable == "housing":
         from matplotlib.colors import ListedColormap
 
         from cogov_sim.plots import HOUSING_COLOURS
 
         return ListedColormap([HOUSING_COLOURS[k] for k in HOUSING_NAMES]).with_extremes(
-            bad="#e8e8e8"
+            bad=NO_HOUSEHOLD
         )
-    name = "Greens" if variable == "participation" else "RdYlGn"
-    return matplotlib.colormaps[name].with_extremes(bad="#e8e8e8")
+    if palette not in PALETTES:
+        raise ValueError(f"unknown palette {palette!r} (allowed: {', '.join(PALETTES)})")
+    name = (
+        "Greens" if variable == "participation" else "RdYlGn" if palette == "classic" else "cividis"
+    )
+    return matplotlib.colormaps[name].with_extremes(bad=NO_HOUSEHOLD)
 
 
 class _MapArtists:
     """The artists of one map on ``ax``; :meth:`update` swaps their data."""
 
     def __init__(
-        self, ax, world, variable: str, *, marker_scale: float = 1.0, animated: bool = False
+        self,
+        ax,
+        world,
+        variable: str,
+        *,
+        palette: str = "cividis",
+        marker_scale: float = 1.0,
+        animated: bool = False,
     ):
         self.ax = ax
-        cmap = colormap(variable)
+        cmap = colormap(variable, palette)
         self.image = ax.imshow(
             np.full((world.height, world.width), np.nan),
             cmap=cmap,
@@ -289,14 +311,19 @@ class _MapArtists:
 class _ChartArtists:
     """Five outcome panels on ``axes``; one line per role.
 
+    Value axes start at 0, and shares run 0-100 (%), so a gap looks as large as it is;
+    with ``zoom`` they fit the data instead (at least 10 units tall) and say so.
     With ``blit``, the axes are drawn only when their limits change (limits move
     with some slack: x doubles, y grows past the data or shrinks when the data
     fills under a third of it) and otherwise only the lines are drawn over a
     cached background, which makes a chart frame a few milliseconds.
     """
 
-    def __init__(self, axes, roles, lang: str, *, blit: bool = False, charts=CHARTS):
+    def __init__(
+        self, axes, roles, lang: str, *, blit: bool = False, charts=CHARTS, zoom: bool = False
+    ):
         self.axes = axes
+        self.zoom = zoom
         self.charts = charts
         self.lines = {}
         self.blit = blit
@@ -304,17 +331,24 @@ class _ChartArtists:
         self.limits: dict[str, tuple[float, float, float]] = {}
         family = _family()
         for ax, (key, label, scale) in zip(axes, charts, strict=True):
-            ax.set_title(label[lang], fontsize=9, family=family)
+            title = label[lang] + (" ↕" if zoom else "")  # ↕: a zoomed axis
+            ax.set_title(title, fontsize=9, family=family)
             ax.tick_params(labelsize=7)
             ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
             ax.yaxis.set_major_locator(MaxNLocator(4))
             ax.ticklabel_format(axis="y", useOffset=False)
             ax.grid(alpha=0.3)
-            ax.set_ylim(0, 100 if scale == 100.0 else 48)  # until there is data
+            if scale == 100.0 and not zoom:
+                ax.yaxis.set_major_locator(FixedLocator([0, 25, 50, 75, 100]))
+                ax.set_ylim(-PAD, 100 + PAD)
+            else:
+                ax.set_ylim(0, 100 if scale == 100.0 else 48)  # until there is data
             for role in roles:
                 colour, style = ROLE_STYLE[role]
+                # Above the frame (zorder 2.5), as blitting draws them anyway: a line at
+                # 0 or 100 % touches it.
                 (line,) = ax.plot(
-                    [], [], color=colour, linestyle=style, linewidth=1.6, animated=blit
+                    [], [], color=colour, linestyle=style, linewidth=1.6, animated=blit, zorder=2.6
                 )
                 self.lines[(role, key)] = line
 
@@ -330,7 +364,14 @@ class _ChartArtists:
                     lo, hi = min(lo, finite.min()), max(hi, finite.max())
             x0, y0, y1 = self.limits.get(key, (0.0, np.nan, np.nan))
             xmax = x0 if n <= x0 else float(max(20, 2 ** int(np.ceil(np.log2(n)))))
-            if np.isfinite(lo):
+            if np.isfinite(lo) and not self.zoom:
+                # From 0; shares to 100 %, hours to above the highest value (with slack).
+                # (Shares get 1.5 points either side, so that a line at 0 or 100 % shows
+                # whole, not cut in half by the frame; the ticks stay 0-100.)
+                top = 100.0 if scale == 100.0 else max(hi, 10.0)
+                if not (np.isfinite(y1) and top <= y1 and (scale == 100.0 or top > y1 / 3)):
+                    y0, y1 = (-PAD, 100.0 + PAD) if scale == 100.0 else (0.0, 1.3 * top)
+            elif np.isfinite(lo):
                 # At least 10 units (percentage points, hours) tall: a flat line stays a
                 # flat line instead of showing rounding noise.
                 span = max(hi - lo, 10.0)
@@ -376,12 +417,14 @@ class MapRenderer:
     residents' colours and the issue markers, then lays the overlay on top.
     """
 
-    def __init__(self, world, variable: str = "satisfaction", px: int = 460):
+    def __init__(
+        self, world, variable: str = "satisfaction", px: int = 460, palette: str = "cividis"
+    ):
         dpi = 100
         self.fig = Figure(figsize=(px / dpi * 1.1, px / dpi), dpi=dpi)
         canvas = FigureCanvasAgg(self.fig)
         ax = self.fig.add_axes((0.01, 0.01, 0.86, 0.98))
-        self.artists = _MapArtists(ax, world, variable, animated=True)
+        self.artists = _MapArtists(ax, world, variable, palette=palette, animated=True)
         cax = self.fig.add_axes((0.89, 0.1, 0.03, 0.8))
         self.fig.colorbar(self.artists.image, cax=cax)
         cax.tick_params(labelsize=8)
@@ -428,16 +471,28 @@ class ChartRenderer:
     panel; the panels are laid side by side as arrays.
     """
 
-    def __init__(self, roles, lang: str = "en", px: tuple[int, int] = (980, 230)):
+    def __init__(
+        self,
+        roles,
+        lang: str = "en",
+        px: tuple[int, int] | None = None,
+        zoom: bool = False,
+        columns: int = 5,
+    ):
+        """``px``: the size of one row of ``columns`` panels (default: 1000 x 205 for a
+        row of five, 380 x 190 for a phone's column of one)."""
         dpi, lang = 100, figure_language(lang)
-        w = px[0] / len(CHARTS)
+        px = px or ((1000, 205) if columns > 1 else (380, 190))
+        self.columns = columns
+        w = px[0] / columns
         self.panels = []
         for chart in CHARTS:
             fig = Figure(figsize=(w / dpi, px[1] / dpi), dpi=dpi)
             FigureCanvasAgg(fig)
             # A fixed layout: constrained layout would cost ~0.4 s on every frame.
             ax = fig.add_axes((0.2, 0.12, 0.76, 0.74))
-            self.panels.append((fig, _ChartArtists([ax], roles, lang, blit=True, charts=(chart,))))
+            artists = _ChartArtists([ax], roles, lang, blit=True, charts=(chart,), zoom=zoom)
+            self.panels.append((fig, artists))
 
     def rgba(self, charts) -> np.ndarray:
         parts = []
@@ -445,7 +500,9 @@ class ChartRenderer:
             artists.update(charts)
             artists.draw(fig.canvas)
             parts.append(np.asarray(fig.canvas.buffer_rgba()))
-        return np.hstack(parts)
+        rows = [parts[i : i + self.columns] for i in range(0, len(parts), self.columns)]
+        blank = np.full_like(parts[0], 255)
+        return np.vstack([np.hstack(r + [blank] * (self.columns - len(r))) for r in rows])
 
     def png(self, charts) -> bytes:
         return _encode(self.rgba(charts))
@@ -454,7 +511,15 @@ class ChartRenderer:
 class FrameRenderer:
     """Maps and charts in one titled frame (RGB array), for GIF/MP4 export."""
 
-    def __init__(self, models, mechanisms, variable: str = "satisfaction", lang: str = "en"):
+    def __init__(
+        self,
+        models,
+        mechanisms,
+        variable: str = "satisfaction",
+        lang: str = "en",
+        palette: str = "cividis",
+        zoom: bool = False,
+    ):
         self.lang = lang = figure_language(lang)
         self.variable = variable
         roles = [role for role, _ in models]
@@ -469,7 +534,7 @@ class FrameRenderer:
         for i, role in enumerate(roles):
             x = (left + i * (side + gap)) / W
             ax = self.fig.add_axes((x, 0.355, side / W, side / H))
-            self.maps.append(_MapArtists(ax, world, variable, marker_scale=0.8))
+            self.maps.append(_MapArtists(ax, world, variable, palette=palette, marker_scale=0.8))
             label = t(role, lang)
             if role != "baseline":
                 mechs = list(mechanisms)
@@ -478,7 +543,7 @@ class FrameRenderer:
                     label += " ..." if len(mechs) > 3 else ""
             ax.set_title(label, fontsize=9, family=family)
         x = (left + n * side + (n - 1) * gap + 0.15) / W
-        cax = self.fig.add_axes((x, 0.40, 0.18 / W, 0.5))
+        self.colour_bar = cax = self.fig.add_axes((x, 0.40, 0.18 / W, 0.5))
         self.fig.colorbar(self.maps[0].image, cax=cax)
         cax.tick_params(labelsize=7)
         cax.set_ylabel(VARIABLES[variable][lang], fontsize=8, family=family)
@@ -490,7 +555,7 @@ class FrameRenderer:
             )
         self.title = self.fig.text(0.01, 0.975, "", fontsize=13, family=family)
         chart_axes = [self.fig.add_axes((0.045 + i * 0.193, 0.05, 0.15, 0.18)) for i in range(5)]
-        self.charts = _ChartArtists(chart_axes, roles, lang)
+        self.charts = _ChartArtists(chart_axes, roles, lang, zoom=zoom)
         handles = [
             Line2D([], [], marker=m, color=c, linestyle="", markersize=6) for m, c in ISSUE_STYLE
         ] + [
@@ -534,6 +599,8 @@ class Frame:
     maps: list[tuple[str, bytes]]
     chart: bytes
     ms: float
+    #: role -> outcome -> its latest value (what the charts' lines end at)
+    values: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 class FrameMaker:
@@ -549,16 +616,29 @@ class FrameMaker:
         self._maps: list[MapRenderer] = []
         self._chart: ChartRenderer | None = None
 
-    def frame(self, run, variable: str, lang: str) -> Frame:
+    def frame(
+        self,
+        run,
+        variable: str,
+        lang: str,
+        palette: str = "cividis",
+        zoom: bool = False,
+        columns: int = 5,
+    ) -> Frame:
         with self._lock:
             t0 = time.perf_counter()
-            key = (variable, lang)
+            key = (variable, lang, palette, zoom, columns)
             if run is not self._run or key != self._key:
                 self._run = run
-                self._maps = [MapRenderer(m.world, variable) for _, m in run.models]
-                self._chart = ChartRenderer([role for role, _ in run.models], lang)
+                self._maps = [
+                    MapRenderer(m.world, variable, palette=palette) for _, m in run.models
+                ]
+                roles = [role for role, _ in run.models]
+                self._chart = ChartRenderer(roles, lang, zoom=zoom, columns=columns)
                 self._key = key
             maps, charts = snapshot(run.models, variable, run.lock)
             pngs = [(role, r.png(d)) for r, (role, d) in zip(self._maps, maps, strict=True)]
             chart = self._chart.png(charts)
-            return Frame(maps[-1][1].day, pngs, chart, 1000 * (time.perf_counter() - t0))
+            values = {role: latest_values(data) for role, data in charts}
+            ms = 1000 * (time.perf_counter() - t0)
+            return Frame(maps[-1][1].day, pngs, chart, ms, values)

@@ -17,6 +17,7 @@ OFFLINE_ENV = {
     "SOLARA_ASSETS_PROXY": "True",  # serve the front-end assets locally, never from a CDN
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
     "SOLARA_TELEMETRY_SENTRY_ENABLE": "False",
+    "SOLARA_THEME_SHOW_BANNER": "False",  # no "runs on Solara" badge over the charts
     "MPLBACKEND": "Agg",
 }
 

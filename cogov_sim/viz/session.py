@@ -28,7 +28,7 @@ from cogov_sim.config import make_config
 from cogov_sim.hydra_setup import config_dir
 from cogov_sim.mechanisms import MECHANISMS
 from cogov_sim.validation import ConfigError
-from cogov_sim.viz.labels import KEY_PARAM_BY_DOTTED, LANGUAGES, PRESETS, VARIABLES
+from cogov_sim.viz.labels import KEY_PARAM_BY_DOTTED, LANGUAGES, PALETTES, PRESETS, VARIABLES
 
 PRESET_DIR = config_dir() / "preset"
 
@@ -41,14 +41,54 @@ SEED_RANGE = (0, 2**32 - 1)
 MAX_DAYS = 3650
 
 
+class Message(str):
+    """A message in English (the string itself) that also knows its Chinese wording."""
+
+    zh: str | None
+
+    def __new__(cls, en: str, zh: str | None = None):
+        obj = super().__new__(cls, en)
+        obj.zh = zh
+        return obj
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (English where no Chinese wording is known)."""
+        return self.zh if lang == "zh" and self.zh else str(self)
+
+
 class SettingsError(ValueError):
-    """A control or page-address value is invalid; the message names it and what is allowed."""
+    """A control or page-address value is invalid; the message names it and what is allowed.
+
+    ``str(exc)`` is English; ``exc.message`` is a :class:`Message` with the Chinese too.
+    """
+
+    def __init__(self, en: str, zh: str | None = None):
+        super().__init__(en)
+        self.message = Message(en, zh)
+
+    def text(self, lang: str) -> str:
+        return self.message.text(lang)
+
+
+def _invalid(name, value, en: str, zh: str) -> SettingsError:
+    return SettingsError(
+        f"invalid value for '{name}': {value!r} (allowed: {en})",
+        f"“{name}”的值无效：{value!r}（允许：{zh}）",
+    )
+
+
+def _unknown(what_en: str, what_zh: str, value, allowed) -> SettingsError:
+    names = ", ".join(allowed)
+    return SettingsError(
+        f"unknown {what_en} {value!r} (allowed: {names})",
+        f"未知的{what_zh} {value!r}（可选：{names}）",
+    )
 
 
 def preset_mechanisms(preset: str) -> tuple[str, ...]:
     """The mechanisms a preset of ``configs/preset`` switches on."""
     if preset not in PRESETS:
-        raise SettingsError(f"unknown scenario preset {preset!r} (allowed: {', '.join(PRESETS)})")
+        raise _unknown("scenario preset", "情景预设", preset, PRESETS)
     data = yaml.safe_load((PRESET_DIR / f"{preset}.yaml").read_text()) or {}
     return tuple(data.get("mechanisms", []))
 
@@ -75,6 +115,8 @@ class Settings:
     size: int = 50
     side_by_side: bool = True
     variable: str = "satisfaction"
+    palette: str = "cividis"  # the map's colours: PALETTES
+    zoom: bool = False  # charts' value axes fitted to the data instead of 0-100 / from 0
     lang: str = "en"
 
     MODEL_FIELDS = ("mechanisms", "params", "seed", "size", "side_by_side")
@@ -117,9 +159,7 @@ class Settings:
         if name.startswith("mechanism:"):
             mech = name.split(":", 1)[1]
             if mech not in MECHANISMS:
-                raise SettingsError(
-                    f"unknown mechanism {mech!r} (allowed: {', '.join(MECHANISMS)})"
-                )
+                raise _unknown("mechanism", "机制", mech, MECHANISMS)
             # Order matters (hooks run in list order, as in a config): keep the order, a
             # mechanism switched on goes last.
             on = _bool(value, name)
@@ -131,11 +171,11 @@ class Settings:
             kp = KEY_PARAM_BY_DOTTED[name]
             v = _number(value, name)
             if not kp.lo <= v <= kp.hi:
-                raise SettingsError(
-                    f"invalid value for '{name}': {value!r} (allowed: a number in "
-                    f"[{kp.lo:g}, {kp.hi:g}])"
-                )
+                interval = f"[{kp.lo:g}, {kp.hi:g}]"
+                raise _invalid(name, value, f"a number in {interval}", f"{interval} 内的数")
             v = int(round(v)) if kp.integer else float(v)
+            if v == self.param(name):  # e.g. a slider echoing its value: no new run
+                return self
             params = dict(self.params)
             params[name] = v
             return dataclasses.replace(self, params=tuple(sorted(params.items())))
@@ -150,17 +190,22 @@ class Settings:
             return dataclasses.replace(self, side_by_side=_bool(value, name))
         if name == "variable":
             return dataclasses.replace(self, variable=_choice(value, name, VARIABLES))
+        if name == "palette":
+            return dataclasses.replace(self, palette=_choice(value, name, PALETTES))
+        if name == "zoom":
+            return dataclasses.replace(self, zoom=_bool(value, name))
         if name == "lang":
             return dataclasses.replace(self, lang=_choice(value, name, LANGUAGES))
-        raise SettingsError(f"unknown setting {name!r}")
+        raise SettingsError(f"unknown setting {name!r}", f"未知的设置 {name!r}")
 
     @classmethod
-    def from_query(cls, query: dict[str, str | list[str]]) -> tuple[Settings, list[str]]:
-        """Settings from page-address parameters; each bad one is ignored with a warning.
+    def from_query(cls, query: dict[str, str | list[str]]) -> tuple[Settings, list[Message]]:
+        """Settings from page-address parameters; each bad one is ignored with a warning
+        (a :class:`Message`: English, and Chinese by ``.text("zh")``).
 
         Keys: preset, mechanisms (comma-separated), seed, size, side_by_side,
-        variable, lang, and key parameters by dotted name (with or without the
-        ``mechanism_params.`` prefix).
+        variable, palette, zoom, lang, and key parameters by dotted name (with or
+        without the ``mechanism_params.`` prefix). :meth:`to_query` writes them.
         """
         s, warnings = cls(), []
         items = {k: (v[-1] if isinstance(v, list) and v else v) for k, v in query.items()}
@@ -174,9 +219,7 @@ class Settings:
                     names = [n for n in str(value).split(",") if n]
                     for n in names:
                         if n not in MECHANISMS:
-                            raise SettingsError(
-                                f"unknown mechanism {n!r} (allowed: {', '.join(MECHANISMS)})"
-                            )
+                            raise _unknown("mechanism", "机制", n, MECHANISMS)
                     s = dataclasses.replace(s, mechanisms=tuple(dict.fromkeys(names)))
                 elif key in KEY_PARAM_BY_DOTTED or f"mechanism_params.{key}" in KEY_PARAM_BY_DOTTED:
                     dotted = key if key in KEY_PARAM_BY_DOTTED else f"mechanism_params.{key}"
@@ -184,26 +227,51 @@ class Settings:
                 else:
                     s = s.replace(key, value)
             except SettingsError as exc:
-                warnings.append(f"{key}: {exc}")
+                warnings.append(Message(f"{key}: {exc}", f"{key}: {exc.text('zh')}"))
         return s, warnings
+
+    def to_query(self) -> str:
+        """The page address's query of these settings (without ``?``); only what differs
+        from the defaults, so ``Settings.from_query(parse_qs(s.to_query()))`` gives ``s``
+        back (and the default settings give an empty query)."""
+        from urllib.parse import urlencode
+
+        default = Settings()
+        items: list[tuple[str, str]] = []
+        if self.preset != default.preset:
+            items.append(("preset", self.preset))
+        if (
+            self.preset == "none"
+            and self.mechanisms
+            or (self.preset != "none" and self.mechanisms != preset_mechanisms(self.preset))
+        ):
+            items.append(("mechanisms", ",".join(self.mechanisms)))
+        for name in ("seed", "size", "side_by_side", "variable", "palette", "zoom", "lang"):
+            value = getattr(self, name)
+            if value != getattr(default, name):
+                items.append((name, str(value).lower() if isinstance(value, bool) else str(value)))
+        items += [
+            (k.removeprefix("mechanism_params."), f"{v:g}")
+            for k, v in self.params
+            if v != _default(k)
+        ]
+        return urlencode(items, safe=",")
 
 
 def _number(value, name) -> float:
     try:
         v = float(value)
     except (TypeError, ValueError):
-        raise SettingsError(f"invalid value for '{name}': {value!r} (allowed: a number)") from None
+        raise _invalid(name, value, "a number", "一个数") from None
     if not np.isfinite(v):
-        raise SettingsError(f"invalid value for '{name}': {value!r} (allowed: a finite number)")
+        raise _invalid(name, value, "a finite number", "一个有限的数")
     return v
 
 
 def _int_in(value, name, lo, hi) -> int:
     v = _number(value, name)
     if not (v.is_integer() and lo <= v <= hi):
-        raise SettingsError(
-            f"invalid value for '{name}': {value!r} (allowed: an integer in [{lo}, {hi}])"
-        )
+        raise _invalid(name, value, f"an integer in [{lo}, {hi}]", f"[{lo}, {hi}] 内的整数")
     return int(v)
 
 
@@ -215,14 +283,12 @@ def _bool(value, name) -> bool:
         return True
     if text in ("0", "false", "no", "off"):
         return False
-    raise SettingsError(f"invalid value for '{name}': {value!r} (allowed: true or false)")
+    raise _invalid(name, value, "true or false", "true 或 false")
 
 
 def _choice(value, name, allowed) -> str:
     if value not in allowed:
-        raise SettingsError(
-            f"invalid value for '{name}': {value!r} (allowed: {', '.join(allowed)})"
-        )
+        raise _invalid(name, value, ", ".join(allowed), "、".join(allowed))
     return str(value)
 
 
@@ -244,7 +310,7 @@ class ClassroomRun:
             if s.side_by_side:
                 self.baseline = CoGovModel(s.config(s.baseline_mechanisms))
         except ConfigError as exc:
-            raise SettingsError(str(exc)) from None
+            raise SettingsError(str(exc), f"模型设置无效：{exc}") from None
 
     @property
     def models(self) -> list[tuple[str, object]]:

@@ -172,7 +172,10 @@ def render(write_figures: bool = False) -> str:
         "What is on the screen:",
         "",
         "- **Map**: one cell per household, coloured by satisfaction, trust, recent "
-        "participation or housing type (*Colour residents by*). Thick lines are "
+        "participation or housing type (*Colour residents by*); satisfaction and trust run "
+        "from dark blue (low) to yellow (high) in the cividis scale, which reads the same "
+        "for red-green colour blindness (*Map colours* brings back the classic red-yellow-"
+        "green). Thick lines are "
         "communities (社区), black "
         "lines grid zones (网格), grey lines managed compounds (小区). ▼ grid workers, ★ "
         "party branches, ⬢ property firms, ⬟ NGOs. Open issues are markers by type: ✖ "
@@ -190,11 +193,22 @@ def render(write_figures: bool = False) -> str:
         "runs zone by zone.)",
         "- **Charts**: dispute resolution, on-time closure (办结率), response time, "
         "participation and mean satisfaction; dashed grey is the baseline, green the "
-        "mechanisms.",
+        "mechanisms. Shares run from 0 to 100 % and response time from 0, so a gap looks "
+        "as large as it is; *Zoom chart axes to the data* fits them to the lines instead "
+        "(the titles then carry ↕).",
+        "- **Numbers**: beside the maps, each outcome's value today for the baseline and "
+        "the mechanisms and their difference (green: better, red: worse), and a sentence "
+        "saying what has happened so far.",
         "- **Controls**: Step (one day), ▶/❚❚ play and pause, Reset (back to day 0, same "
         "seed); scenario preset, seed, lattice size; one checkbox per mechanism, and the "
-        "key parameters of the mechanisms switched on as sliders. Changing a setting "
-        "restarts the run from day 0.",
+        "key parameters of the mechanisms switched on as sliders, each with its value. "
+        "*About this mechanism* under a mechanism's name says what it is in practice, what "
+        "it changes in the model, what to look for and the figure it is calibrated to. "
+        "Changing a setting restarts the run from day 0 (the page says so while it builds "
+        "the new run).",
+        "- **Presentation mode** (top bar) hides the controls for the projector and keeps "
+        "▶ and Step in the top bar. The page address always holds the current settings: "
+        "*Copy link* shares them, and a reload brings them back.",
         "- **Export for slides**: *Make GIF* / *Make MP4* replays the current settings up "
         "to the current day and offers the animation for download.",
         "",
