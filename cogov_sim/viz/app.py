@@ -174,6 +174,12 @@ def Page():
     busy = solara.use_reactive(False)  # a new run is being built: controls wait
     present = solara.use_reactive(False)  # presentation mode: no sidebar
     narrow = solara.use_reactive(False)  # a phone: one column, charts stacked
+    # What the background build reads: plain values, not reactive ones (a thread of our
+    # own has no page context to read those in), updated by the handlers.
+    pending = solara.use_memo(
+        lambda: {"target": None, "narrow": False, "building": False, "lock": threading.Lock()},
+        [],
+    )
     lang = settings.value.lang
 
     def show() -> None:
@@ -184,6 +190,7 @@ def Page():
     def on_width(width) -> None:
         is_narrow = int(width) < NARROW_PX
         if is_narrow != narrow.value:
+            pending["narrow"] = is_narrow
             narrow.set(is_narrow)
             if is_narrow:
                 present.set(True)  # the sidebar would cover the page: open it from the bar
@@ -196,8 +203,11 @@ def Page():
         for the settings as they are once it is done."""
         playing.set(False)
         settings.set(new)
-        if busy.value:
-            return  # the running build picks the new settings up
+        with pending["lock"]:
+            pending["target"] = new
+            if pending["building"]:
+                return  # the running build picks the new settings up
+            pending["building"] = True
         busy.set(True)
         old = run.value
 
@@ -206,21 +216,29 @@ def Page():
                 with old.lock:  # let a step in flight finish
                     pass
                 while True:
-                    target = settings.value
+                    with pending["lock"]:
+                        target = pending["target"]
                     fresh = ClassroomRun(target)
-                    if settings.value.model_key() == target.model_key():
-                        break
+                    with pending["lock"]:  # done, unless the settings changed meanwhile
+                        if pending["target"].model_key() == target.model_key():
+                            pending["building"] = False
+                            shown = pending["target"]
+                            break
                 run.set(fresh)
-                frame.set(_draw(maker, fresh, settings.value, narrow.value))
+                frame.set(_draw(maker, fresh, shown, pending["narrow"]))
                 error.set(None)
             except SettingsError as exc:  # the old run stays
                 error.set(exc.message)
+                pending["target"] = old.settings
                 settings.set(old.settings)
             except Exception as exc:  # noqa: BLE001 - shown on the page, the old run stays
                 traceback.print_exc()
                 error.set(str(exc))
+                pending["target"] = old.settings
                 settings.set(old.settings)
             finally:
+                with pending["lock"]:
+                    pending["building"] = False
                 busy.set(False)
 
         threading.Thread(target=work, daemon=True).start()
@@ -232,7 +250,7 @@ def Page():
         except SettingsError as exc:
             error.set(exc.message)
             return
-        if busy.value or new.model_key() != run.value.settings.model_key():
+        if pending["building"] or new.model_key() != run.value.settings.model_key():
             rebuild(new)
         else:
             settings.set(new)
@@ -275,7 +293,7 @@ def Page():
         solara.v.Spacer()
         if present.value:  # the run's controls, for the class to see it move
             with solara.Div(classes=["cogov-bar-controls"]):
-                PlayButtons(run.value, frame.value, playing, do_step, busy.value, lang, bar=True)
+                PlayButtons(run.value, frame, playing, do_step, busy.value, lang, bar=True)
         solara.Button(
             t("present", lang),
             icon_name="mdi-projector-screen",
@@ -297,12 +315,12 @@ def Page():
 
     if not present.value:
         with solara.Sidebar():
-            Controls(run.value, s, frame.value, playing, speed, do_step, do_reset, busy.value)
+            Controls(run.value, s, frame, playing, speed, do_step, do_reset, busy.value)
             with solara.Div(classes=["cogov-busy-box"] if busy.value else []):
                 ScenarioCard(s, change)
                 MechanismCard(s, change)
                 ParameterCard(s, change)
-            ExportCard(run.value, s, frame.value.steps)
+            ExportCard(run.value, s, frame)
             with solara.Card(t("link", lang)):
                 CopyLink(
                     query=s.to_query(),
@@ -321,7 +339,9 @@ def Page():
         )
     if busy.value:
         solara.Info(t("busy", lang), dense=True, classes=["cogov-busy"])
-    Views(run.value, s, frame.value)
+    # The frame goes down as a reactive value, read only by the parts that show it: a new
+    # day re-renders the views and the step counters, not the whole page and its sidebar.
+    Views(run.value, s, frame)
 
 
 def _say(message, lang: str) -> str:
@@ -358,11 +378,14 @@ def PlayButtons(run, frame, playing, do_step, busy: bool, lang: str, bar: bool =
             classes=classes,
         )
         if bar:
-            solara.Text(
-                t("step_counter", lang, n=frame.steps),
-                style={"margin": "0 12px", "white-space": "nowrap"},
-                classes=["cogov-bar-steps"],
-            )
+            StepCounter(frame, lang, "cogov-bar-steps")
+
+
+@solara.component
+def StepCounter(frame, lang: str, cls: str):
+    """ "Step: N" (the only part of the controls that changes every day)."""
+    style = {"margin": "0 12px", "white-space": "nowrap"} if cls == "cogov-bar-steps" else {}
+    solara.Text(t("step_counter", lang, n=frame.value.steps), classes=[cls], style=style)
 
 
 @solara.component
@@ -372,7 +395,7 @@ def Controls(run, settings, frame, playing, speed, do_step, do_reset, busy: bool
         with solara.Row(justify="space-between"):
             solara.Button(label=t("reset", lang), color="primary", on_click=do_reset, disabled=busy)
             PlayButtons(run, frame, playing, do_step, busy, lang)
-        solara.Text(t("step_counter", lang, n=frame.steps), classes=["cogov-steps"])
+        StepCounter(frame, lang, "cogov-steps")
         if run.finished:
             solara.Info(t("finished", lang), dense=True)
         # Up to what a classroom run reaches (about 6 days per second alone on a core).
@@ -391,11 +414,14 @@ def ScenarioCard(settings: Settings, change):
         )
         # Text, not solara.InputInt: its own message for a bad entry is English only;
         # Settings.replace checks the value and says what is wrong in the page's language.
+        # Every keystroke counts (continuous_update): a field that waits for Enter loses
+        # what was typed whenever the page redraws meanwhile (e.g. a run being rebuilt);
+        # the rebuilds of quick keystrokes fold into one.
         solara.InputText(
             f"{t('seed', lang)} ({SEED_RANGE[0]}-{SEED_RANGE[1]})",
             value=str(settings.seed),
             on_value=lambda v: change("seed", v.strip()),
-            continuous_update=False,
+            continuous_update=True,
         )
         solara.SliderInt(
             f"{t('size', lang)}: {settings.size}",
@@ -495,14 +521,14 @@ def MechanismInfo(name: str, lang: str):
 
 
 @solara.component
-def ExportCard(run: ClassroomRun, settings: Settings, steps: int):
+def ExportCard(run: ClassroomRun, settings: Settings, frame):
     lang = settings.lang
     result = solara.use_reactive(None)  # (filename, bytes)
     progress = solara.use_reactive(None)
     failure = solara.use_reactive(None)
 
     def export(fmt: str) -> None:
-        days = steps
+        days = frame.value.steps
         if days < 1:
             failure.set(t("export_empty", lang))
             return
@@ -556,9 +582,10 @@ def ExportCard(run: ClassroomRun, settings: Settings, steps: int):
 
 
 @solara.component
-def Views(run: ClassroomRun, settings: Settings, frame: Frame):
+def Views(run: ClassroomRun, settings: Settings, frame_state):
     """The map of each model, the table of numbers beside them and the outcome charts
     (drawn by :class:`FrameMaker`); each picture has a text alternative."""
+    frame: Frame = frame_state.value
     lang, variable = settings.lang, settings.variable
     roles = [role for role, _ in frame.maps]
     single = len(frame.maps) == 1
