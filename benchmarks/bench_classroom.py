@@ -140,6 +140,8 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        log.close()
+    Path(log.name).unlink(missing_ok=True)  # kept only when the run failed
     days = [b - a for a, b in zip(s0, s1, strict=True)]
     rates = [d / (t1 - t0) for d in days]
     cpu_per_day = 1000 * (c1 - c0) / max(1, sum(days))
@@ -171,6 +173,7 @@ def main() -> None:
         "target: within 10%)"
     )
     out = HERE / "results" / "bench_classroom.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"written: {out}")
 

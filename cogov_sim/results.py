@@ -8,6 +8,7 @@ either complete results or no result file under its final name.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -31,7 +32,9 @@ def config_hash(cfg) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=1)
 def git_revision() -> str | None:
+    """The checkout's commit (None outside a git checkout); looked up once per process."""
     root = Path(cogov_sim.__file__).resolve().parent.parent
     try:
         out = subprocess.run(

@@ -150,7 +150,8 @@ def test_page_address_sets_the_run_and_reports_each_bad_parameter():
     variable=st.sampled_from(list(VARIABLES)),
     palette=st.sampled_from(list(PALETTES)),
     lang=st.sampled_from(["en", "zh"]),
-    threshold=st.one_of(st.none(), st.sampled_from([0.2, 0.45, 0.8])),
+    # 0.6 is the default, 0.4567 and 1/3 lie off the slider's grid (they snap to it)
+    threshold=st.one_of(st.none(), st.sampled_from([0.2, 0.45, 0.6, 0.8, 0.4567, 1 / 3])),
 )
 def test_settings_round_trip_through_the_page_address(
     preset, toggles, seed, size, flags, variable, palette, lang, threshold
@@ -167,6 +168,29 @@ def test_settings_round_trip_through_the_page_address(
     back, warnings = Settings.from_query(parse_qs(s.to_query(), keep_blank_values=True))
     assert warnings == []
     assert back == s
+
+
+def test_a_key_parameter_set_back_to_its_default_leaves_no_trace_in_the_address():
+    key = "mechanism_params.integrated_grid.worker_hours_factor"
+    s = Settings().replace("mechanism:integrated_grid", True)
+    moved = s.replace(key, 3.0)
+    assert "worker_hours_factor=3.0" in moved.to_query()
+    back = moved.replace(key, s.param(key))
+    assert back == s and "worker_hours_factor" not in back.to_query()
+
+
+def test_a_page_address_value_off_the_slider_grid_snaps_to_it_as_the_slider_would():
+    s, warnings = Settings.from_query(
+        {"mechanisms": "integrated_grid", "integrated_grid.worker_hours_factor": "1.6666666"}
+    )
+    assert warnings == []
+    key = "mechanism_params.integrated_grid.worker_hours_factor"
+    from cogov_sim.viz.labels import KEY_PARAM_BY_DOTTED
+
+    kp = KEY_PARAM_BY_DOTTED[key]
+    steps = (s.param(key) - kp.lo) / kp.step
+    assert abs(steps - round(steps)) < 1e-9 and abs(s.param(key) - 1.6666666) <= kp.step / 2
+    assert Settings.from_query(parse_qs(s.to_query()))[0] == s  # the link gives this run
 
 
 def test_the_default_settings_have_an_empty_page_address():

@@ -235,9 +235,20 @@ def test_export_gif_downloads_an_animation_of_the_steps_taken(app):
 
 
 # --------------------------------------------------------- a lesson (issue #16)
-def _context_page(browser, app_url, width, height, **options) -> AppPage:
-    context = browser.new_context(viewport={"width": width, "height": height}, **options)
-    return AppPage(context.new_page(), app_url)
+@pytest.fixture
+def sized_page(browser, app_url):
+    """Open pages in browser contexts of a given window size; close them at the end (each
+    holds a live session of the shared server)."""
+    contexts = []
+
+    def open_page(width, height, **options) -> AppPage:
+        context = browser.new_context(viewport={"width": width, "height": height}, **options)
+        contexts.append(context)
+        return AppPage(context.new_page(), app_url)
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 def _box(app: AppPage, selector: str) -> dict:
@@ -248,11 +259,9 @@ def _box(app: AppPage, selector: str) -> dict:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("size", [(1366, 768), (1280, 720)])
-def test_on_a_projector_both_maps_the_numbers_and_the_charts_are_in_view(
-    browser, app_url, size, lang
-):
+def test_on_a_projector_both_maps_the_numbers_and_the_charts_are_in_view(sized_page, size, lang):
     width, height = size
-    app = _context_page(browser, app_url, width, height)
+    app = sized_page(width, height)
     counter = "Step: 0" if lang == "en" else "第 0 步"
     app.open(f"?preset=full_package&lang={lang}", counter=counter)
     for selector in (
@@ -270,8 +279,8 @@ def test_on_a_projector_both_maps_the_numbers_and_the_charts_are_in_view(
     app.assert_clean()
 
 
-def test_presentation_mode_hides_the_sidebar_and_keeps_play_and_step_in_the_bar(browser, app_url):
-    app = _context_page(browser, app_url, 1366, 768).open()
+def test_presentation_mode_hides_the_sidebar_and_keeps_play_and_step_in_the_bar(sized_page):
+    app = sized_page(1366, 768).open()
     assert app.page.locator(".cogov-steps").is_visible()
     app.button("Presentation mode").click()
     app.page.locator(".cogov-steps").wait_for(state="detached")  # the sidebar is gone
@@ -307,10 +316,9 @@ def test_the_address_follows_the_controls_and_a_reload_restores_them(app):
     app.assert_clean()
 
 
-def test_copy_link_puts_the_address_of_these_settings_on_the_clipboard(browser, app_url):
-    app = _context_page(
-        browser, app_url, 1366, 768, permissions=["clipboard-read", "clipboard-write"]
-    ).open("?seed=9&size=30")
+def test_copy_link_puts_the_address_of_these_settings_on_the_clipboard(sized_page):
+    app = sized_page(1366, 768, permissions=["clipboard-read", "clipboard-write"])
+    app.open("?seed=9&size=30")
     app.button("Copy link").click()
     app.button("Link copied").wait_for()
     copied = app.page.evaluate("navigator.clipboard.readText()")
@@ -405,8 +413,8 @@ def test_pictures_and_buttons_have_names_and_the_page_has_its_language(app):
     app.assert_clean()
 
 
-def test_on_a_phone_the_page_is_one_column_with_readable_charts(browser, app_url):
-    app = _context_page(browser, app_url, 390, 844)
+def test_on_a_phone_the_page_is_one_column_with_readable_charts(sized_page):
+    app = sized_page(390, 844)
     app.page.goto(app.url)
     app.page.locator(".cogov-numbers").wait_for()
     app.page.locator(".cogov-bar-controls").wait_for()  # no sidebar over the page

@@ -66,6 +66,7 @@ def _expected_files() -> set[str]:
     want |= {
         f"cogov_sim/{p.relative_to(ROOT / 'cogov_sim')}" for p in ROOT.glob("cogov_sim/data/*")
     }
+    want |= {f"cogov_sim/viz/{p.name}" for p in ROOT.glob("cogov_sim/viz/*.vue")}  # the app's
     conf = ROOT / "configs"
     want |= {f"cogov_sim/conf/{p.relative_to(conf)}" for p in conf.rglob("*") if p.is_file()}
     want |= {f"cogov_sim/conf/experiment/{p.name}" for p in ROOT.glob("experiments/*.yaml")}

@@ -37,11 +37,19 @@ def split_finished(
     from omegaconf import OmegaConf, open_dict
 
     from cogov_sim.cli import _complete
+    from cogov_sim.sweep.manifest import _subdir
 
     sweep_dir = Path(str(config.hydra.sweep.dir))
+    template = OmegaConf.to_container(config.hydra.sweep, resolve=False).get("subdir")
     todo: list[tuple[int, list[str]]] = []
     done: dict[int, object] = {}
     for num, overrides in jobs:
+        # A run folder without results needs no composing to know it is to do (most of
+        # a sweep killed early): a config takes Hydra some tens of milliseconds.
+        sub = _subdir(str(template), num) if template is not None else None
+        if sub is not None and not (sweep_dir / sub / "summary.json").exists():
+            todo.append((num, overrides))
+            continue
         sweep_config = hydra_context.config_loader.load_sweep_config(config, overrides)
         with open_dict(sweep_config.hydra):
             sweep_config.hydra.job.num = num

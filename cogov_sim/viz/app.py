@@ -172,6 +172,7 @@ def Page():
     speed = solara.use_reactive(5)
     error = solara.use_reactive(None)
     busy = solara.use_reactive(False)  # a new run is being built: controls wait
+    ended = solara.use_reactive(False)  # the run reached its last day (redraws the controls)
     present = solara.use_reactive(False)  # presentation mode: no sidebar
     narrow = solara.use_reactive(False)  # a phone: one column, charts stacked
     # What the background build reads: plain values, not reactive ones (a thread of our
@@ -186,6 +187,8 @@ def Page():
         """Draw the current state. Frames are drawn here, outside the page's render, so a
         render only swaps images and the page keeps up while playing."""
         frame.set(_draw(maker, run.value, settings.value, narrow.value))
+        if run.value.finished != ended.value:
+            ended.set(run.value.finished)
 
     def on_width(width) -> None:
         is_narrow = int(width) < NARROW_PX
@@ -202,6 +205,7 @@ def Page():
         made meanwhile (a key typed into a field) is not lost: the build starts again
         for the settings as they are once it is done."""
         playing.set(False)
+        ended.set(False)
         settings.set(new)
         with pending["lock"]:
             pending["target"] = new
@@ -211,36 +215,46 @@ def Page():
         busy.set(True)
         old = run.value
 
-        def work() -> None:
-            try:
-                with old.lock:  # let a step in flight finish
-                    pass
-                while True:
-                    with pending["lock"]:
-                        target = pending["target"]
-                    fresh = ClassroomRun(target)
-                    with pending["lock"]:  # done, unless the settings changed meanwhile
-                        if pending["target"].model_key() == target.model_key():
-                            pending["building"] = False
-                            shown = pending["target"]
-                            break
-                run.set(fresh)
-                frame.set(_draw(maker, fresh, shown, pending["narrow"]))
-                error.set(None)
-            except SettingsError as exc:  # the old run stays
-                error.set(exc.message)
-                pending["target"] = old.settings
-                settings.set(old.settings)
-            except Exception as exc:  # noqa: BLE001 - shown on the page, the old run stays
-                traceback.print_exc()
-                error.set(str(exc))
-                pending["target"] = old.settings
-                settings.set(old.settings)
-            finally:
-                with pending["lock"]:
-                    pending["building"] = False
+        def done(restore: Settings | None = None) -> bool:
+            """Under the lock: finished, unless the settings changed meanwhile. The flag
+            and the busy state are cleared here, together, so a change that comes later
+            starts a build of its own and nothing clears its flags."""
+            with pending["lock"]:
+                if restore is not None:
+                    pending["target"] = restore
+                elif pending["target"].model_key() != target.model_key():
+                    return False
+                pending["building"] = False
                 busy.set(False)
+                return True
 
+        def work() -> None:
+            nonlocal target
+            current = old  # the run on the page
+            with old.lock:  # let a step in flight finish
+                pass
+            while True:
+                with pending["lock"]:
+                    target = pending["target"]
+                try:
+                    fresh = ClassroomRun(target)
+                    run.set(fresh)
+                    current = fresh
+                    with pending["lock"]:
+                        shown = pending["target"]
+                    frame.set(_draw(maker, fresh, shown, pending["narrow"]))
+                    error.set(None)
+                except Exception as exc:  # noqa: BLE001 - shown on the page, the old run stays
+                    if not isinstance(exc, SettingsError):
+                        traceback.print_exc()
+                    error.set(exc.message if isinstance(exc, SettingsError) else str(exc))
+                    settings.set(current.settings)
+                    done(restore=current.settings)
+                    return
+                if done():
+                    return
+
+        target = new
         threading.Thread(target=work, daemon=True).start()
 
     def change(name: str, value) -> None:
@@ -285,6 +299,7 @@ def Page():
     solara.use_thread(play_loop, dependencies=[playing.value, run.value], intrusive_cancel=False)
 
     s = settings.value
+    _ = ended.value  # read, so that the controls follow the run's end (Step, "finished")
     solara.Title("cogov-sim")
     solara.Style(CSS)
     PageState(lang=lang, query=s.to_query(), event_width=on_width)
@@ -320,7 +335,7 @@ def Page():
                 ScenarioCard(s, change)
                 MechanismCard(s, change)
                 ParameterCard(s, change)
-            ExportCard(run.value, s, frame)
+                ExportCard(run.value, s, frame)  # inside: no export of a run being replaced
             with solara.Card(t("link", lang)):
                 CopyLink(
                     query=s.to_query(),

@@ -468,7 +468,8 @@ class ChartRenderer:
 
     Each panel is its own small figure with a cached background (see
     :class:`_ChartArtists`), so a change of one panel's limits redraws only that
-    panel; the panels are laid side by side as arrays.
+    panel; the panels are laid out as arrays, ``columns`` to a row (5: one row; 1: a
+    phone's column).
     """
 
     def __init__(

@@ -173,11 +173,16 @@ class Settings:
             if not kp.lo <= v <= kp.hi:
                 interval = f"[{kp.lo:g}, {kp.hi:g}]"
                 raise _invalid(name, value, f"a number in {interval}", f"{interval} 内的数")
-            v = int(round(v)) if kp.integer else float(v)
+            # On the slider's grid, as the slider would put it (a value off the grid, from
+            # a page address, would be moved by the slider when it appears: a new run).
+            v = kp.lo + round((v - kp.lo) / kp.step) * kp.step
+            v = int(round(v)) if kp.integer else round(float(v), 10)
             if v == self.param(name):  # e.g. a slider echoing its value: no new run
                 return self
             params = dict(self.params)
             params[name] = v
+            if v == _default(name):  # back at its default: not a setting of its own
+                del params[name]
             return dataclasses.replace(self, params=tuple(sorted(params.items())))
         if name == "preset":
             mechs = preset_mechanisms(str(value))
@@ -250,11 +255,7 @@ class Settings:
             value = getattr(self, name)
             if value != getattr(default, name):
                 items.append((name, str(value).lower() if isinstance(value, bool) else str(value)))
-        items += [
-            (k.removeprefix("mechanism_params."), f"{v:g}")
-            for k, v in self.params
-            if v != _default(k)
-        ]
+        items += [(k.removeprefix("mechanism_params."), repr(v)) for k, v in self.params]
         return urlencode(items, safe=",")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from cogov_sim.viz.labels import CHARTS, t
+from cogov_sim.viz.labels import CHARTS
 
 #: Differences smaller than this (points, or hours) are called "about the same".
 SAME = {"response_hours_mean": 0.5}
@@ -64,7 +64,7 @@ def _lang(lang: str) -> str:
     return lang if lang in _UNITS else "en"
 
 
-def _fmt(key: str, scale: float, value: float, lang: str) -> str:
+def _fmt(scale: float, value: float, lang: str) -> str:
     if value is None or not math.isfinite(value):
         return "–"
     u = _UNITS[_lang(lang)]
@@ -73,7 +73,7 @@ def _fmt(key: str, scale: float, value: float, lang: str) -> str:
     return f"{value:.1f} {u['h']}"
 
 
-def _diff(key: str, scale: float, d: float, lang: str) -> str:
+def _diff(scale: float, d: float, lang: str) -> str:
     if d is None or not math.isfinite(d):
         return "–"
     u = _UNITS[_lang(lang)]
@@ -92,12 +92,12 @@ def outcome_rows(values: dict[str, dict[str, float]], lang: str) -> list[Row]:
     from the baseline when both are shown."""
     rows = []
     for key, label, scale in CHARTS:
-        shown = {role: _fmt(key, scale, v.get(key), lang) for role, v in values.items()}
+        shown = {role: _fmt(scale, v.get(key), lang) for role, v in values.items()}
         difference, better = "", None
         if "baseline" in values and "treatment" in values:
             a, b = values["treatment"].get(key), values["baseline"].get(key)
             d = (a - b) if a is not None and b is not None else float("nan")
-            difference = _diff(key, scale, d, lang)
+            difference = _diff(scale, d, lang)
             if math.isfinite(d) and not _same(key, scale, d):
                 better = (d < 0) if key in LOWER_IS_BETTER else (d > 0)
         rows.append(Row(key, _short(label, lang), shown, difference, better))
@@ -118,28 +118,22 @@ def plain_summary(values: dict[str, dict[str, float]], day: int, lang: str) -> s
                 continue
             what = _short(label, lang)
             d = a - b
-            fa, fb = _fmt(key, scale, a, lang), _fmt(key, scale, b, lang)
+            fa, fb = _fmt(scale, a, lang), _fmt(scale, b, lang)
             if _same(key, scale, d):
                 parts.append(text["same"].format(what=what, a=fa, b=fb))
             else:
                 word = "more" if d > 0 else "less"
-                diff = _diff(key, scale, d, lang).lstrip("+−±")
+                diff = _diff(scale, d, lang).lstrip("+−±")
                 parts.append(text[word].format(what=what, diff=diff, a=fa, b=fb))
         return head + text["sep"].join(parts) + text["end"] + text["noisy"]
     (only,) = values.values()
     for key, label, scale in CHARTS:
         a = only.get(key)
         if a is not None and math.isfinite(a):
-            parts.append(
-                text["value"].format(what=_short(label, lang), a=_fmt(key, scale, a, lang))
-            )
+            parts.append(text["value"].format(what=_short(label, lang), a=_fmt(scale, a, lang)))
     return text["single"].format(n=day) + text["sep"].join(parts) + text["end"]
 
 
 def _short(label: dict[str, str], lang: str) -> str:
     """A chart title without its unit: "on-time closure (%)" -> "on-time closure"."""
     return label.get(_lang(lang), label["en"]).split(" (")[0].strip()
-
-
-def table_caption(day: int, lang: str) -> str:
-    return t("table_caption", lang, n=day)

@@ -1,8 +1,10 @@
 """cogov-sim's submitit launchers: hydra-submitit-launcher's, submitting only missing runs.
 
 Hydra instantiates launcher plug-ins only from the ``hydra_plugins`` namespace, hence
-this package beside ``cogov_sim``. ``configs/hydra/launcher/slurm.yaml`` and
-``submitit_local.yaml`` point their ``_target_`` here. The one change to the plug-in's
+this package beside ``cogov_sim``. ``configs/hydra/launcher/slurm.yaml`` points its
+``_target_`` here (for submitit's local executor, set
+``hydra.launcher._target_=hydra_plugins.cogov_sim_launcher.LocalLauncher``). The one
+change to the plug-in's
 launchers: with ``resume=true``, runs whose folder holds complete results are not
 submitted (:func:`cogov_sim.sweep.resume.split_finished`), so a resumed SLURM sweep
 is one array job of the missing runs only, keeping their job numbers and folders.
