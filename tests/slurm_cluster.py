@@ -308,7 +308,14 @@ def _start_munged(mdir: Path, logs: list[Path]) -> tuple[subprocess.Popen, Path]
 def _write_conf(conf: Path, node: str, munge_socket: Path) -> None:
     """Write slurm.conf (and an empty plugstack.conf) with all paths beside conf."""
     workdir = conf.parent
-    state, spool, log = workdir / "state", workdir / "spool", workdir / "log"
+    state, log = workdir / "state", workdir / "log"
+    # slurmstepd makes a Unix socket per job step in the spool folder, and a socket's
+    # path may have at most 108 bytes: pytest's folders (popen-gw1/test_a_long_name0/)
+    # leave too little, and every job then dies at launch and is requeued for ever.
+    spool = workdir / "spool"
+    if len(str(spool)) > 48:
+        spool = Path(tempfile.mkdtemp(prefix="slurm-spool-", dir="/tmp"))
+        (workdir / "spool").symlink_to(spool)  # found beside the rest; removed with it
     for d in (state, spool, log):
         d.mkdir(parents=True, exist_ok=True)
     memory = max(256, min(2048, _memory_mb() // 4))  # modest: well below the machine's
@@ -449,3 +456,6 @@ def single_node_slurm(workdir: Path) -> Iterator[SlurmCluster]:
         _stop([procs[n] for n in ("munged",) if n in procs])  # last: the others use it
         if munge_tmp is not None:
             shutil.rmtree(munge_tmp, ignore_errors=True)
+        spool = workdir / "spool"
+        if spool.is_symlink():
+            shutil.rmtree(spool.resolve(), ignore_errors=True)

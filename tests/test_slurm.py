@@ -38,7 +38,8 @@ def slurm(tmp_path):
 
 
 def _sweep(folder, *args, env=None):
-    proc = run_cli(["-m", *SMOKE, *args, f"hydra.sweep.dir={folder}"], ROOT, env, timeout=600)
+    # 4 runs of 20 days take seconds; a sweep whose jobs cannot start would wait for ever.
+    proc = run_cli(["-m", *SMOKE, *args, f"hydra.sweep.dir={folder}"], ROOT, env, timeout=240)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
     return proc
 
