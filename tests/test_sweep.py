@@ -22,6 +22,9 @@ from cogov_sim.sweep import aggregate, interaction_table, main
 from tests.conftest import ROOT, run_cli
 
 SMOKE = ["+experiment=smoke", "steps=20"]
+#: Held by the tests that start Ray: `ray stop --force` (the head test's clean-up) stops
+#: every Ray on the machine, a local Ray of another xdist worker's test included.
+RAY_LOCK = Path(tempfile.gettempdir()) / "cogov-sim-ray-tests.lock"
 
 
 def _sweep(tmp_path, name, *args, env=None, returncode=0):
@@ -135,16 +138,19 @@ def test_every_launcher_gives_the_same_results_table(tmp_path):
     joblib = _table(_sweep(tmp_path, "joblib", *SMOKE)[0])[cols]
     submitit = _table(_sweep(tmp_path, "submitit", *SMOKE, "hydra/launcher=submitit_local")[0])
     env = {"RAY_AUTH_MODE": "disabled"}
-    ray = _table(
-        _sweep(
-            tmp_path,
-            "ray",
-            *SMOKE,
-            "hydra/launcher=ray_cluster",
-            "hydra.launcher.ray.init.num_cpus=2",
-            env=env,
-        )[0]
-    )
+    from filelock import FileLock
+
+    with FileLock(RAY_LOCK):
+        ray = _table(
+            _sweep(
+                tmp_path,
+                "ray",
+                *SMOKE,
+                "hydra/launcher=ray_cluster",
+                "hydra.launcher.ray.init.num_cpus=2",
+                env=env,
+            )[0]
+        )
     for other in (joblib, submitit[cols], ray[cols]):
         pd.testing.assert_frame_equal(other, ref)
 
@@ -231,6 +237,13 @@ def test_python_dash_m_cogov_sim_sweep_is_the_aggregate_command(tmp_path):
 def test_the_ray_cluster_preset_runs_a_sweep_on_a_running_ray_head(tmp_path):
     # Issue #15, item 5: hydra-ray-launcher set object_store_memory, which
     # ray.init(address=...) refuses when joining a running cluster.
+    from filelock import FileLock
+
+    with FileLock(RAY_LOCK):
+        _sweep_on_a_ray_head(tmp_path)
+
+
+def _sweep_on_a_ray_head(tmp_path):
     import socket
 
     with socket.socket() as s:

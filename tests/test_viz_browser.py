@@ -124,7 +124,8 @@ def test_stepping_n_times_redraws_chart_and_map_and_reset_brings_back_the_first_
     chart0 = app.pixels(".cogov-charts img")
     app.step(4)
     assert app.steps() == 4
-    assert app.page.get_by_text("day 4 ·", exact=False).is_visible()
+    # The views redraw apart from the step counter: wait for them too.
+    app.page.get_by_text("day 4 ·", exact=False).wait_for()
     assert not _same(app.pixels(".cogov-charts img"), chart0)
     assert not _same(app.pixels(".cogov-map-treatment img"), map0)
     app.shot("app_stepped")
