@@ -73,18 +73,10 @@ class AppPage:
         return int(text.rsplit(" ", 1)[-1].rstrip("步").strip())
 
     def pixels(self, selector: str) -> np.ndarray:
-        """The pixels of the image the page shows in ``selector`` (fetched from the page)."""
-        b64 = self.page.locator(selector).first.evaluate(
-            """async (img) => {
-                const data = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
-                let s = "";
-                for (let i = 0; i < data.length; i += 8192) {
-                    s += String.fromCharCode(...data.subarray(i, i + 8192));
-                }
-                return btoa(s);
-            }"""
-        )
-        png = base64.b64decode(b64)
+        """The pixels the page draws on the canvas ``selector``, once it shows this day."""
+        selector += f'[data-day="{self.steps()}"]'
+        url = self.page.locator(selector).first.evaluate("(c) => c.toDataURL('image/png')")
+        png = base64.b64decode(url.split(",", 1)[1])
         return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
 
     def shot(self, name: str) -> Path:
@@ -111,8 +103,8 @@ def test_page_loads_offline_with_no_console_errors_and_saves_a_screenshot(app):
     app.open()
     for name in ("Reset", "Play", "Step"):
         assert app.button(name).is_visible()
-    assert app.page.locator(".cogov-map img").count() == 2  # side by side by default
-    assert app.page.locator(".cogov-charts img").count() == 1
+    assert app.page.locator(".cogov-map canvas").count() == 2  # side by side by default
+    assert app.page.locator(".cogov-charts canvas").count() == 1
     path = app.shot("app_loaded")
     assert path.stat().st_size > 10_000
     app.assert_clean()
@@ -120,20 +112,20 @@ def test_page_loads_offline_with_no_console_errors_and_saves_a_screenshot(app):
 
 def test_stepping_n_times_redraws_chart_and_map_and_reset_brings_back_the_first_map(app):
     app.open()
-    map0 = app.pixels(".cogov-map-treatment img")
-    chart0 = app.pixels(".cogov-charts img")
+    map0 = app.pixels(".cogov-map-treatment canvas")
+    chart0 = app.pixels(".cogov-charts canvas")
     app.step(4)
     assert app.steps() == 4
     # The views redraw apart from the step counter: wait for them too.
     app.page.get_by_text("day 4 ·", exact=False).wait_for()
-    assert not _same(app.pixels(".cogov-charts img"), chart0)
-    assert not _same(app.pixels(".cogov-map-treatment img"), map0)
+    assert not _same(app.pixels(".cogov-charts canvas"), chart0)
+    assert not _same(app.pixels(".cogov-map-treatment canvas"), map0)
     app.shot("app_stepped")
     app.button("Reset").click()
     app.page.get_by_text("Step: 0", exact=True).wait_for()
     # The same seed rebuilds the same street: the map and charts are the first ones again.
-    assert _same(app.pixels(".cogov-map-treatment img"), map0)
-    assert _same(app.pixels(".cogov-charts img"), chart0)
+    assert _same(app.pixels(".cogov-map-treatment canvas"), map0)
+    assert _same(app.pixels(".cogov-charts canvas"), chart0)
     app.assert_clean()
 
 
@@ -169,11 +161,11 @@ def test_toggling_a_mechanism_restarts_the_run_with_its_sliders_and_title(app):
 
 def test_side_by_side_maps_start_equal_and_differ_after_steps(app):
     app.open("?preset=full_package&seed=7")
-    base0 = app.pixels(".cogov-map-baseline img")
-    treat0 = app.pixels(".cogov-map-treatment img")
+    base0 = app.pixels(".cogov-map-baseline canvas")
+    treat0 = app.pixels(".cogov-map-treatment canvas")
     assert _same(base0, treat0)  # same seed, same street, nothing has happened yet
     app.step(8)
-    assert not _same(app.pixels(".cogov-map-baseline img"), app.pixels(".cogov-map-treatment img"))
+    assert not _same(app.pixels(".cogov-map-baseline canvas"), app.pixels(".cogov-map-treatment canvas"))
     app.shot("app_side_by_side")
     app.assert_clean()
 
@@ -266,10 +258,10 @@ def test_on_a_projector_both_maps_the_numbers_and_the_charts_are_in_view(sized_p
     counter = "Step: 0" if lang == "en" else "第 0 步"
     app.open(f"?preset=full_package&lang={lang}", counter=counter)
     for selector in (
-        ".cogov-map-baseline img",
-        ".cogov-map-treatment img",
+        ".cogov-map-baseline canvas",
+        ".cogov-map-treatment canvas",
         ".cogov-numbers table",
-        ".cogov-charts img",
+        ".cogov-charts canvas",
     ):
         box = _box(app, selector)
         assert box["y"] >= 0 and box["y"] + box["height"] <= height, (selector, box)
@@ -289,7 +281,7 @@ def test_presentation_mode_hides_the_sidebar_and_keeps_play_and_step_in_the_bar(
     bar.get_by_role("button", name="Step", exact=True).click()
     bar.get_by_text("Step: 1", exact=True).wait_for()
     assert bar.get_by_role("button", name="Play", exact=True).is_visible()
-    assert _box(app, ".cogov-map-baseline img")["x"] < 100  # the maps take the room
+    assert _box(app, ".cogov-map-baseline canvas")["x"] < 100  # the maps take the room
     app.shot("app_presentation")
     app.button("Presentation mode").click()
     app.page.get_by_text("Step: 1", exact=True).wait_for()  # back, the run goes on
@@ -419,13 +411,13 @@ def test_on_a_phone_the_page_is_one_column_with_readable_charts(sized_page):
     app.page.goto(app.url)
     app.page.locator(".cogov-numbers").wait_for()
     app.page.locator(".cogov-bar-controls").wait_for()  # no sidebar over the page
-    maps = [_box(app, f".cogov-map-{role} img") for role in ("baseline", "treatment")]
+    maps = [_box(app, f".cogov-map-{role} canvas") for role in ("baseline", "treatment")]
     assert all(m["width"] >= 300 for m in maps)
     assert maps[1]["y"] > maps[0]["y"] + maps[0]["height"] - 1  # stacked
     # The five charts one below the other (2.5 times as tall as wide; drawn once the page
     # has said how wide it is).
     app.page.wait_for_function(
-        "() => { const i = document.querySelector('.cogov-charts img');"
+        "() => { const i = document.querySelector('.cogov-charts canvas');"
         " return i && i.height > 2 * i.width; }"
     )
     assert app.page.evaluate("document.documentElement.scrollWidth") <= 390

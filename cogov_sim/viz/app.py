@@ -28,28 +28,20 @@ import traceback
 from urllib.parse import parse_qs
 
 import solara
+import solara.lab
 
 from cogov_sim.mechanisms import MECHANISMS
 from cogov_sim.viz.export import FORMATS, record_classroom
+from cogov_sim.viz.feed import Frame, ViewFeed
 from cogov_sim.viz.labels import (
-    HOUSING_NAMES,
-    ISSUE_LABELS,
     KEY_PARAMS,
     PALETTES,
     PRESETS,
-    TEXT,
     VARIABLES,
     mechanism_label,
     t,
 )
-from cogov_sim.viz.render import (
-    ACTOR_STYLE,
-    ISSUE_STYLE,
-    ROLE_STYLE,
-    Frame,
-    FrameMaker,
-    cjk_font,
-)
+from cogov_sim.viz.memory import release_soon
 from cogov_sim.viz.session import (
     SEED_RANGE,
     SIZE_RANGE,
@@ -58,7 +50,14 @@ from cogov_sim.viz.session import (
     Settings,
     SettingsError,
 )
-from cogov_sim.viz.summary import outcome_rows, plain_summary
+
+
+def _on_session_start():
+    """Each browser session's memory goes back to the system when it closes."""
+    return release_soon
+
+
+solara.lab.on_kernel_start(_on_session_start)
 
 LANG_BUTTONS = {"en": "EN", "zh": "中文"}
 #: Windows narrower than this get the phone layout.
@@ -70,6 +69,7 @@ CSS = """
 .cogov-lang, .cogov-present { color: white !important; border-color: white !important; }
 .cogov-lang { min-width: 72px; }
 .cogov-bar-controls { display: flex; align-items: center; gap: 6px; margin-right: 8px; }
+.cogov-bar-steps { margin: 0 12px; white-space: nowrap; }
 .cogov-map-title {
   height: 2.6em; font-weight: bold; font-size: 0.9em; line-height: 1.3em; overflow: hidden;
   display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical;  /* 2 lines */
@@ -83,7 +83,7 @@ CSS = """
 .cogov-single .cogov-map {
   width: min(calc(100% - 300px), calc((100vh - var(--cogov-chrome)) * 1.1));
 }
-.cogov-map img, .cogov-charts img { display: block; max-width: 100%; height: auto; }
+.cogov-map canvas, .cogov-charts canvas { display: block; width: 100%; height: auto; }
 .cogov-numbers { flex: 1 1 280px; min-width: 260px; max-width: 460px; font-size: 0.8em; }
 .cogov-numbers table { border-collapse: collapse; width: 100%; }
 .cogov-numbers th, .cogov-numbers td { padding: 1px 4px; border-bottom: 1px solid #ddd; }
@@ -117,21 +117,6 @@ CSS = """
   .cogov-present-toggle .v-icon { font-size: 22px !important; margin: 0 !important; }
 }
 """
-#: Mechanism names listed in a map's title; more are counted.
-TITLE_NAMES = 3
-MARKER_GLYPH = {
-    "X": "✖",
-    "P": "✚",
-    "s": "■",
-    "^": "▲",
-    "o": "●",
-    "D": "◆",
-    ".": "•",
-    "v": "▼",
-    "*": "★",
-    "h": "⬢",
-    "p": "⬟",
-}
 
 
 @solara.component_vue("page_state.vue")
@@ -139,6 +124,51 @@ def PageState(lang: str, query: str, event_width=None):
     """The page's <html lang> and address follow the settings (the address without a new
     history entry), so a reload or a shared link restores them; ``event_width`` hears the
     window's width."""
+
+
+@solara.component_vue("classroom_view.vue")
+def ClassroomView(scene: dict, day: dict | None = None, event_need_history=None):
+    """The maps, the numbers and the charts, drawn in the browser from ``scene`` (per run
+    and colouring) and ``day`` (:mod:`cogov_sim.viz.feed`); ``event_need_history`` hears a
+    browser whose outcome series lost track."""
+
+
+@solara.component_vue("step_counter.vue")
+def StepCounterView(kind: str, text: str = ""):
+    """ "Step: N", a widget of its own so that a new day can set its text directly."""
+
+
+class LiveViews:
+    """The widgets that a new day updates directly: the view's ``day`` and the step
+    counters' text. Setting a widget's value sends one small message; a re-render of the
+    components that show them (Solara's way) walks the whole page and cost about as much
+    server time as the model step itself, which, with a class playing at once, was the
+    limit (issue #16).
+
+    These values are never given to the widgets' elements: a render sets every value its
+    element was given again, even an unchanged element's, which would put an old day back
+    on the page. The widgets get them when they appear (``use_effect``) and from here."""
+
+    def __init__(self):
+        self.view = None
+        self.counters: dict[int, tuple[object, str]] = {}  # id -> (widget, language)
+        self.latest: Frame | None = None  # the last frame sent
+        self.restart = lambda: None  # the page's answer to a view that lost its series
+
+    def show(self, frame: Frame) -> None:
+        """Send ``frame``'s day to the view and its step to the counters."""
+        self.latest = frame
+        view = self.view
+        if view is not None:
+            view.day = frame.day
+        self.steps(frame.steps)
+
+    def need_history(self, _=None) -> None:
+        self.restart()
+
+    def steps(self, n: int) -> None:
+        for widget, lang in list(self.counters.values()):
+            widget.text = t("step_counter", lang, n=n)
 
 
 @solara.component_vue("copy_link.vue")
@@ -158,7 +188,8 @@ def _first_run(query: str) -> tuple[ClassroomRun, list[str]]:
 @solara.component
 def Page():
     router = solara.use_router()
-    maker = solara.use_memo(FrameMaker, [])
+    maker = solara.use_memo(ViewFeed, [])
+    live = solara.use_memo(LiveViews, [])
 
     def start():
         first, warnings = _first_run(router.search)
@@ -167,6 +198,8 @@ def Page():
     first, url_warnings, first_frame = solara.use_memo(start, [])
     run = solara.use_reactive(first)
     settings = solara.use_reactive(first.settings)
+    # The frame whose scene (the run and its colouring) the view shows: set when the scene
+    # changes; the days in between go to the view directly (LiveViews).
     frame = solara.use_reactive(first_frame)
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(5)
@@ -184,11 +217,17 @@ def Page():
     lang = settings.value.lang
 
     def show() -> None:
-        """Draw the current state. Frames are drawn here, outside the page's render, so a
-        render only swaps images and the page keeps up while playing."""
-        frame.set(_draw(maker, run.value, settings.value, narrow.value))
+        """Send the current state to the view. A day of the same scene goes to the view's
+        widget directly, without a render of the page."""
+        push(_draw(maker, run.value, settings.value, narrow.value))
         if run.value.finished != ended.value:
             ended.set(run.value.finished)
+
+    def push(f: Frame) -> None:
+        live.latest = f
+        if f.layout is not frame.value.layout:
+            frame.set(f)  # a new scene: the view renders with it
+        live.show(f)
 
     def on_width(width) -> None:
         is_narrow = int(width) < NARROW_PX
@@ -242,7 +281,10 @@ def Page():
                     current = fresh
                     with pending["lock"]:
                         shown = pending["target"]
-                    frame.set(_draw(maker, fresh, shown, pending["narrow"]))
+                    fresh_frame = _draw(maker, fresh, shown, pending["narrow"])
+                    live.latest = fresh_frame
+                    frame.set(fresh_frame)  # a new run: a new scene
+                    live.show(fresh_frame)
                     error.set(None)
                 except Exception as exc:  # noqa: BLE001 - shown on the page, the old run stays
                     if not isinstance(exc, SettingsError):
@@ -308,7 +350,7 @@ def Page():
         solara.v.Spacer()
         if present.value:  # the run's controls, for the class to see it move
             with solara.Div(classes=["cogov-bar-controls"]):
-                PlayButtons(run.value, frame, playing, do_step, busy.value, lang, bar=True)
+                PlayButtons(run.value, live, playing, do_step, busy.value, lang, bar=True)
         solara.Button(
             t("present", lang),
             icon_name="mdi-projector-screen",
@@ -330,12 +372,12 @@ def Page():
 
     if not present.value:
         with solara.Sidebar():
-            Controls(run.value, s, frame, playing, speed, do_step, do_reset, busy.value)
+            Controls(run.value, s, live, playing, speed, do_step, do_reset, busy.value)
             with solara.Div(classes=["cogov-busy-box"] if busy.value else []):
                 ScenarioCard(s, change)
                 MechanismCard(s, change)
                 ParameterCard(s, change)
-                ExportCard(run.value, s, frame)  # inside: no export of a run being replaced
+                ExportCard(run.value, s)  # inside: no export of a run being replaced
             with solara.Card(t("link", lang)):
                 CopyLink(
                     query=s.to_query(),
@@ -354,9 +396,15 @@ def Page():
         )
     if busy.value:
         solara.Info(t("busy", lang), dense=True, classes=["cogov-busy"])
+
     # The frame goes down as a reactive value, read only by the parts that show it: a new
     # day re-renders the views and the step counters, not the whole page and its sidebar.
-    Views(run.value, s, frame)
+    def need_history() -> None:
+        maker.restart_series()
+        show()
+
+    live.restart = need_history
+    Views(frame, live)
 
 
 def _say(message, lang: str) -> str:
@@ -364,13 +412,13 @@ def _say(message, lang: str) -> str:
     return message.text(lang) if isinstance(message, Message) else str(message)
 
 
-def _draw(maker: FrameMaker, run: ClassroomRun, s: Settings, narrow: bool = False) -> Frame:
-    columns = 1 if narrow else 5  # a phone stacks the charts, so their labels stay readable
-    return maker.frame(run, s.variable, s.lang, palette=s.palette, zoom=s.zoom, columns=columns)
+def _draw(maker: ViewFeed, run: ClassroomRun, s: Settings, narrow: bool = False) -> Frame:
+    # A phone stacks the charts, so their labels stay readable.
+    return maker.frame(run, s, narrow)
 
 
 @solara.component
-def PlayButtons(run, frame, playing, do_step, busy: bool, lang: str, bar: bool = False):
+def PlayButtons(run, live, playing, do_step, busy: bool, lang: str, bar: bool = False):
     """Play/Pause and Step, named in words for screen readers (the labels are symbols)."""
     name = t("pause", lang) if playing.value else t("play", lang)
     classes = ["cogov-present"] if bar else []
@@ -393,24 +441,33 @@ def PlayButtons(run, frame, playing, do_step, busy: bool, lang: str, bar: bool =
             classes=classes,
         )
         if bar:
-            StepCounter(frame, lang, "cogov-bar-steps")
+            StepCounter(run, live, lang, "cogov-bar-steps")
 
 
 @solara.component
-def StepCounter(frame, lang: str, cls: str):
-    """ "Step: N" (the only part of the controls that changes every day)."""
-    style = {"margin": "0 12px", "white-space": "nowrap"} if cls == "cogov-bar-steps" else {}
-    solara.Text(t("step_counter", lang, n=frame.value.steps), classes=[cls], style=style)
+def StepCounter(run: ClassroomRun, live: LiveViews, lang: str, cls: str):
+    """ "Step: N" (the only part of the controls that changes every day: a new day sets
+    its text directly, see LiveViews)."""
+    el = StepCounterView(kind=cls)
+
+    def register():
+        widget = solara.get_widget(el)
+        latest = live.latest
+        widget.text = t("step_counter", lang, n=latest.steps if latest else run.steps)
+        live.counters[id(widget)] = (widget, lang)
+        return lambda: live.counters.pop(id(widget), None)
+
+    solara.use_effect(register, [lang])
 
 
 @solara.component
-def Controls(run, settings, frame, playing, speed, do_step, do_reset, busy: bool):
+def Controls(run, settings, live, playing, speed, do_step, do_reset, busy: bool):
     lang = settings.lang
     with solara.Card(t("controls", lang)):
         with solara.Row(justify="space-between"):
             solara.Button(label=t("reset", lang), color="primary", on_click=do_reset, disabled=busy)
-            PlayButtons(run, frame, playing, do_step, busy, lang)
-        StepCounter(frame, lang, "cogov-steps")
+            PlayButtons(run, live, playing, do_step, busy, lang)
+        StepCounter(run, live, lang, "cogov-steps")
         if run.finished:
             solara.Info(t("finished", lang), dense=True)
         # Up to what a classroom run reaches (about 6 days per second alone on a core).
@@ -536,14 +593,14 @@ def MechanismInfo(name: str, lang: str):
 
 
 @solara.component
-def ExportCard(run: ClassroomRun, settings: Settings, frame):
+def ExportCard(run: ClassroomRun, settings: Settings):
     lang = settings.lang
     result = solara.use_reactive(None)  # (filename, bytes)
     progress = solara.use_reactive(None)
     failure = solara.use_reactive(None)
 
     def export(fmt: str) -> None:
-        days = frame.value.steps
+        days = run.steps
         if days < 1:
             failure.set(t("export_empty", lang))
             return
@@ -597,135 +654,23 @@ def ExportCard(run: ClassroomRun, settings: Settings, frame):
 
 
 @solara.component
-def Views(run: ClassroomRun, settings: Settings, frame_state):
-    """The map of each model, the table of numbers beside them and the outcome charts
-    (drawn by :class:`FrameMaker`); each picture has a text alternative."""
-    frame: Frame = frame_state.value
-    lang, variable = settings.lang, settings.variable
-    roles = [role for role, _ in frame.maps]
-    single = len(frame.maps) == 1
-    with solara.Div(classes=["cogov-stage"] + (["cogov-single"] if single else [])):
-        for role, png in frame.maps:
-            with solara.Column(classes=[f"cogov-map cogov-map-{role}"], gap="0px"):
-                solara.Text(_map_title(role, settings), classes=["cogov-map-title"])
-                alt = t(
-                    "map_alt",
-                    lang,
-                    role=t(role, lang),
-                    variable=VARIABLES[variable][lang],
-                    n=frame.steps,
-                )
-                with solara.Div(attributes={"role": "img", "aria-label": alt}):
-                    solara.Image(png, width="100%")
-        Numbers(frame, lang)
-    Legend(lang, variable, settings.palette)
-    zoomed = f" — <i>{t('zoomed', lang)}</i>" if settings.zoom else ""
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML=f"<b>{t('outcomes', lang)}</b> — " + _role_key(roles, lang) + zoomed,
-        style={"font-size": "0.9em"},
-    )
-    alt = t("chart_alt", lang, n=frame.steps)
-    with solara.Div(classes=["cogov-charts"], attributes={"role": "img", "aria-label": alt}):
-        solara.Image(frame.chart, width="100%")
-    if lang == "zh" and cjk_font() is None:
-        solara.Text(t("no_font", lang))
-    solara.Text(
-        f"{t('day_counter', lang, n=frame.steps)} · {len(frame.maps)} × "
-        f"{run.treatment.n_households:,} {t('households', lang)} · "
-        + t("frame_info", lang, ms=f"{frame.ms:.0f}"),
-        classes=["cogov-frame-info"],
-        style={"color": "#595959", "font-size": "0.8em"},
-    )
+def Views(frame_state, live: LiveViews):
+    """The maps of each model, the table of numbers beside them and the outcome charts,
+    drawn in the browser (``classroom_view.vue``); each picture has a text alternative.
+    Renders when the scene changes; the days in between go to the widget directly."""
+    frame = frame_state.value
+    el = ClassroomView(scene=frame.layout, event_need_history=live.need_history)
 
+    def register():
+        widget = solara.get_widget(el)
+        latest = live.latest
+        widget.day = latest.day if latest is not None else frame.day
+        live.view = widget
 
-@solara.component
-def Numbers(frame: Frame, lang: str):
-    """The latest value of each charted outcome per model and, side by side, the
-    difference from the baseline (green: better, red: worse), then a plain summary."""
-    import html
+        def forget():
+            if live.view is widget:
+                live.view = None
 
-    roles = list(frame.values)
-    rows = outcome_rows(frame.values, lang)
-    diff = "baseline" in roles and "treatment" in roles
-    head = "".join(f'<th scope="col">{html.escape(_short_role(r, lang))}</th>' for r in roles)
-    if diff:
-        head += f'<th scope="col">{html.escape(t("table_difference", lang))}</th>'
-    body = []
-    for row in rows:
-        cells = "".join(f"<td>{row.values[r]}</td>" for r in roles)
-        if diff:
-            cls = {True: "cogov-better", False: "cogov-worse"}.get(row.better, "")
-            cells += f'<td class="{cls}">{row.difference}</td>'
-        body.append(f'<tr><th scope="row">{html.escape(row.label)}</th>{cells}</tr>')
-    caption = html.escape(t("table_caption", lang, n=frame.steps))
-    summary = html.escape(plain_summary(frame.values, frame.steps, lang))
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML=(
-            f"<table><caption><b>{caption}</b></caption>"
-            f'<thead><tr><th scope="col">{html.escape(t("table_outcome", lang))}</th>{head}</tr>'
-            f"</thead><tbody>{''.join(body)}</tbody></table>"
-            f'<div class="cogov-summary" aria-live="polite">{summary}</div>'
-        ),
-        classes=["cogov-numbers"],
-    )
+        return forget
 
-
-def _short_role(role: str, lang: str) -> str:
-    return t(f"{role}_short", lang)
-
-
-def _map_title(role: str, settings: Settings) -> str:
-    lang, mechs = settings.lang, settings.mechanisms
-    title = t(role, lang)
-    if role == "baseline" or not mechs:
-        return title
-    names = [mechanism_label(m, lang) for m in mechs[:TITLE_NAMES]]
-    if len(mechs) > TITLE_NAMES:
-        names.append(f"+{len(mechs) - TITLE_NAMES}")
-    return f"{title} ({len(mechs)}): " + ", ".join(names)
-
-
-def _role_key(roles, lang: str) -> str:
-    names = {"baseline": "baseline", "treatment": "treatment", "single": "single"}
-    parts = []
-    for role in roles:
-        colour, style = ROLE_STYLE[role]
-        dash = "- - -" if style == "--" else "——"
-        parts.append(f'<span style="color:{colour}">{dash}</span> {t(names[role], lang)}')
-    return " · ".join(parts)
-
-
-@solara.component
-def Legend(lang: str, variable: str, palette: str = "cividis"):
-    items = [
-        (MARKER_GLYPH[m], c, ISSUE_LABELS[k][lang])
-        for (m, c), k in zip(ISSUE_STYLE, ISSUE_LABELS, strict=True)
-    ] + [(MARKER_GLYPH[m], c, TEXT[key][lang]) for key, m, c in ACTOR_STYLE.values()]
-    # A dark outline on every glyph: light marker colours (olive, cyan, orange) alone
-    # stand out from the white page by less than 3:1.
-    html = " &nbsp; ".join(
-        f'<span class="cogov-glyph" style="color:{c}" aria-hidden="true">{g}</span>&nbsp;{label}'
-        for g, c, label in items
-    )
-    swatches = ""
-    scheme = f" ({PALETTES[palette][lang]})" if variable in ("satisfaction", "trust") else ""
-    if variable == "housing":  # a categorical colouring needs its key
-        from cogov_sim.plots import HOUSING_COLOURS
-
-        swatches = ": " + " &nbsp; ".join(
-            f'<span style="background:{HOUSING_COLOURS[k]}; padding:0 0.7em">&nbsp;</span>'
-            f"&nbsp;{HOUSING_NAMES[k][lang]}"
-            for k in HOUSING_NAMES
-        )
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML=(
-            f"{html} &nbsp; ({t('legend_latent', lang)})<br>"
-            f"{t('map_caption', lang)} {t('colour_by', lang)}: {VARIABLES[variable][lang]}"
-            f"{scheme}{swatches}."
-        ),
-        style={"font-size": "0.85em"},
-        classes=["cogov-legend"],
-    )
+    solara.use_effect(register, [])

@@ -435,7 +435,8 @@ class MapRenderer:
         ax.patch.set_alpha(0.0)
         cax.set_visible(False)
         canvas.draw()
-        overlay = np.asarray(canvas.buffer_rgba()).astype(np.uint16)
+        self._overlay_rgba = np.asarray(canvas.buffer_rgba()).copy()
+        overlay = self._overlay_rgba.astype(np.uint16)
         self._alpha = overlay[:, :, 3:4]
         self._overlay = overlay[:, :, :3] * self._alpha
         # Background: everything but the static and the animated artists.
@@ -446,6 +447,20 @@ class MapRenderer:
             a.set_visible(False)
         canvas.draw()
         self._background = canvas.copy_from_bbox(self.fig.bbox)
+        self._background_rgba = np.asarray(canvas.buffer_rgba()).copy()
+
+    def layers(self) -> dict:
+        """The fixed layers, for a map drawn elsewhere (the browser): ``background`` (RGBA:
+        frame and colour bar), ``overlay`` (RGBA with transparency: boundaries and actors,
+        laid over the cells and issues) and ``box``, the lattice's pixel box in them
+        (x, y from the top left, width, height)."""
+        bb = self.artists.ax.get_window_extent()
+        height = self._background_rgba.shape[0]
+        return {
+            "background": self._background_rgba,
+            "overlay": self._overlay_rgba,
+            "box": (bb.x0, height - bb.y1, bb.width, bb.height),
+        }
 
     def rgba(self, data: MapData) -> np.ndarray:
         self.artists.update(data)

@@ -19,6 +19,9 @@ OFFLINE_ENV = {
     "SOLARA_TELEMETRY_SENTRY_ENABLE": "False",
     "SOLARA_THEME_SHOW_BANNER": "False",  # no "runs on Solara" badge over the charts
     "MPLBACKEND": "Agg",
+    # Few malloc arenas: each thread of a session (its play loop, its builds) would
+    # otherwise get an arena of its own, which keeps freed memory after the session closes.
+    "MALLOC_ARENA_MAX": "2",
 }
 
 

@@ -1,0 +1,174 @@
+"""A class at once: N browser sessions of the teaching app playing side by side.
+
+Shared by ``benchmarks/bench_classroom.py`` (prints the figures) and the slow
+browser test ``tests/test_viz_class.py`` (asserts the targets of issue #16).
+
+:func:`measure` starts ``cogov-sim-viz`` on a free local port, opens one session and
+closes it (the first page imports and warms what every later one shares: the
+"warm start" memory), then, ``rounds`` times: opens N sessions in Debian's Chromium
+(each its own browser context, so its own model), presses Play at the top speed in
+all (the full policy package beside the baseline, classroom street, a seed each),
+counts the simulated days each session shows over ``seconds``, with the server's CPU
+time, closes them as a class closes its tabs and waits for the server to let them go.
+Memory is the server's resident set (``/proc``).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+CHROMIUM = os.environ.get("COGOV_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+#: Seconds to wait after the sessions close: Solara notices, collects (1 s) and the app
+#: hands the memory back (2 s after the last close).
+SETTLE = 8.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and of its finished children."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def serve(log):
+    """Start the app; return (process, address)."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "VSCODE_PID"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cogov_sim.viz.server", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 120
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"cogov-sim-viz exited early; see {log.name}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"cogov-sim-viz did not answer; see {log.name}")
+        time.sleep(0.5)
+
+
+def steps(page) -> int:
+    return int(page.locator(".cogov-steps").inner_text().rsplit(" ", 1)[-1])
+
+
+def _open(browser, url: str, query: str):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    page.goto(url + query)
+    page.locator(".cogov-steps").wait_for()
+    page.locator(".cogov-map-canvas").first.wait_for()
+    return context, page
+
+
+def _close(sessions) -> None:
+    for context, page in sessions:
+        page.close(run_before_unload=True)  # as a closed tab: Solara hears it
+        context.close()
+
+
+def measure(sessions: int = 8, seconds: float = 20.0, rounds: int = 1, say=print) -> dict:
+    """Play ``sessions`` sessions at once for ``seconds``, ``rounds`` times (see above)."""
+    from playwright.sync_api import sync_playwright
+
+    log = tempfile.NamedTemporaryFile("w", prefix="classroom_load_", suffix=".log", delete=False)
+    server, url = serve(log)
+    pid = server.pid  # Solara runs the app in the process the server command became
+    out: dict = {"sessions": sessions, "seconds": seconds, "rounds": []}
+    ok = False
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            out["rss_cold_mb"] = rss_mb(pid)
+            warm = _open(browser, url, "?preset=full_package&seed=999")
+            warm[1].get_by_role("button", name="Play", exact=True).click()
+            time.sleep(3)
+            _close([warm])
+            time.sleep(SETTLE)
+            out["rss_warm_mb"] = rss_mb(pid)
+            say(
+                f"server memory: {out['rss_cold_mb']:.0f} MB cold, {out['rss_warm_mb']:.0f} MB warm"
+            )
+            for r in range(rounds):
+                opened = [
+                    _open(browser, url, f"?preset=full_package&seed={i}") for i in range(sessions)
+                ]
+                say(f"round {r + 1}: {sessions} sessions open")
+                for _, page in opened:
+                    page.get_by_role("slider").first.focus()  # days per second
+                    page.keyboard.press("End")  # the top speed
+                    page.get_by_role("button", name="Play", exact=True).click()
+                time.sleep(3)  # past the first frames
+                rss_open = rss_mb(pid)
+                s0, c0, t0 = [steps(p) for _, p in opened], cpu_seconds(pid), time.monotonic()
+                time.sleep(seconds)
+                s1, c1, t1 = [steps(p) for _, p in opened], cpu_seconds(pid), time.monotonic()
+                _close(opened)
+                time.sleep(SETTLE)
+                days = [b - a for a, b in zip(s0, s1, strict=True)]
+                rates = [d / (t1 - t0) for d in days]
+                row = {
+                    "days_per_second": [round(x, 2) for x in rates],
+                    "min_days_per_second": round(min(rates), 2),
+                    "server_cpu_ms_per_day": round(1000 * (c1 - c0) / max(1, sum(days)), 1),
+                    "server_cpu_share": round((c1 - c0) / (t1 - t0), 2),
+                    "rss_open_mb": round(rss_open, 1),
+                    "rss_closed_mb": round(rss_mb(pid), 1),
+                }
+                out["rounds"].append(row)
+                say(
+                    f"round {r + 1}: slowest {row['min_days_per_second']:.2f} days/s, "
+                    f"{row['server_cpu_ms_per_day']:.0f} ms server CPU per day, "
+                    f"memory {row['rss_open_mb']:.0f} MB open, {row['rss_closed_mb']:.0f} MB closed"
+                )
+            browser.close()
+        ok = True
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        log.close()
+        if ok:
+            Path(log.name).unlink(missing_ok=True)  # kept only when the run failed
+        else:
+            out["log"] = log.name
+    return out
