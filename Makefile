@@ -34,14 +34,20 @@ viz: $(STAMP)
 	$(BIN)/cogov-sim-viz $(ARGS)
 
 ## Lint, format check and every test (slow and browser ones included, as in CI).
-## worksteal: a worker that runs out of tests takes queued ones from the other.
+## worksteal: a worker that runs out of tests takes queued ones from the other. Tests
+## marked "alone" measure the machine (8 app sessions at once): they run afterwards,
+## with nothing beside them.
+MARKS ?= not alone
+ALONE ?= alone
 test: $(STAMP) browser-deps slurm-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist worksteal -m "$(MARKS)" $(PYTEST_ARGS)
+	if [ -n "$(ALONE)" ]; then $(BIN)/python -m pytest -m "$(ALONE)" $(PYTEST_ARGS); fi
 
 ## The quick loop for developers: skips tests marked slow and the browser tests.
-test-fast: PYTEST_ARGS = -m "not slow and not browser"
+test-fast: MARKS = not slow and not browser and not alone
+test-fast: ALONE =
 test-fast: test
 
 lint: $(STAMP)

@@ -1,8 +1,13 @@
-"""Frame time of the teaching app at classroom scale (60 x 60 lattice) and of the export.
+"""Server time per day of the teaching app at classroom scale (60 x 60 lattice), before
+and after the maps and charts moved to the browser, and the export's frame time.
 
-A "frame" is what the app draws after each step: every model's map (PNG) and
-the outcome charts (PNG), from copying the data out of the models to encoded
-images; the model step itself is timed separately. Cases: one model, and the
+"Server-drawn" (before, issue #16) is what the app drew after each step until the
+drawing moved to the browser: every model's map (PNG) and the outcome charts (PNG),
+from copying the data out of the models to encoded images (``FrameMaker``; still what
+tests compare the browser's map with). "Browser-drawn" (now) is what the server does
+per day instead: the day's arrays and numbers for the browser (``ViewFeed``: a colour
+index per household, the open issues, the new outcome points, the numbers table). The
+model step itself is timed separately. Cases: one model, and the
 side-by-side pair (baseline + full policy package). Each case steps through
 ``--days`` days after one warm-up frame (which builds the renderers, reported
 on its own) and reports the median, 90th percentile and maximum frame time.
@@ -34,6 +39,7 @@ BUDGET_MS = 300.0
 
 
 def measure(side_by_side: bool, size: int, days: int) -> dict:
+    from cogov_sim.viz.feed import ViewFeed
     from cogov_sim.viz.render import FrameMaker, FrameRenderer
     from cogov_sim.viz.session import ClassroomRun, Settings
 
@@ -43,12 +49,19 @@ def measure(side_by_side: bool, size: int, days: int) -> dict:
     t0 = time.perf_counter()
     maker.frame(run, "satisfaction", "en")
     first = 1000 * (time.perf_counter() - t0)
-    frames, steps = [], []
+    feed = ViewFeed()
+    t0 = time.perf_counter()
+    feed.frame(run, settings)
+    first_feed = 1000 * (time.perf_counter() - t0)
+    frames, steps, days_ms = [], [], []
     for _ in range(days):
         t0 = time.perf_counter()
         run.step()
         steps.append(1000 * (time.perf_counter() - t0))
         frames.append(maker.frame(run, "satisfaction", "en").ms)
+        t0 = time.perf_counter()
+        feed.frame(run, settings)
+        days_ms.append(1000 * (time.perf_counter() - t0))
     export = FrameRenderer(run.models, settings.mechanisms)
     export.rgb(run.models)
     t0 = time.perf_counter()
@@ -65,6 +78,9 @@ def measure(side_by_side: bool, size: int, days: int) -> dict:
         "frame_max_ms": float(f.max()),
         "within_budget_share": float(np.mean(f <= BUDGET_MS)),
         "step_median_ms": float(np.median(steps)),
+        "browser_first_ms": first_feed,
+        "browser_day_median_ms": float(np.median(days_ms)),
+        "browser_day_max_ms": float(np.max(days_ms)),
         "export_frame_ms": 1000 * (time.perf_counter() - t0) / 5,
     }
 
@@ -76,8 +92,8 @@ def main() -> None:
     args = parser.parse_args()
     rows = [measure(sbs, args.size, args.days) for sbs in (False, True)]
     print(
-        f"Frame time at {args.size} x {args.size}, {args.days} frames per case "
-        f"(budget {BUDGET_MS:.0f} ms):"
+        f"Server time per day at {args.size} x {args.size}, {args.days} days per case; "
+        f"server-drawn frames (before; budget {BUDGET_MS:.0f} ms):"
     )
     head = ("case", "households", "first", "median", "p90", "max", "<=300ms", "step", "export")
     print("{:<13}{:>11}{:>8}{:>8}{:>8}{:>8}{:>9}{:>7}{:>8}".format(*head))
@@ -89,6 +105,14 @@ def main() -> None:
             f"{r['step_median_ms']:>7.1f}{r['export_frame_ms']:>8.0f}"
         )
     print("(ms; 'step' is one model step of all models, 'export' one GIF/MP4 frame)")
+    print("Browser-drawn (now): the server's part of a day, without the model step:")
+    print("{:<13}{:>8}{:>8}{:>8}{:>16}".format("case", "first", "median", "max", "was (median)"))
+    for r in rows:
+        print(
+            f"{r['case']:<13}{r['browser_first_ms']:>8.0f}{r['browser_day_median_ms']:>8.1f}"
+            f"{r['browser_day_max_ms']:>8.1f}{r['frame_median_ms']:>16.0f}"
+        )
+    print("(ms; 'first' builds the scene: the map's fixed layers as PNG, once per run)")
     out = HERE / "results" / "bench_render.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(

@@ -550,3 +550,91 @@ def test_the_map_can_show_housing_types_in_four_distinct_colours():
     for code, kind in enumerate(HOUSING_TYPES):
         rgba = cmap(code / (len(HOUSING_TYPES) - 1))
         assert mcolors.to_hex(rgba) == HOUSING_COLOURS[kind].lower(), kind
+
+
+# ------------------------------------------------- what the browser draws from (#16)
+def test_the_browsers_map_data_decodes_to_the_models_cells_and_open_issues():
+    from cogov_sim.viz.canvas import N_COLOURS, decode_map_day, map_day
+
+    run = ClassroomRun(Settings(size=30, side_by_side=False))
+    run.step(30)
+    m = run.treatment
+    cells, issues = decode_map_day(map_day(m, "satisfaction"))
+    # One colour index per household: the bin of its satisfaction, as a colour map bins it.
+    assert cells.shape == (m.n_households,)
+    want = np.minimum((m.residents.satisfaction * N_COLOURS).astype(int), N_COLOURS - 1)
+    assert np.array_equal(cells, want)
+    # Every open issue once, at its household's cell, hollow exactly while undiscovered.
+    d = map_data(m, "satisfaction")
+    assert issues.shape == (d.issue_x.size, 3) and issues.shape[0] > 0
+    got = sorted(map(tuple, issues.tolist()))
+    kinds = d.issue_type.astype(int) * 2 + d.issue_latent
+    expected = sorted(zip(d.issue_x.astype(int), d.issue_y.astype(int), kinds, strict=True))
+    assert got == [tuple(int(v) for v in e) for e in expected]
+    assert list(issues[:, 2] // 2) == sorted(issues[:, 2] // 2)  # in type order, as drawn
+
+
+def test_the_browsers_map_data_draws_the_same_picture_as_the_server_drawn_map():
+    from cogov_sim.viz.canvas import colour_table, map_data_of_day, map_day
+
+    run = ClassroomRun(Settings(size=30, side_by_side=False))
+    run.step(20)
+    m = run.treatment
+    day = map_day(m, "satisfaction")
+    table = colour_table("satisfaction")
+    direct = MapRenderer(m.world).rgba(map_data(m, "satisfaction"))[:, :, :3].astype(int)
+    via = MapRenderer(m.world).rgba(map_data_of_day(m.world, day, table))[:, :, :3].astype(int)
+    # The same colours but for values within one of 256 bins of a bin's edge.
+    assert np.mean(np.abs(direct - via).max(axis=2) > 8) < 0.001
+
+
+def test_a_day_sends_only_the_outcome_points_the_browser_has_not_had():
+    from cogov_sim.viz.feed import ViewFeed
+
+    run = ClassroomRun(SMALL)
+    feed = ViewFeed()
+    first = feed.frame(run, SMALL)
+    n0 = len(run.treatment.datacollector.model_vars["closure_rate"])  # collected at the start
+    assert first.day["from"] == 0 and len(first.day["series"]["treatment"]["closure_rate"]) == n0
+    run.step(3)
+    f = feed.frame(run, SMALL)
+    assert f.layout is first.layout  # the scene stays: not sent again
+    assert f.day["from"] == n0 and len(f.day["series"]["treatment"]["closure_rate"]) == 3
+    run.step(2)
+    f = feed.frame(run, SMALL)
+    assert f.day["from"] == n0 + 3 and len(f.day["series"]["baseline"]["closure_rate"]) == 2
+    expected = run.treatment.datacollector.model_vars["participation_rate"][n0 + 3 :]
+    assert f.day["series"]["treatment"]["participation_rate"] == pytest.approx(expected, abs=1e-6)
+    feed.restart_series()  # a browser that lost track gets everything again
+    assert feed.frame(run, SMALL).day["from"] == 0
+    # A new colouring is a new scene, and a new run too (with a new run number).
+    zh = dataclasses_replace(SMALL, lang="zh")
+    assert feed.frame(run, zh).layout is not f.layout
+    other = ClassroomRun(SMALL)
+    g = feed.frame(other, SMALL)
+    assert g.day["run"] == g.layout["run"] != f.day["run"]
+    assert g.day["from"] == 0
+
+
+def dataclasses_replace(settings, **changes):
+    import dataclasses
+
+    return dataclasses.replace(settings, **changes)
+
+
+def test_a_day_of_the_view_costs_the_server_no_drawing():
+    """The per-day payload is arrays and text: a few kilobytes, no image in it."""
+    import json
+
+    from cogov_sim.viz.feed import ViewFeed
+
+    s = Settings().replace("preset", "full_package")
+    run = ClassroomRun(s)
+    feed = ViewFeed()
+    feed.frame(run, s)
+    run.step(30)
+    feed.frame(run, s)
+    run.step()
+    day = json.dumps(feed.frame(run, s).day)
+    assert "data:image" not in day
+    assert len(day) < 20_000

@@ -165,7 +165,9 @@ def test_side_by_side_maps_start_equal_and_differ_after_steps(app):
     treat0 = app.pixels(".cogov-map-treatment canvas")
     assert _same(base0, treat0)  # same seed, same street, nothing has happened yet
     app.step(8)
-    assert not _same(app.pixels(".cogov-map-baseline canvas"), app.pixels(".cogov-map-treatment canvas"))
+    assert not _same(
+        app.pixels(".cogov-map-baseline canvas"), app.pixels(".cogov-map-treatment canvas")
+    )
     app.shot("app_side_by_side")
     app.assert_clean()
 
@@ -422,4 +424,49 @@ def test_on_a_phone_the_page_is_one_column_with_readable_charts(sized_page):
     )
     assert app.page.evaluate("document.documentElement.scrollWidth") <= 390
     app.shot("app_phone")
+    app.assert_clean()
+
+
+def test_the_canvas_map_shows_each_household_in_the_colour_of_the_server_drawn_map(app):
+    """The browser draws the map from colour indices; the colours at the households'
+    cells are those of the same day drawn by matplotlib (MapRenderer)."""
+    from urllib.parse import parse_qs
+
+    from cogov_sim.viz.canvas import map_layers
+    from cogov_sim.viz.render import MapRenderer, map_data
+    from cogov_sim.viz.session import ClassroomRun, Settings
+
+    query = "seed=5&size=30&side_by_side=false"
+    app.open("?" + query)
+    app.step(5)
+    shown = app.pixels(".cogov-map-single canvas")
+    run = ClassroomRun(Settings.from_query(parse_qs(query))[0])
+    run.step(5)
+    m = run.treatment
+    renderer = MapRenderer(m.world)
+    drawn = renderer.rgba(map_data(m, "satisfaction"))[:, :, :3].astype(int)
+    assert shown.shape == drawn.shape
+    layers = map_layers(m.world, "satisfaction")
+    x0, y0, w, h = layers["box"]
+    cols, rows = m.world.width, m.world.height
+    clear = renderer.layers()["overlay"][:, :, 3] == 0  # no boundary or actor on top
+    issue_cells = set(
+        zip(
+            map_data(m, "satisfaction").issue_x.astype(int),
+            map_data(m, "satisfaction").issue_y.astype(int),
+            strict=True,
+        )
+    )
+    compared = agree = 0
+    for x, y in zip(m.world.x, m.world.y, strict=True):
+        if any(abs(x - ix) <= 1 and abs(y - iy) <= 1 for ix, iy in issue_cells):
+            continue  # a marker may cover the cell
+        px = int(x0 + (x + 0.5) * w / cols)
+        py = int(y0 + (rows - 1 - y + 0.5) * h / rows)
+        if not clear[py, px]:
+            continue
+        compared += 1
+        agree += int(np.abs(shown[py, px] - drawn[py, px]).max() <= 6)
+    assert compared > 0.3 * m.n_households
+    assert agree / compared > 0.98, (agree, compared)
     app.assert_clean()

@@ -34,7 +34,9 @@ def _libc():
 def release() -> bool:
     """Collect garbage and return free heap pages to the system; False where the C
     library has no ``malloc_trim`` (not glibc): then only the collection is done."""
-    gc.collect()
+    for _ in range(3):  # what one collection frees may make more collectable
+        if gc.collect() == 0:
+            break
     libc = _libc()
     if libc is None:
         return False
