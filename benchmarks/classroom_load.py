@@ -16,34 +16,14 @@ Memory is the server's resident set (``/proc``).
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-CHROMIUM = os.environ.get("COGOV_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: Seconds to wait after the sessions close: Solara notices, collects (1 s) and the app
 #: hands the memory back (2 s after the last close).
 SETTLE = 8.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -57,34 +37,6 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def serve(log):
-    """Start the app; return (process, address)."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "VSCODE_PID"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cogov_sim.viz.server", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        env=env,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 120
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"cogov-sim-viz exited early; see {log.name}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"cogov-sim-viz did not answer; see {log.name}")
-        time.sleep(0.5)
 
 
 def steps(page) -> int:
@@ -111,14 +63,15 @@ def measure(sessions: int = 8, seconds: float = 20.0, rounds: int = 1, say=print
     """Play ``sessions`` sessions at once for ``seconds``, ``rounds`` times (see above)."""
     from playwright.sync_api import sync_playwright
 
-    log = tempfile.NamedTemporaryFile("w", prefix="classroom_load_", suffix=".log", delete=False)
-    server, url = serve(log)
-    pid = server.pid  # Solara runs the app in the process the server command became
+    from cogov_sim.viz.local import CHROMIUM, CHROMIUM_ARGS, serve_app
+
+    log = Path(tempfile.mkstemp(prefix="classroom_load_", suffix=".log")[1])
     out: dict = {"sessions": sessions, "seconds": seconds, "rounds": []}
     ok = False
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        with serve_app(log, timeout=120) as app, sync_playwright() as pw:
+            url, pid = app.url, app.pid
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             out["rss_cold_mb"] = rss_mb(pid)
             warm = _open(browser, url, "?preset=full_package&seed=999")
             warm[1].get_by_role("button", name="Play", exact=True).click()
@@ -164,11 +117,8 @@ def measure(sessions: int = 8, seconds: float = 20.0, rounds: int = 1, say=print
             browser.close()
         ok = True
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        log.close()
         if ok:
-            Path(log.name).unlink(missing_ok=True)  # kept only when the run failed
+            log.unlink(missing_ok=True)  # kept only when the run failed
         else:
-            out["log"] = log.name
+            print(f"the server's log: {log}", file=sys.stderr)
     return out

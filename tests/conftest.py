@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from cogov_sim.viz.local import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 CLASSROOM = {"world.width": 50, "world.height": 50, "world.name": "classroom"}
@@ -52,18 +54,6 @@ def cli(tmp_path):
 
 
 # ------------------------------------------------------------------ browser tests
-CHROMIUM = Path(os.environ.get("COGOV_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
 def require_chromium() -> None:
     """Skip (outside CI) or fail (in CI, CI=true) when Debian's Chromium is missing."""
     if CHROMIUM.exists():

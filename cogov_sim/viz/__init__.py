@@ -3,7 +3,12 @@
 - :mod:`cogov_sim.viz.session`: settings and the side-by-side run (no UI imports);
 - :mod:`cogov_sim.viz.render`: map and chart frames with matplotlib (no Solara);
 - :mod:`cogov_sim.viz.export`: GIF/MP4 of any run;
-- :mod:`cogov_sim.viz.app`: the Solara page; :mod:`cogov_sim.viz.server`: ``cogov-sim-viz``.
+- :mod:`cogov_sim.viz.canvas`, :mod:`cogov_sim.viz.feed`: what the browser draws the
+  maps and charts from (a scene per run, a few bytes a day; no Solara);
+- :mod:`cogov_sim.viz.app`: the Solara page; :mod:`cogov_sim.viz.server`: ``cogov-sim-viz``;
+  :mod:`cogov_sim.viz.memory`: closed sessions' memory back to the system;
+  :mod:`cogov_sim.viz.local`: the app served in the background, with Chromium's flags
+  (tests, benchmarks).
 
 Nothing here is imported by the model or the command line unless asked for
 (``output.animation`` imports the renderer).

@@ -31,6 +31,7 @@ from cogov_sim.viz.render import (
     MapData,
     MapRenderer,
     colormap,
+    household_values,
 )
 
 #: Colours in a map's table; an index is ``min(int(value * N_COLOURS), N_COLOURS - 1)``,
@@ -87,20 +88,6 @@ def map_layers(world, variable: str, palette: str = "cividis", px: int = 460) ->
         "marker_px": float(np.sqrt(s) * dpi / 72.0),
         "marker_lw": float(1.4 * dpi / 72.0),
     }
-
-
-def household_values(model, variable: str) -> np.ndarray:
-    """The value the map colours each household by, in [0, 1], in household order."""
-    from cogov_sim.viz.labels import HOUSING_NAMES, VARIABLES
-
-    w, r = model.world, model.residents
-    if variable == "participation":
-        return (model.day - r.last_part < model.cfg.participation.window_days).astype(float)
-    if variable == "housing":
-        return w.housing / (len(HOUSING_NAMES) - 1.0)
-    if variable in VARIABLES:
-        return np.asarray(getattr(r, variable), dtype=float)
-    raise ValueError(f"unknown map variable {variable!r} (allowed: {', '.join(VARIABLES)})")
 
 
 def open_issues(model) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -72,10 +72,6 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Key outcomes so far (day {n})",
         "zh": "截至第 {n} 天的关键指标",
     },
-    "no_font": {
-        "en": "(No Chinese font found for matplotlib: chart titles are in English.)",
-        "zh": "（未找到中文字体：图表标题以英文显示。）",
-    },
     "frame_info": {"en": "frame {ms} ms", "zh": "渲染 {ms} 毫秒"},
     "step_failed": {"en": "step failed: {error}", "zh": "单步运行失败：{error}"},
     "map_alt": {

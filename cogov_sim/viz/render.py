@@ -134,19 +134,23 @@ class MapData:
     day: int
 
 
-def map_data(model, variable: str) -> MapData:
-    """Copy what a map shows out of ``model`` (call under the run's lock)."""
+def household_values(model, variable: str) -> np.ndarray:
+    """The value a map colours each household by, in [0, 1], in household order."""
     w, r = model.world, model.residents
     if variable == "participation":
-        vals = (model.day - r.last_part < model.cfg.participation.window_days).astype(float)
-    elif variable == "housing":
-        vals = w.housing / (len(HOUSING_NAMES) - 1.0)  # 0, 1/3, 2/3, 1: one colour each
-    elif variable in VARIABLES:
-        vals = getattr(r, variable)
-    else:
-        raise ValueError(f"unknown map variable {variable!r} (allowed: {', '.join(VARIABLES)})")
+        return (model.day - r.last_part < model.cfg.participation.window_days).astype(float)
+    if variable == "housing":
+        return w.housing / (len(HOUSING_NAMES) - 1.0)  # 0, 1/3, 2/3, 1: one colour each
+    if variable in VARIABLES:
+        return np.asarray(getattr(r, variable), dtype=float)
+    raise ValueError(f"unknown map variable {variable!r} (allowed: {', '.join(VARIABLES)})")
+
+
+def map_data(model, variable: str) -> MapData:
+    """Copy what a map shows out of ``model`` (call under the run's lock)."""
+    w = model.world
     grid = np.full((w.height, w.width), np.nan)
-    grid[w.y, w.x] = vals
+    grid[w.y, w.x] = household_values(model, variable)
     ids = model.open_ids
     iss = model.issues
     open_ = ids[iss.state[ids] <= IssueState.ASSIGNED]
