@@ -638,3 +638,96 @@ def test_a_day_of_the_view_costs_the_server_no_drawing():
     day = json.dumps(feed.frame(run, s).day)
     assert "data:image" not in day
     assert len(day) < 20_000
+
+
+def test_the_difference_map_colours_each_household_by_mechanisms_minus_baseline():
+    from cogov_sim.viz.canvas import colour_index, decode_map_day, difference_day
+    from cogov_sim.viz.render import DIFFERENCE_LIMIT, difference_shades
+
+    run = ClassroomRun(Settings(size=30).replace("preset", "full_package"))
+    base, treat = run.pair()
+    cells, issues = decode_map_day(difference_day(base, treat, "participation"))
+    assert issues.size == 0  # an issue is one run's: none on the difference
+    assert set(cells) == {128}  # day 0: no household differs (the middle of the scale)
+    run.step(40)
+    cells, _ = decode_map_day(difference_day(base, treat, "participation"))
+    d = (treat.day - treat.residents.last_part < treat.cfg.participation.window_days).astype(
+        float
+    ) - (base.day - base.residents.last_part < base.cfg.participation.window_days)
+    assert np.array_equal(cells, colour_index(difference_shades(d, "participation")))
+    assert cells.max() > 128 and cells.min() < 128  # some gained, some lost
+    assert difference_shades(np.array([-1.0, 0.0, 0.1, 1.0]), "satisfaction").tolist() == [
+        0.0,
+        0.5,
+        0.5 + 0.1 / DIFFERENCE_LIMIT["satisfaction"] / 2,
+        1.0,  # beyond the limit: at its end
+    ]
+
+
+def test_the_difference_view_needs_the_baseline_and_is_its_own_scene():
+    from cogov_sim.viz.feed import ViewFeed
+
+    s = SMALL.replace("difference", True)
+    assert s.shows_difference and Settings.from_query({"difference": "true"})[0].difference
+    run = ClassroomRun(s)
+    feed = ViewFeed()
+    f = feed.frame(run, s)
+    assert [m["role"] for m in f.layout["maps"]] == ["difference"]
+    assert list(f.day["maps"]) == ["difference"] and f.layout["chart"]["difference"]
+    g = feed.frame(run, SMALL)  # back to the two maps: a new scene, the same run
+    assert [m["role"] for m in g.layout["maps"]] == ["baseline", "treatment"]
+    assert g.day["run"] == f.day["run"]
+    alone = Settings(size=30, side_by_side=False, difference=True)
+    assert not alone.shows_difference
+    h = ViewFeed().frame(ClassroomRun(alone), alone)
+    assert [m["role"] for m in h.layout["maps"]] == ["single"]
+    with pytest.raises(ValueError, match="not side by side"):
+        ClassroomRun(alone).pair()
+
+
+def test_the_summary_names_the_processes_that_differ_most():
+    from cogov_sim.viz.summary import because
+
+    def values(**pairs):
+        return {
+            "treatment": {k: a for k, (a, _) in pairs.items()},
+            "baseline": {k: b for k, (_, b) in pairs.items()},
+        }
+
+    text = because(
+        values(queue_worker=(0, 35), utilisation_worker=(0.54, 0.89), open_issues=(60, 70)),
+        "en",
+    )
+    assert text == (
+        " Mostly because fewer issues wait for grid workers (0 vs 35) and grid workers' "
+        "hours are less loaded (54% vs 89%)."
+    )
+    zh = because(values(volunteer_hours=(168, 26)), "zh")
+    assert zh == "主要原因：每日志愿服务时长更多（168 小时 对 26 小时）。"
+    # Small counts are not "half as many"; nothing to name, nothing said.
+    assert because(values(queue_worker=(2, 4), open_issues=(100, 90)), "en") == ""
+    assert because({"single": {"queue_worker": 3.0}}, "en") == ""
+
+
+def test_the_apps_summary_explains_a_difference_by_the_models_own_processes():
+    import re
+
+    from cogov_sim.viz.feed import ViewFeed
+
+    s = Settings().replace("preset", "full_package")
+    run = ClassroomRun(s)
+    run.step(120)
+    text = re.sub("<[^>]+>", " ", ViewFeed().frame(run, s).day["numbers"])
+    assert "Mostly because" in text
+    # The numbers it names are the models' own, at the same day.
+    base, treat = run.pair()
+    for key, words in (("volunteer_hours", "volunteers give"), ("queue_worker", "issues wait")):
+        if words in text:
+            a = treat.datacollector.model_vars[key][-1]
+            b = base.datacollector.model_vars[key][-1]
+            assert f"{a:.0f}" in text.split(words, 1)[1][:60]
+            assert f"{b:.0f}" in text.split(words, 1)[1][:60]
+    # Without mechanisms the two models are one: no difference, nothing to explain.
+    same = ClassroomRun(Settings())
+    same.step(60)
+    assert "Mostly because" not in ViewFeed().frame(same, Settings()).day["numbers"]

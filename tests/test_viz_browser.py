@@ -470,3 +470,31 @@ def test_the_canvas_map_shows_each_household_in_the_colour_of_the_server_drawn_m
     assert compared > 0.3 * m.n_households
     assert agree / compared > 0.98, (agree, compared)
     app.assert_clean()
+
+
+def test_the_difference_view_shows_one_map_and_difference_lines_and_a_reload_keeps_it(app):
+    app.open("?preset=full_package&seed=7")
+    app.step(6)
+    chart_two_lines = app.pixels(".cogov-charts canvas")
+    app.page.get_by_text("Show the difference (mechanisms − baseline)", exact=True).click()
+    app.page.wait_for_function("location.search.includes('difference=true')")
+    app.page.locator('.cogov-map-difference canvas[data-day="6"]').wait_for()
+    assert app.page.locator(".cogov-map-baseline").count() == 0  # one map, not two
+    assert (
+        "Difference: with the chosen mechanisms"
+        in app.page.locator(".cogov-map-title").inner_text()
+    )
+    assert "percentage points" in app.page.locator(".cogov-legend").inner_text()
+    difference = app.pixels(".cogov-map-difference canvas")
+    assert not _same(app.pixels(".cogov-charts canvas"), chart_two_lines)
+    # The difference's line colour is drawn; the baseline's grey dashes are not.
+    chart = app.pixels(".cogov-charts canvas")
+    orange = np.all(np.abs(chart - np.array([0xB3, 0x58, 0x06])) <= 30, axis=2)
+    assert orange.sum() > 50
+    app.step(2)
+    assert not _same(app.pixels(".cogov-map-difference canvas"), difference)
+    app.shot("app_difference")
+    app.page.reload()
+    app.page.get_by_text("Step: 0", exact=True).wait_for()
+    app.page.locator('.cogov-map-difference canvas[data-day="0"]').wait_for()
+    app.assert_clean()

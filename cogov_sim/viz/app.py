@@ -514,6 +514,12 @@ def ScenarioCard(settings: Settings, change):
             value=settings.side_by_side,
             on_value=lambda v: change("side_by_side", v),
         )
+        if settings.side_by_side:
+            solara.Checkbox(
+                label=t("show_difference", lang),
+                value=settings.difference,
+                on_value=lambda v: change("difference", v),
+            )
         if settings.variable in ("satisfaction", "trust"):
             solara.Select(
                 t("palette", lang),

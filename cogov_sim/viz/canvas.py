@@ -31,6 +31,8 @@ from cogov_sim.viz.render import (
     MapData,
     MapRenderer,
     colormap,
+    difference_colormap,
+    difference_shades,
     household_values,
 )
 
@@ -51,9 +53,9 @@ def _png_url(rgba: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def colour_table(variable: str, palette: str = "cividis") -> np.ndarray:
+def colour_table(variable: str, palette: str = "cividis", difference: bool = False) -> np.ndarray:
     """(256, 3) uint8: the colour of each cell index (see :data:`N_COLOURS`)."""
-    cmap = colormap(variable, palette)
+    cmap = difference_colormap() if difference else colormap(variable, palette)
     centres = (np.arange(N_COLOURS) + 0.5) / N_COLOURS
     return np.round(cmap(centres)[:, :3] * 255).astype(np.uint8)
 
@@ -64,9 +66,12 @@ def colour_index(values: np.ndarray) -> np.ndarray:
     return np.clip((v * N_COLOURS).astype(np.int64), 0, N_COLOURS - 1).astype(np.uint8)
 
 
-def map_layers(world, variable: str, palette: str = "cividis", px: int = 460) -> dict:
-    """The fixed part of a map (see the module's docstring); JSON-ready."""
-    r = MapRenderer(world, variable, px=px, palette=palette)
+def map_layers(
+    world, variable: str, palette: str = "cividis", px: int = 460, difference: bool = False
+) -> dict:
+    """The fixed part of a map (see the module's docstring); JSON-ready. ``difference``:
+    the map of mechanisms minus baseline."""
+    r = MapRenderer(world, variable, px=px, palette=palette, difference=difference)
     layers = r.layers()
     x0, y0, w, h = layers["box"]
     # Marker size as matplotlib draws it: scatter's s is in points squared.
@@ -82,7 +87,7 @@ def map_layers(world, variable: str, palette: str = "cividis", px: int = 460) ->
         "overlay": _png_url(layers["overlay"]),
         "hh_x": _b64(world.x),
         "hh_y": _b64(world.y),
-        "colours": colour_table(variable, palette).ravel().tolist(),
+        "colours": colour_table(variable, palette, difference).ravel().tolist(),
         "empty": NO_HOUSEHOLD,
         "issue_styles": [[m, c] for m, c in ISSUE_STYLE],
         "marker_px": float(np.sqrt(s) * dpi / 72.0),
@@ -111,6 +116,14 @@ def map_day(model, variable: str) -> dict:
         "cells": _b64(colour_index(household_values(model, variable))),
         "issues": _b64(issues.ravel()),
     }
+
+
+def difference_day(baseline, treatment, variable: str) -> dict:
+    """One day of the difference map: each household's value with the mechanisms minus in
+    the baseline (same street, same households), as colour indices; no issue markers (an
+    issue is one run's). Call under the run's lock."""
+    d = household_values(treatment, variable) - household_values(baseline, variable)
+    return {"cells": _b64(colour_index(difference_shades(d, variable))), "issues": ""}
 
 
 def decode_map_day(day: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -170,11 +183,14 @@ class SeriesFeed:
 
 
 def latest_values(models) -> dict[str, dict[str, float]]:
-    """role -> outcome -> its latest value (NaN before there is one), as the charts end."""
+    """role -> variable -> its latest value (NaN before there is one): the charted outcomes,
+    as the charts end, and the processes the summary explains them by
+    (:data:`cogov_sim.viz.summary.CHANNELS`)."""
+    from cogov_sim.viz.summary import CHANNEL_KEYS
+
+    keys = [key for key, _, _ in CHARTS] + list(CHANNEL_KEYS)
     out = {}
     for role, model in models:
         mv = model.datacollector.model_vars
-        out[role] = {
-            key: float(mv[key][-1]) if mv.get(key) else float("nan") for key, _, _ in CHARTS
-        }
+        out[role] = {key: float(mv[key][-1]) if mv.get(key) else float("nan") for key in keys}
     return out

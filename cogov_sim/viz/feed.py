@@ -13,7 +13,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from cogov_sim.viz.canvas import SeriesFeed, latest_values, map_day, map_layers
+from cogov_sim.viz.canvas import SeriesFeed, difference_day, latest_values, map_day, map_layers
 from cogov_sim.viz.labels import (
     CHARTS,
     HOUSING_NAMES,
@@ -24,7 +24,7 @@ from cogov_sim.viz.labels import (
     mechanism_label,
     t,
 )
-from cogov_sim.viz.render import ACTOR_STYLE, ISSUE_STYLE, ROLE_STYLE
+from cogov_sim.viz.render import ACTOR_STYLE, DIFFERENCE_LIMIT, ISSUE_STYLE, ROLE_STYLE
 from cogov_sim.viz.summary import outcome_rows, plain_summary
 
 #: Mechanism names listed in a map's title; more are counted.
@@ -42,6 +42,8 @@ MARKER_GLYPH = {
     "h": "⬢",
     "p": "⬟",
 }
+#: The difference's line in the charts (the orange end of the difference map's scale).
+DIFFERENCE_STYLE = ("#b35806", False)
 FONT = '"DejaVu Sans", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif'
 
 
@@ -77,6 +79,7 @@ class ViewFeed:
         with self._lock:
             t0 = time.perf_counter()
             key = (settings.variable, settings.lang, settings.palette, settings.zoom, narrow)
+            key += (settings.shows_difference,)
             if run is not self._run or key != self._key:
                 if run is not self._run:
                     self._runs += 1
@@ -85,7 +88,10 @@ class ViewFeed:
                 self._key = key
                 self._series.restart()
             with run.lock:
-                maps = {role: map_day(m, settings.variable) for role, m in run.models}
+                if settings.shows_difference:
+                    maps = {"difference": difference_day(*run.pair(), settings.variable)}
+                else:
+                    maps = {role: map_day(m, settings.variable) for role, m in run.models}
                 tail = self._series.tail(run.models)
                 values = latest_values(run.models)
                 steps = run.steps
@@ -93,7 +99,7 @@ class ViewFeed:
             numbers = numbers_html(values, steps, lang)
             ms = 1000 * (time.perf_counter() - t0)
             info = (
-                f"{t('day_counter', lang, n=steps)} · {len(maps)} × "
+                f"{t('day_counter', lang, n=steps)} · {len(run.models)} × "
                 f"{run.treatment.n_households:,} {t('households', lang)} · "
                 + t("frame_info", lang, ms=f"{ms:.0f}")
             )
@@ -114,29 +120,39 @@ def build_layout(run, settings, narrow: bool, run_id: int) -> dict:
     world = run.treatment.world
     columns = 1 if narrow else 5
     width, panel_height = (380, 190) if narrow else (1000, 205)
+    difference = settings.shows_difference
+    shown = ["difference"] if difference else roles
     maps = [
         {
             "role": role,
-            "title": map_title(role, settings),
+            "title": t("difference", lang) if difference else map_title(role, settings),
             "alt": t(
                 "map_alt", lang, role=t(role, lang), variable=VARIABLES[variable][lang], n="{n}"
             ),
         }
-        for role in roles
+        for role in shown
     ]
     mark = " ↕" if settings.zoom else ""  # a zoomed axis
     zoomed = f" — <i>{html.escape(t('zoomed', lang))}</i>" if settings.zoom else ""
+    legend = legend_html(lang, variable, settings.palette, issues=not difference)
+    if difference:
+        limit = f"{100 * DIFFERENCE_LIMIT[variable]:g}"
+        caption = t("difference_caption", lang, variable=VARIABLES[variable][lang], limit=limit)
+        legend += "<br>" + html.escape(caption)
+    styles = {r: [ROLE_STYLE[r][0], ROLE_STYLE[r][1] == "--"] for r in roles}
+    styles["difference"] = list(DIFFERENCE_STYLE)
     return {
         "run": run_id,
-        "single": len(roles) == 1,
+        "single": len(shown) == 1,
         "maps": maps,
-        "map": map_layers(world, variable, settings.palette),
-        "legend": legend_html(lang, variable, settings.palette),
-        "header": f"<b>{html.escape(t('outcomes', lang))}</b> — " + role_key(roles, lang) + zoomed,
+        "map": map_layers(world, variable, settings.palette, difference=difference),
+        "legend": legend,
+        "header": f"<b>{html.escape(t('outcomes', lang))}</b> — " + role_key(shown, lang) + zoomed,
         "chart_alt": t("chart_alt", lang, n="{n}"),
         "chart": {
             "roles": roles,
-            "styles": {r: [ROLE_STYLE[r][0], ROLE_STYLE[r][1] == "--"] for r in roles},
+            "difference": difference,
+            "styles": styles,
             "panels": [
                 {"key": key, "title": label.get(lang, label["en"]) + mark, "scale": scale}
                 for key, label, scale in CHARTS
@@ -192,16 +208,18 @@ def map_title(role: str, settings) -> str:
 def role_key(roles, lang: str) -> str:
     parts = []
     for role in roles:
-        colour, style = ROLE_STYLE[role]
+        colour, style = DIFFERENCE_STYLE if role == "difference" else ROLE_STYLE[role]
         dash = "- - -" if style == "--" else "——"
         parts.append(f'<span style="color:{colour}">{dash}</span> {html.escape(t(role, lang))}')
     return " · ".join(parts)
 
 
-def legend_html(lang: str, variable: str, palette: str = "cividis") -> str:
+def legend_html(lang: str, variable: str, palette: str = "cividis", issues: bool = True) -> str:
+    """The maps' key; ``issues``: with the issue markers (the difference map has none)."""
     items = [
         (MARKER_GLYPH[m], c, ISSUE_LABELS[k][lang])
         for (m, c), k in zip(ISSUE_STYLE, ISSUE_LABELS, strict=True)
+        if issues
     ] + [(MARKER_GLYPH[m], c, TEXT[key][lang]) for key, m, c in ACTOR_STYLE.values()]
     # A dark outline on every glyph: light marker colours (olive, cyan, orange) alone
     # stand out from the white page by less than 3:1.
@@ -219,8 +237,9 @@ def legend_html(lang: str, variable: str, palette: str = "cividis") -> str:
             f"&nbsp;{HOUSING_NAMES[k][lang]}"
             for k in HOUSING_NAMES
         )
+    latent = f" &nbsp; ({t('legend_latent', lang)})" if issues else ""
     return (
-        f"{glyphs} &nbsp; ({t('legend_latent', lang)})<br>"
+        f"{glyphs}{latent}<br>"
         f"{t('map_caption', lang)} {t('colour_by', lang)}: {VARIABLES[variable][lang]}"
         f"{scheme}{swatches}."
     )

@@ -58,6 +58,22 @@ TEXT: dict[str, dict[str, str]] = {
     "palette": {"en": "Map colours", "zh": "地图配色"},
     "about": {"en": "About this mechanism", "zh": "机制说明"},
     "zoom": {"en": "Zoom chart axes to the data", "zh": "图表纵轴按数据缩放"},
+    "show_difference": {
+        "en": "Show the difference (mechanisms − baseline)",
+        "zh": "显示差值（所选机制 − 基线）",
+    },
+    "difference": {
+        "en": "Difference: with the chosen mechanisms − baseline",
+        "zh": "差值：启用所选机制 − 基线",
+    },
+    "difference_caption": {
+        "en": "Map: each household's {variable} with the mechanisms minus in the baseline "
+        "in percentage points (orange: higher, purple: lower; beyond ±{limit} shown as "
+        "±{limit}). "
+        "Charts: mechanisms minus baseline (0: no difference).",
+        "zh": "地图：每户在所选机制下与基线下的{variable}之差，单位为百分点（橙：更高，紫：更低；"
+        "超出 ±{limit} 按 ±{limit} 显示）。图表：所选机制减基线（0 表示无差别）。",
+    },
     "zoomed": {"en": "zoomed: axes do not start at 0", "zh": "已缩放：纵轴不从 0 开始"},
     "copy_link": {"en": "Copy link", "zh": "复制链接"},
     "copied": {"en": "Link copied", "zh": "链接已复制"},

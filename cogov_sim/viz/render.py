@@ -227,6 +227,23 @@ def colormap(variable: str, palette: str = "cividis"):
     return matplotlib.colormaps[name].with_extremes(bad=NO_HOUSEHOLD)
 
 
+#: The difference map's scale: mechanisms minus baseline, shown from -limit to +limit.
+DIFFERENCE_LIMIT = {"satisfaction": 0.25, "trust": 0.25, "participation": 1.0, "housing": 1.0}
+
+
+def difference_colormap():
+    """Purple (lower) - white - orange (higher): a diverging scale that reads the same for
+    the common red-green colour blindnesses."""
+    return matplotlib.colormaps["PuOr_r"].with_extremes(bad=NO_HOUSEHOLD)
+
+
+def difference_shades(values: np.ndarray, variable: str) -> np.ndarray:
+    """Differences (mechanisms - baseline) as map values in [0, 1]: 0.5 is no difference,
+    0 and 1 are -limit and +limit (and beyond)."""
+    limit = DIFFERENCE_LIMIT[variable]
+    return (np.clip(np.asarray(values, dtype=float) / limit, -1.0, 1.0) + 1.0) / 2.0
+
+
 class _MapArtists:
     """The artists of one map on ``ax``; :meth:`update` swaps their data."""
 
@@ -239,9 +256,10 @@ class _MapArtists:
         palette: str = "cividis",
         marker_scale: float = 1.0,
         animated: bool = False,
+        cmap=None,
     ):
         self.ax = ax
-        cmap = colormap(variable, palette)
+        cmap = cmap or colormap(variable, palette)
         self.image = ax.imshow(
             np.full((world.height, world.width), np.nan),
             cmap=cmap,
@@ -422,17 +440,31 @@ class MapRenderer:
     """
 
     def __init__(
-        self, world, variable: str = "satisfaction", px: int = 460, palette: str = "cividis"
+        self,
+        world,
+        variable: str = "satisfaction",
+        px: int = 460,
+        palette: str = "cividis",
+        difference: bool = False,
     ):
+        """``difference``: the map of mechanisms minus baseline (:func:`difference_shades`),
+        in the diverging colours, its colour bar from -limit to +limit."""
         dpi = 100
         self.fig = Figure(figsize=(px / dpi * 1.1, px / dpi), dpi=dpi)
         canvas = FigureCanvasAgg(self.fig)
         ax = self.fig.add_axes((0.01, 0.01, 0.86, 0.98))
-        self.artists = _MapArtists(ax, world, variable, palette=palette, animated=True)
+        cmap = difference_colormap() if difference else None
+        self.artists = _MapArtists(ax, world, variable, palette=palette, animated=True, cmap=cmap)
         cax = self.fig.add_axes((0.89, 0.1, 0.03, 0.8))
         self.fig.colorbar(self.artists.image, cax=cax)
         cax.tick_params(labelsize=8)
-        if variable == "housing":  # categories: the page's legend names the colours
+        if difference:
+            limit = DIFFERENCE_LIMIT[variable]
+            cax.set_yticks([0, 0.25, 0.5, 0.75, 1])
+            # In percentage points, like the table's differences.
+            points = np.linspace(-100 * limit, 100 * limit, 5)
+            cax.set_yticklabels([f"{v:+.0f}" if v else "0" for v in points])
+        elif variable == "housing":  # categories: the page's legend names the colours
             cax.set_yticks([])
         # Overlay: only the static artists (and the axes frame) on a transparent canvas.
         self.fig.patch.set_alpha(0.0)

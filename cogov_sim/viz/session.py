@@ -117,6 +117,7 @@ class Settings:
     variable: str = "satisfaction"
     palette: str = "cividis"  # the map's colours: PALETTES
     zoom: bool = False  # charts' value axes fitted to the data instead of 0-100 / from 0
+    difference: bool = False  # side by side: one map and chart lines of mechanisms - baseline
     lang: str = "en"
 
     MODEL_FIELDS = ("mechanisms", "params", "seed", "size", "side_by_side")
@@ -135,6 +136,11 @@ class Settings:
         }
         dotted.update(dict(self.params))
         return make_config(None, **dotted)
+
+    @property
+    def shows_difference(self) -> bool:
+        """The difference view: asked for, and there is a baseline to take it from."""
+        return self.difference and self.side_by_side
 
     @property
     def baseline_mechanisms(self) -> tuple[str, ...]:
@@ -199,6 +205,8 @@ class Settings:
             return dataclasses.replace(self, palette=_choice(value, name, PALETTES))
         if name == "zoom":
             return dataclasses.replace(self, zoom=_bool(value, name))
+        if name == "difference":
+            return dataclasses.replace(self, difference=_bool(value, name))
         if name == "lang":
             return dataclasses.replace(self, lang=_choice(value, name, LANGUAGES))
         raise SettingsError(f"unknown setting {name!r}", f"未知的设置 {name!r}")
@@ -209,7 +217,7 @@ class Settings:
         (a :class:`Message`: English, and Chinese by ``.text("zh")``).
 
         Keys: preset, mechanisms (comma-separated), seed, size, side_by_side,
-        variable, palette, zoom, lang, and key parameters by dotted name (with or
+        variable, palette, zoom, difference, lang, and key parameters by dotted name (with or
         without the ``mechanism_params.`` prefix). :meth:`to_query` writes them.
         """
         s, warnings = cls(), []
@@ -251,7 +259,8 @@ class Settings:
             or (self.preset != "none" and self.mechanisms != preset_mechanisms(self.preset))
         ):
             items.append(("mechanisms", ",".join(self.mechanisms)))
-        for name in ("seed", "size", "side_by_side", "variable", "palette", "zoom", "lang"):
+        names = ("seed", "size", "side_by_side", "variable", "palette", "zoom", "difference")
+        for name in (*names, "lang"):
             value = getattr(self, name)
             if value != getattr(default, name):
                 items.append((name, str(value).lower() if isinstance(value, bool) else str(value)))
@@ -319,6 +328,12 @@ class ClassroomRun:
         if self.baseline is None:
             return [("single", self.treatment)]
         return [("baseline", self.baseline), ("treatment", self.treatment)]
+
+    def pair(self) -> tuple[object, object]:
+        """(baseline, treatment); the run must be side by side."""
+        if self.baseline is None:
+            raise ValueError("a difference needs the baseline: the run is not side by side")
+        return self.baseline, self.treatment
 
     @property
     def steps(self) -> int:

@@ -35,6 +35,8 @@ _SUMMARY = {
         "sep": "; ",
         "end": ".",
         "noisy": " One street and one seed: try other seeds before drawing conclusions.",
+        "because": " Mostly because ",
+        "and": " and ",
     },
     "zh": {
         "start": "第 0 天：尚未发生任何事件。请单步或播放以比较。",
@@ -47,8 +49,65 @@ _SUMMARY = {
         "sep": "；",
         "end": "。",
         "noisy": "这只是一个街区、一个随机种子：下结论前请换几个种子试试。",
+        "because": "主要原因：",
+        "and": "，",
     },
 }
+
+
+#: The processes an outcome difference comes through (model variables, not outcomes): how
+#: many issues wait for each kind of handler, how loaded the grid workers are, how much
+#: volunteers give. (key, unit, {lang: (wording when lower, wording when higher)}).
+CHANNELS: tuple[tuple[str, str, dict[str, tuple[str, str]]], ...] = (
+    (
+        "queue_worker",
+        "count",
+        {
+            "en": ("fewer issues wait for grid workers", "more issues wait for grid workers"),
+            "zh": ("等待网格员处理的事件更少", "等待网格员处理的事件更多"),
+        },
+    ),
+    (
+        "utilisation_worker",
+        "share",
+        {
+            "en": ("grid workers' hours are less loaded", "grid workers' hours are more loaded"),
+            "zh": ("网格员工时占用更低", "网格员工时占用更高"),
+        },
+    ),
+    (
+        "queue_department",
+        "count",
+        {
+            "en": (
+                "fewer issues wait for line departments",
+                "more issues wait for line departments",
+            ),
+            "zh": ("等待职能部门处理的事件更少", "等待职能部门处理的事件更多"),
+        },
+    ),
+    (
+        "open_issues",
+        "count",
+        {
+            "en": ("fewer issues are open", "more issues are open"),
+            "zh": ("未办结事件更少", "未办结事件更多"),
+        },
+    ),
+    (
+        "volunteer_hours",
+        "hours",
+        {
+            "en": ("volunteers give fewer hours a day", "volunteers give more hours a day"),
+            "zh": ("每日志愿服务时长更少", "每日志愿服务时长更多"),
+        },
+    ),
+)
+#: A channel counts when it differs by at least this share of the larger value (with a
+#: floor per unit, so that 1 vs 2 waiting issues is not "half as many").
+CHANNEL_SHARE = 0.25
+CHANNEL_FLOOR = {"count": 10.0, "share": 0.1, "hours": 10.0}
+CHANNEL_KEYS = tuple(key for key, _, _ in CHANNELS)
 
 
 @dataclass(frozen=True)
@@ -111,7 +170,7 @@ def plain_summary(values: dict[str, dict[str, float]], day: int, lang: str) -> s
         return text["start"]
     parts = []
     if "baseline" in values and "treatment" in values:
-        head = text["by"].format(n=day)
+        head, differs = text["by"].format(n=day), False
         for key, label, scale in CHARTS:
             a, b = values["treatment"].get(key), values["baseline"].get(key)
             if a is None or b is None or not (math.isfinite(a) and math.isfinite(b)):
@@ -125,13 +184,47 @@ def plain_summary(values: dict[str, dict[str, float]], day: int, lang: str) -> s
                 word = "more" if d > 0 else "less"
                 diff = _diff(scale, d, lang).lstrip("+−±")
                 parts.append(text[word].format(what=what, diff=diff, a=fa, b=fb))
-        return head + text["sep"].join(parts) + text["end"] + text["noisy"]
+                differs = True
+        why = because(values, lang) if differs else ""
+        return head + text["sep"].join(parts) + text["end"] + why + text["noisy"]
     (only,) = values.values()
     for key, label, scale in CHARTS:
         a = only.get(key)
         if a is not None and math.isfinite(a):
             parts.append(text["value"].format(what=_short(label, lang), a=_fmt(scale, a, lang)))
     return text["single"].format(n=day) + text["sep"].join(parts) + text["end"]
+
+
+def because(values: dict[str, dict[str, float]], lang: str, most: int = 2) -> str:
+    """A sentence naming the processes that differ most between the two models (at most
+    ``most``): where the outcomes' differences come through. Empty without both models,
+    without the process variables (:data:`CHANNELS`), or when none differs enough."""
+    if "baseline" not in values or "treatment" not in values:
+        return ""
+    text, lang = _SUMMARY[_lang(lang)], _lang(lang)
+    found = []
+    for key, unit, words in CHANNELS:
+        a, b = values["treatment"].get(key), values["baseline"].get(key)
+        if a is None or b is None or not (math.isfinite(a) and math.isfinite(b)):
+            continue
+        size = abs(a - b) / max(abs(a), abs(b), CHANNEL_FLOOR[unit])
+        if size >= CHANNEL_SHARE:
+            wording = words[lang][1 if a > b else 0]
+            pair = f"{_unit(unit, a, lang)} {'对' if lang == 'zh' else 'vs'} {_unit(unit, b, lang)}"
+            brackets = ("（", "）") if lang == "zh" else (" (", ")")
+            found.append((size, f"{wording}{brackets[0]}{pair}{brackets[1]}"))
+    if not found:
+        return ""
+    found.sort(key=lambda f: -f[0])
+    return text["because"] + text["and"].join(w for _, w in found[:most]) + text["end"]
+
+
+def _unit(unit: str, value: float, lang: str) -> str:
+    if unit == "share":
+        return f"{100 * value:.0f}%"
+    if unit == "hours":
+        return f"{value:.0f} {_UNITS[lang]['h']}"
+    return f"{value:.0f}"
 
 
 def _short(label: dict[str, str], lang: str) -> str:
