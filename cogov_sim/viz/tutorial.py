@@ -198,7 +198,11 @@ def render(write_figures: bool = False) -> str:
         "(the titles then carry ↕).",
         "- **Numbers**: beside the maps, each outcome's value today for the baseline and "
         "the mechanisms and their difference (green: better, red: worse), and a sentence "
-        "saying what has happened so far.",
+        "saying what has happened so far and which processes it mostly came through "
+        "(queues, workers' load, open issues, volunteer hours).",
+        "- **Difference**: *Show the difference* turns the two maps into one map of each "
+        "household's value with the mechanisms minus in the baseline (orange higher, purple "
+        "lower) and the charts into difference lines around 0.",
         "- **Controls**: Step (one day), ▶/❚❚ play and pause, Reset (back to day 0, same "
         "seed); scenario preset, seed, lattice size; one checkbox per mechanism, and the "
         "key parameters of the mechanisms switched on as sliders, each with its value. "
