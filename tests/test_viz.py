@@ -534,6 +534,22 @@ def test_viz_server_binds_to_this_machine_by_default():
     assert "invalid port 0 (allowed: 1-65535)" in r.stderr
 
 
+def test_a_vanished_pages_session_is_freed_after_minutes_not_solaras_day():
+    from solara.util import parse_timedelta
+
+    from cogov_sim.viz.server import FORGET_AFTER_MINUTES, session_env
+
+    assert parse_timedelta(session_env()["SOLARA_KERNEL_CULL_TIMEOUT"]) == 60 * FORGET_AFTER_MINUTES
+    assert parse_timedelta(session_env(0.5)["SOLARA_KERNEL_CULL_TIMEOUT"]) == 30
+    r = subprocess.run(
+        [sys.executable, "-m", "cogov_sim.viz.server", "--forget-after", "0"],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 2
+    assert "invalid --forget-after 0 (allowed: minutes above 0)" in r.stderr
+
+
 def test_the_map_can_show_housing_types_in_four_distinct_colours():
     import matplotlib.colors as mcolors
 

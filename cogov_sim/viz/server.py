@@ -25,6 +25,18 @@ OFFLINE_ENV = {
 }
 
 
+#: Minutes a session whose page went away without closing (a laptop lid shut, the
+#: network lost) keeps its run before its memory is freed. Solara's own default is a day,
+#: which a class of forty laptops would pay for all day; a page that comes back within
+#: this time finds its run, a later one rebuilds it from the address.
+FORGET_AFTER_MINUTES = 10.0
+
+
+def session_env(forget_after: float = FORGET_AFTER_MINUTES) -> dict[str, str]:
+    """The server's environment for how long a vanished page's session is kept."""
+    return {"SOLARA_KERNEL_CULL_TIMEOUT": f"{forget_after * 60:g}s"}
+
+
 def build_command(host: str, port: int, *, dev: bool = False) -> list[str]:
     cmd = [
         sys.executable,
@@ -60,6 +72,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     parser.add_argument(
+        "--forget-after",
+        type=float,
+        default=FORGET_AFTER_MINUTES,
+        metavar="MINUTES",
+        help="free the run of a page that went away without closing (lid shut, network "
+        f"lost) after this many minutes (default {FORGET_AFTER_MINUTES:g})",
+    )
+    parser.add_argument(
         "--dev",
         action="store_true",
         help="Solara development mode (auto-reload; not for classrooms)",
@@ -67,7 +87,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if not 1 <= args.port <= 65535:
         parser.error(f"invalid port {args.port} (allowed: 1-65535)")
-    env = {**os.environ, **OFFLINE_ENV}
+    if not args.forget_after > 0:
+        parser.error(f"invalid --forget-after {args.forget_after:g} (allowed: minutes above 0)")
+    env = {**os.environ, **OFFLINE_ENV, **session_env(args.forget_after)}
     print(f"cogov-sim-viz: serving on http://{args.host}:{args.port}/ (Ctrl+C stops)", flush=True)
     cmd = build_command(args.host, args.port, dev=args.dev)
     os.execve(cmd[0], cmd, env)
