@@ -35,12 +35,13 @@ def test_eight_sessions_playing_at_once_each_get_three_days_per_second(class_at_
         assert row["min_days_per_second"] >= MIN_DAYS_PER_SECOND, row
 
 
-def test_closed_sessions_give_most_of_their_memory_back(class_at_once):
-    """Not the issue's target (back within 10% of the start), which is not met: see
-    docs/performance.md. What holds: most of what a class takes is returned."""
+def test_a_second_class_needs_and_leaves_no_more_server_memory_than_the_first(class_at_once):
+    """No growth from class to class, open or closed (glibc's moving mmap threshold once
+    made a second class take ~200 MB more per session: see server.OFFLINE_ENV). The
+    issue's target, back within 10% of the start, is not asserted: it is not met
+    (+11-12% of the warm start; docs/performance.md)."""
     warm = class_at_once["rss_warm_mb"]
-    for row in class_at_once["rounds"]:
-        taken = row["rss_open_mb"] - warm
-        kept = row["rss_closed_mb"] - warm
-        assert taken > 50, row  # the sessions did take memory: this measures something
-        assert kept < 0.5 * taken, (warm, row)  # most of it came back
+    first, second = class_at_once["rounds"]
+    assert first["rss_open_mb"] > first["rss_closed_mb"]  # the sessions took memory
+    assert second["rss_open_mb"] - first["rss_open_mb"] < 0.1 * warm, class_at_once
+    assert second["rss_closed_mb"] - first["rss_closed_mb"] < 0.05 * warm, class_at_once

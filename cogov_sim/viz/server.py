@@ -22,6 +22,12 @@ OFFLINE_ENV = {
     # Few malloc arenas: each thread of a session (its play loop, its builds) would
     # otherwise get an arena of its own, which keeps freed memory after the session closes.
     "MALLOC_ARENA_MAX": "2",
+    # Big arrays (a model preallocates its issue and event tables for the app's ten-year
+    # run, ~140 MB, written only as the run goes) always mapped on their own: pages are
+    # taken as they are written and given back when the array is freed. glibc's default
+    # raises this threshold after the first big free, so later sessions' tables came from
+    # the heap and were zeroed in full: ~200 MB more per session, kept after a close.
+    "MALLOC_MMAP_THRESHOLD_": "1048576",
 }
 
 
