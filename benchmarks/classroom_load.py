@@ -54,8 +54,13 @@ def _open(browser, url: str, query: str):
 
 
 def _close(sessions) -> None:
-    for context, page in sessions:
-        page.close(run_before_unload=True)  # as a closed tab: Solara hears it
+    # As a class closes its tabs: each page goes (its pagehide sends Solara the close
+    # beacon), then the browsers. Closing a context right after its page can cut the
+    # beacon off: Solara then keeps that session as a page that vanished (--forget-after).
+    for _, page in sessions:
+        page.close(run_before_unload=True)
+    time.sleep(1.0)
+    for context, _ in sessions:
         context.close()
 
 
