@@ -27,9 +27,14 @@ TIMEOUT = 30_000  # ms; the first page of a fresh server builds the model and it
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
+def server_log(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("viz") / "server.log"
+
+
+@pytest.fixture(scope="module")
+def app_url(server_log):
     require_chromium()
-    with viz_server(tmp_path_factory.mktemp("viz") / "server.log") as url:
+    with viz_server(server_log) as url:
         yield url
 
 
@@ -198,6 +203,27 @@ def test_each_browser_session_steps_its_own_model(browser, app_url):
     assert b.steps() == 1
     a.assert_clean()
     b.assert_clean()
+
+
+def test_a_run_playing_in_a_page_that_lost_its_connection_pauses(browser, app_url, server_log):
+    """A laptop lid shut mid-play: no close message reaches the server (the page's
+    beacon is silenced here), the connection drops, and the run stops stepping instead of taking
+    server time until the session is forgotten."""
+    context = browser.new_context()
+    app = AppPage(context.new_page(), app_url).open("?seed=41")
+    app.page.evaluate("() => { navigator.sendBeacon = () => true; }")  # the close message
+    app.button("Play").click()
+    app.page.wait_for_function(
+        "() => parseInt(document.querySelector('.cogov-steps').innerText.split(' ').pop()) >= 2"
+    )
+    app.assert_clean()
+    before = server_log.read_text().count("lost its connection; its run paused")
+    app.page.close()
+    deadline = time.monotonic() + 20
+    while server_log.read_text().count("lost its connection; its run paused") == before:
+        assert time.monotonic() < deadline, "the run went on playing after its page went away"
+        time.sleep(0.2)
+    context.close()
 
 
 def test_bad_page_address_parameters_are_reported_and_do_not_break_the_app(app, app_url):

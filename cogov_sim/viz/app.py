@@ -52,6 +52,27 @@ from cogov_sim.viz.session import (
 )
 
 
+def page_connection():
+    """A check of whether a page of the current session is still connected.
+
+    A run playing in a page that went away without closing (a laptop lid shut, the
+    network lost) would otherwise go on stepping until the session is forgotten
+    (``--forget-after``), taking server time from the pages still open. Outside a
+    Solara server (no session) the check always answers True."""
+    from solara.server import kernel_context
+
+    try:
+        context = kernel_context.get_current_context()
+    except Exception:  # noqa: BLE001 - no session: nothing to watch
+        return lambda: True
+
+    def connected() -> bool:
+        statuses = tuple(getattr(context, "page_status", {}).values())
+        return not statuses or kernel_context.PageStatus.CONNECTED in statuses
+
+    return connected
+
+
 def _on_session_start():
     """Each browser session's memory goes back to the system when it closes."""
     return release_soon
@@ -330,8 +351,18 @@ def Page():
 
     def play_loop(cancel: threading.Event) -> None:
         # Step, draw, then wait out the rest of the period: drawing is the brake, so
-        # the page never falls behind the model.
+        # the page never falls behind the model. A page that lost its connection pauses
+        # its run: back, it finds the run where it stopped.
+        connected = page_connection()
         while playing.value and not cancel.is_set():
+            if not connected():
+                playing.set(False)
+                print(
+                    f"cogov-sim-viz: a page lost its connection; its run paused at step "
+                    f"{run.value.steps}",
+                    flush=True,
+                )
+                break
             t0 = time.perf_counter()
             if run.value.finished or not do_step():
                 playing.set(False)
