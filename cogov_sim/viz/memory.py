@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
+import sys
 import threading
 
 #: Seconds after the last close: after Solara's own collection (1 s after a close).
@@ -31,9 +32,19 @@ def _libc():
     return libc if libc is not None and hasattr(libc, "malloc_trim") else None
 
 
+def _forget_fonts() -> None:
+    """Matplotlib keeps the fonts it opened per thread (FreeType is not thread-safe): every
+    session's threads that drew a map added their own, and closed threads' fonts stayed."""
+    font_manager = sys.modules.get("matplotlib.font_manager")
+    get_font = getattr(font_manager, "_get_font", None)
+    if get_font is not None and hasattr(get_font, "cache_clear"):
+        get_font.cache_clear()
+
+
 def release() -> bool:
     """Collect garbage and return free heap pages to the system; False where the C
     library has no ``malloc_trim`` (not glibc): then only the collection is done."""
+    _forget_fonts()
     for _ in range(3):  # what one collection frees may make more collectable
         if gc.collect() == 0:
             break
