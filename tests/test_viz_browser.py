@@ -207,8 +207,8 @@ def test_each_browser_session_steps_its_own_model(browser, app_url):
 
 def test_a_run_playing_in_a_page_that_lost_its_connection_pauses(browser, app_url, server_log):
     """A laptop lid shut mid-play: no close message reaches the server (the page's
-    beacon is silenced here), the connection drops, and the run stops stepping instead of taking
-    server time until the session is forgotten."""
+    beacon is silenced here), the connection drops, and the run stops stepping instead
+    of taking server time until the session is forgotten."""
     context = browser.new_context()
     app = AppPage(context.new_page(), app_url).open("?seed=41")
     app.page.evaluate("() => { navigator.sendBeacon = () => true; }")  # the close message

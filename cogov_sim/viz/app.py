@@ -67,7 +67,10 @@ def page_connection():
         return lambda: True
 
     def connected() -> bool:
-        statuses = tuple(getattr(context, "page_status", {}).values())
+        try:  # a snapshot without the session's lock, as Solara reads it itself
+            statuses = tuple(getattr(context, "page_status", {}).values())
+        except RuntimeError:  # a page connected or left meanwhile: ask again next day
+            return True
         return not statuses or kernel_context.PageStatus.CONNECTED in statuses
 
     return connected
