@@ -1,4 +1,4 @@
 """cogov-sim's parameter spaces, installed as the package ``cogov_sim.analysis_spaces``.
 
-See ``cogov_sim/space_files.py``.
+See ``cogov_sim/analysis/space_files.py``.
 """

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_sweep(folder: Path, runs: int) -> None:
-    from cogov_sim.api import compose, run
+    from cogov_sim.frontends.api import compose, run
 
     template = folder / "_template"
     cfg = compose(["world=classroom", "output.figures=false", "output.progress=false"])
@@ -77,7 +77,9 @@ def main() -> None:
         print(f"built a synthetic sweep of {args.runs} runs in {time.perf_counter() - t0:.1f} s")
         t0 = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "cogov_sim.sweep", str(folder)], check=True, capture_output=True
+            [sys.executable, "-m", "cogov_sim.frontends.sweep", str(folder)],
+            check=True,
+            capture_output=True,
         )
         wall = time.perf_counter() - t0
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -1,6 +1,6 @@
 """Peak memory of one run against its size: the data behind ``validation.memory_estimate``.
 
-Runs each size in a fresh process (``cogov_sim.api.run`` with every output
+Runs each size in a fresh process (``cogov_sim.frontends.api.run`` with every output
 written, as the command line does) and prints its peak resident set size
 (``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``) beside the estimate, so the
 formula's coefficients can be refitted after the model changes:
@@ -19,8 +19,8 @@ import tempfile
 
 CHILD = """
 import json, resource, sys
-from cogov_sim.api import run
-from cogov_sim.config import make_config
+from cogov_sim.frontends.api import run
+from cogov_sim.core.config import make_config
 w, h, steps, out = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 cfg = make_config(**{"world.width": w, "world.height": h, "steps": steps,
                      "output.progress": False, "output.table": False})
@@ -44,8 +44,8 @@ def measure(width: int, height: int, steps: int) -> dict:
 
 
 def main() -> None:
-    from cogov_sim.config import make_config
-    from cogov_sim.validation import memory_estimate
+    from cogov_sim.core.checks import memory_estimate
+    from cogov_sim.core.config import make_config
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", action="append", help="WIDTHxHEIGHTxSTEPS (repeatable)")

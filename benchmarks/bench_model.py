@@ -41,8 +41,8 @@ SIZES = {"1k": 35, "10k": 110, "100k": 345}  # lattice side at density 0.85
 CHILD = r"""
 import json, resource, sys, time
 t0 = time.perf_counter()
-from cogov_sim.mechanisms import FULL_PACKAGE
-from cogov_sim.model import CoGovModel
+from cogov_sim.core.mechanisms import FULL_PACKAGE
+from cogov_sim.core.model import CoGovModel
 args = json.loads(sys.argv[1])
 mech = list(FULL_PACKAGE) if args["package"] else []
 t_import = time.perf_counter() - t0

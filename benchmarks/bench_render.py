@@ -39,9 +39,9 @@ BUDGET_MS = 300.0
 
 
 def measure(side_by_side: bool, size: int, days: int) -> dict:
-    from cogov_sim.viz.feed import ViewFeed
-    from cogov_sim.viz.render import FrameMaker, FrameRenderer
-    from cogov_sim.viz.session import ClassroomRun, Settings
+    from cogov_sim.frontends.viz.feed import ViewFeed
+    from cogov_sim.frontends.viz.render import FrameMaker, FrameRenderer
+    from cogov_sim.frontends.viz.session import ClassroomRun, Settings
 
     settings = Settings(size=size, side_by_side=side_by_side).replace("preset", "full_package")
     run = ClassroomRun(settings)

@@ -11,7 +11,7 @@ Prints, against the targets of issue #15 (item 6):
   one-day classroom call minus the median time of the same model built from a config
   composed beforehand (``CoGovModel(cfg).run(); summary()``), over 10 calls
   (target <= 50 ms);
-- the import time of ``cogov_sim.api`` in a fresh interpreter.
+- the import time of ``cogov_sim.frontends.api`` in a fresh interpreter.
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ def process_cpu(args: list[str], repeat: int) -> float:
 
 def simulate_overhead(calls: int = 10) -> tuple[float, float, float]:
     from cogov_sim import simulate
-    from cogov_sim.api import compose
-    from cogov_sim.model import CoGovModel
+    from cogov_sim.core.model import CoGovModel
+    from cogov_sim.frontends.api import compose
 
     simulate(["world=classroom"], steps=1, seed=0)  # the first call pays the imports
     configs = [compose(["world=classroom"], steps=1, seed=i + 1) for i in range(calls)]
@@ -65,7 +65,8 @@ def simulate_overhead(calls: int = 10) -> tuple[float, float, float]:
 
 def import_seconds() -> float:
     code = (
-        "import time; t = time.perf_counter(); import cogov_sim.api; print(time.perf_counter() - t)"
+        "import time; t = time.perf_counter(); import cogov_sim.frontends.api; "
+        "print(time.perf_counter() - t)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip())
@@ -99,7 +100,7 @@ def main() -> None:
             "<= 50 ms",
             overhead <= 0.05,
         ),
-        ("import cogov_sim.api (fresh interpreter)", f"{imp:.2f} s", "", None),
+        ("import cogov_sim.frontends.api (fresh interpreter)", f"{imp:.2f} s", "", None),
     ]
     width = max(len(r[0]) for r in rows)
     for name, value, target, ok in rows:

@@ -68,7 +68,7 @@ def measure(sessions: int = 8, seconds: float = 20.0, rounds: int = 1, say=print
     """Play ``sessions`` sessions at once for ``seconds``, ``rounds`` times (see above)."""
     from playwright.sync_api import sync_playwright
 
-    from cogov_sim.viz.local import CHROMIUM, CHROMIUM_ARGS, serve_app
+    from cogov_sim.frontends.viz.local import CHROMIUM, CHROMIUM_ARGS, serve_app
 
     log = Path(tempfile.mkstemp(prefix="classroom_load_", suffix=".log")[1])
     out: dict = {"sessions": sessions, "seconds": seconds, "rounds": []}

@@ -3,7 +3,7 @@ grassroots (community) governance, on Mesa and Hydra."""
 
 from __future__ import annotations
 
-__version__ = "0.3.0"
+from cogov_sim._version import __version__
 
 __all__ = ["CoGovModel", "ConfigError", "Mechanism", "__version__", "param", "simulate"]
 
@@ -11,23 +11,23 @@ __all__ = ["CoGovModel", "ConfigError", "Mechanism", "__version__", "param", "si
 def __getattr__(name):
     # Lazy imports keep `import cogov_sim` (and `cogov-sim --help`) fast.
     if name == "CoGovModel":
-        from cogov_sim.model import CoGovModel
+        from cogov_sim.core.model import CoGovModel
 
         return CoGovModel
     if name == "simulate":
-        from cogov_sim.api import simulate
+        from cogov_sim.frontends.api import simulate
 
         return simulate
     if name == "ConfigError":
-        from cogov_sim.errors import ConfigError
+        from cogov_sim.core.errors import ConfigError
 
         return ConfigError
     if name == "Mechanism":
-        from cogov_sim.mechanisms.base import Mechanism
+        from cogov_sim.core.mechanisms.base import Mechanism
 
         return Mechanism
     if name == "param":
-        from cogov_sim.params import param
+        from cogov_sim.core.params import param
 
         return param
     raise AttributeError(name)

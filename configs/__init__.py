@@ -1,4 +1,4 @@
 """cogov-sim's Hydra config tree, installed as the package ``cogov_sim.conf``.
 
-Hydra's ``pkg://`` search path needs this file; see ``cogov_sim/hydra_setup.py``.
+Hydra's ``pkg://`` search path needs this file; see ``cogov_sim/frontends/hydra_setup.py``.
 """

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cogov_sim.viz.local import CHROMIUM, CHROMIUM_ARGS
+from cogov_sim.frontends.viz.local import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,6 +51,30 @@ def cli(tmp_path):
         return run_cli(list(args), tmp_path, env)
 
     return _run
+
+
+@pytest.fixture(scope="session")
+def life_circle_site(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """The example plug-in (examples/life_circle) installed, with its entry point, into a
+    folder of its own: (that folder, an environment with it on ``PYTHONPATH``)."""
+    target = tmp_path_factory.mktemp("site")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(ROOT / "examples" / "life_circle"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return target, {**os.environ, "PYTHONPATH": str(target)}
 
 
 # ------------------------------------------------------------------ browser tests

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pickle
 
-from cogov_sim.agents import NGO, Department, GridWorker, PartyBranch, PropertyFirm, Resident
-from cogov_sim.model import CoGovModel
+from cogov_sim.core.agents import NGO, Department, GridWorker, PartyBranch, PropertyFirm, Resident
+from cogov_sim.core.model import CoGovModel
 from tests.conftest import small
 
 

@@ -7,13 +7,13 @@ import pandas as pd
 import pytest
 import yaml
 
-from cogov_sim.calibrate import calibrate, pattern_loss
-from cogov_sim.model import CoGovModel
-from cogov_sim.patterns import evaluate, load_patterns
-from cogov_sim.sensitivity import evaluate_function
-from cogov_sim.sensitivity import main as sensitivity_main
-from cogov_sim.space import Parameter, Space, SpaceError, load_space
-from cogov_sim.validation import ConfigError
+from cogov_sim.analysis.calibration.point import calibrate, pattern_loss
+from cogov_sim.analysis.patterns import evaluate, load_patterns
+from cogov_sim.analysis.sensitivity import evaluate_function
+from cogov_sim.analysis.sensitivity import main as sensitivity_main
+from cogov_sim.analysis.space import Parameter, Space, SpaceError, load_space
+from cogov_sim.core.checks import ConfigError
+from cogov_sim.core.model import CoGovModel
 from tests.conftest import ROOT
 
 ISHIGAMI_S1 = [0.3139, 0.4424, 0.0]
@@ -87,8 +87,8 @@ def test_small_morris_of_the_default_model_runs_through_a_sweep(tmp_path, capsys
 
 
 def test_sample_index_outside_the_samples_file_is_rejected(tmp_path):
-    from cogov_sim.api import apply_sample
-    from cogov_sim.config import make_config
+    from cogov_sim.core.config import make_config
+    from cogov_sim.frontends.api import apply_sample
 
     f = tmp_path / "samples.csv"
     pd.DataFrame({"workers.find_prob": [0.4, 0.6]}, index=pd.Index([0, 1], name="sample")).to_csv(f)

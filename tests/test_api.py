@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from cogov_sim import simulate
-from cogov_sim.outcomes import SUMMARY_KEYS
-from cogov_sim.validation import ConfigError
+from cogov_sim.core.checks import ConfigError
+from cogov_sim.core.outcomes import SUMMARY_KEYS
 
 
 def test_simulate_accepts_dotted_params_and_returns_outcomes_with_run_size():
@@ -40,7 +40,7 @@ def test_simulate_rejects_bad_values_with_the_key_named():
 def test_values_set_on_a_cached_composition_equal_hydras_composition():
     from omegaconf import OmegaConf
 
-    from cogov_sim.api import _compose_values, compose
+    from cogov_sim.frontends.api import _compose_values, compose
 
     cases = [
         (["world=classroom"], {"steps": 5, "seed": 3}),
@@ -57,7 +57,7 @@ def test_values_set_on_a_cached_composition_equal_hydras_composition():
 
 
 def test_compose_hands_out_copies_of_its_cache():
-    from cogov_sim.api import compose
+    from cogov_sim.frontends.api import compose
 
     first = compose(["world=classroom"])
     first.steps = 2
@@ -78,11 +78,12 @@ def test_a_single_run_without_figures_loads_no_scipy_stats_matplotlib_or_sweep_t
     # served only the summary's two statistics; the sweep package loaded its tables and
     # figures for the callback of every run, multirun or not.
     code = (
-        "import sys; from cogov_sim.cli import main; "
+        "import sys; from cogov_sim.frontends.cli import main; "
         "sys.argv = ['cogov-sim', 'world=classroom', 'steps=3', 'output.figures=false', "
         f"'hydra.run.dir={tmp_path}/run']; main(); "
         "bad = sorted(m for m in sys.modules if m in ('scipy.stats', 'matplotlib', "
-        "'cogov_sim.sweep.collect', 'cogov_sim.sweep.figures', 'cogov_sim.stats')); "
+        "'cogov_sim.results.sweep.collect', 'cogov_sim.results.sweep.figures', "
+        "'cogov_sim.results.stats')); "
         "print('LOADED', bad)"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -11,8 +11,8 @@ import pytest
 from hydra.core.override_parser.overrides_parser import OverridesParser
 
 from cogov_sim import CoGovModel, simulate
-from cogov_sim.api import _fmt, compose
-from cogov_sim.errors import ConfigError
+from cogov_sim.core.errors import ConfigError
+from cogov_sim.frontends.api import _fmt, compose
 
 
 def test_a_bad_type_through_simulate_is_a_config_error_naming_key_value_and_range():

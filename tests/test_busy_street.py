@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cogov_sim.model import CoGovModel
+from cogov_sim.core.model import CoGovModel
 from tests.conftest import CLASSROOM
 from tests.stats import paired_ci
 
@@ -90,7 +90,7 @@ def test_whistling_speeds_departments_only_through_the_staff_they_send():
 
 
 def test_departments_work_the_street_on_their_rota_days_only():
-    from cogov_sim.issues import EventKind, HandlerKind
+    from cogov_sim.core.issues import EventKind, HandlerKind
 
     m = CoGovModel(**CLASSROOM, steps=60, seed=3)
     m.run()
@@ -109,7 +109,7 @@ def test_every_street_has_its_own_departments_so_a_district_is_as_busy_as_a_stre
     silo of the same street), and a department's load is the same as in one street."""
     import numpy as np
 
-    from cogov_sim.issues import EventKind, HandlerKind
+    from cogov_sim.core.issues import EventKind, HandlerKind
 
     street = CoGovModel(**{"world.width": 110, "world.height": 110, "steps": 90, "seed": 3})
     district = CoGovModel(**{"world.width": 345, "world.height": 345, "steps": 90, "seed": 3})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cogov_sim.model import CoGovModel
-from cogov_sim.validation import ConfigError
+from cogov_sim.core.checks import ConfigError
+from cogov_sim.core.model import CoGovModel
 
 
 def _assert_failed_cleanly(proc, out_dir, *needles):

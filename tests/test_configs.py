@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from cogov_sim.api import CONFIG_DIR, compose
-from cogov_sim.mechanisms import FULL_PACKAGE, MECHANISMS
-from cogov_sim.model import CoGovModel
-from cogov_sim.validation import validate
+from cogov_sim.core.checks import validate
+from cogov_sim.core.mechanisms import FULL_PACKAGE, MECHANISMS
+from cogov_sim.core.model import CoGovModel
+from cogov_sim.frontends.api import CONFIG_DIR, compose
 
 WORLDS = sorted(p.stem for p in (CONFIG_DIR / "world").glob("*.yaml"))
 PRESETS = sorted(p.stem for p in (CONFIG_DIR / "preset").glob("*.yaml"))
@@ -59,8 +59,8 @@ def test_every_experiment_composes_with_a_fixed_sweep_folder_and_valid_sweep(nam
     from hydra.core.global_hydra import GlobalHydra
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
-    from cogov_sim.cli import register_configs
-    from cogov_sim.config import make_config
+    from cogov_sim.core.config import make_config
+    from cogov_sim.frontends.cli import register_configs
 
     register_configs()
     GlobalHydra.instance().clear()
@@ -80,3 +80,30 @@ def test_every_experiment_composes_with_a_fixed_sweep_folder_and_valid_sweep(nam
             if key == "mechanisms":
                 assert set(v) <= set(MECHANISMS), v
     validate(make_config(cfg))
+
+
+def test_the_config_hash_reads_the_model_parameters_alone():
+    """Run options (output, resume, sample, sweep) never change a run's hash; any model
+    parameter does; no list of keys to skip is kept by hand."""
+    from cogov_sim.core.config import MODEL_KEYS, Config, ModelConfig, make_config
+    from cogov_sim.results.writing import config_hash
+
+    run_options = {f for f in Config.__dataclass_fields__} - set(MODEL_KEYS)
+    assert run_options == {"output", "sweep", "resume", "resume_any_version", "sample"}
+    assert set(MODEL_KEYS) == set(ModelConfig.__dataclass_fields__)
+    base = config_hash(make_config())
+    assert config_hash(make_config(**{"output.figures": False, "resume": True})) == base
+    assert config_hash(make_config(**{"sample.index": 3})) == base
+    assert config_hash(make_config(seed=7)) != base
+    assert config_hash(make_config(**{"workers.find_prob": 0.37})) != base
+
+
+def test_world_presets_come_from_the_config_trees_world_group():
+    import yaml
+
+    from cogov_sim.core.config import WORLD_PRESETS
+    from tests.conftest import ROOT
+
+    files = sorted((ROOT / "configs" / "world").glob("*.yaml"))
+    assert WORLD_PRESETS == {f.stem: yaml.safe_load(f.read_text()) for f in files}
+    assert {"classroom", "street", "district"} <= set(WORLD_PRESETS)

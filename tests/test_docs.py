@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from cogov_sim import paramdoc
-from cogov_sim.mechanisms import MECHANISMS
-from cogov_sim.outcomes import SUMMARY_KEYS
+from cogov_sim.core.mechanisms import MECHANISMS
+from cogov_sim.core.outcomes import SUMMARY_KEYS
+from cogov_sim.docgen import params as paramdoc
 from tests.conftest import ROOT
 
 ODD = ROOT / "docs" / "ODD.md"
@@ -15,7 +15,7 @@ README = ROOT / "README.md"
 
 def test_odd_parameter_table_is_generated_from_the_current_schema():
     text = ODD.read_text(encoding="utf-8")
-    assert paramdoc.render(text) == text, "run: python -m cogov_sim.paramdoc --write"
+    assert paramdoc.render(text) == text, "run: python -m cogov_sim.docgen.params --write"
 
 
 def test_odd_sections_are_all_present_and_in_order():
@@ -42,10 +42,10 @@ def test_odd_defines_every_summary_outcome_and_every_mechanism():
 
 
 def test_mechanisms_doc_is_generated_from_the_current_code():
-    from cogov_sim import mechdoc
+    from cogov_sim.docgen import mechanisms as mechdoc
 
     text = (ROOT / "docs" / "mechanisms.md").read_text(encoding="utf-8")
-    assert text == mechdoc.render(), "run: python -m cogov_sim.mechdoc --write"
+    assert text == mechdoc.render(), "run: python -m cogov_sim.docgen.mechanisms --write"
     for name in MECHANISMS:
         assert f"— `{name}`" in text
 
@@ -57,10 +57,10 @@ def test_readme_mentions_only_files_that_exist():
 
 
 def test_tutorial_tables_come_from_the_current_model():
-    from cogov_sim.viz import tutorial
+    from cogov_sim.frontends.viz import tutorial
 
     text = (ROOT / "docs" / "tutorial.md").read_text(encoding="utf-8")
-    assert text == tutorial.render(), "run: python -m cogov_sim.viz.tutorial --write"
+    assert text == tutorial.render(), "run: python -m cogov_sim.frontends.viz.tutorial --write"
     for sc in tutorial.SCENARIOS:
         assert (ROOT / "docs" / "figures" / f"tutorial_{sc.slug}.png").exists()
 

@@ -1,4 +1,5 @@
-"""The EMA Workbench connector (cogov_sim.ema): declarations, runs, NaN, seeds, notebook."""
+"""The EMA Workbench connector (cogov_sim.analysis.ema): declarations, runs, NaN, seeds,
+notebook."""
 
 from __future__ import annotations
 
@@ -28,10 +29,10 @@ from ema_workbench import (  # noqa: E402
     perform_experiments,
 )
 
-from cogov_sim import ema  # noqa: E402
-from cogov_sim.mechanisms.registry import known  # noqa: E402
-from cogov_sim.space import load_space  # noqa: E402
-from cogov_sim.space_files import resolve_space  # noqa: E402
+from cogov_sim.analysis import ema  # noqa: E402
+from cogov_sim.analysis.space import load_space  # noqa: E402
+from cogov_sim.analysis.space_files import resolve_space  # noqa: E402
+from cogov_sim.core.mechanisms.registry import known  # noqa: E402
 from tests.conftest import ROOT  # noqa: E402
 
 NOTEBOOK = ROOT / "docs" / "notebooks" / "ema_workbench.ipynb"
@@ -147,13 +148,13 @@ def test_unknown_outcome_raises_a_value_error_naming_it_and_the_nearest_names(sm
     with pytest.raises(ValueError) as err:
         ema.make_model(small_space, outcomes=["closure_rate", "closure_rat"])
     assert str(err.value) == (
-        "unknown outcome 'closure_rat': not a run outcome (cogov_sim.outcomes.SUMMARY_KEYS); "
+        "unknown outcome 'closure_rat': not a run outcome (cogov_sim.core.outcomes.SUMMARY_KEYS); "
         "did you mean closure_rate, closure_rate_all, light_closure_rate?"
     )
     with pytest.raises(ValueError) as err:
         ema.make_model(small_space, outcomes=["zzz"])
     assert str(err.value) == (
-        "unknown outcome 'zzz': not a run outcome (cogov_sim.outcomes.SUMMARY_KEYS)"
+        "unknown outcome 'zzz': not a run outcome (cogov_sim.core.outcomes.SUMMARY_KEYS)"
     )
 
 
@@ -203,7 +204,7 @@ def test_undefined_outcome_comes_back_nan_and_the_batch_completes(small_space):
 
 
 def test_summary_value_none_comes_back_nan_never_none(small_space, monkeypatch):
-    from cogov_sim.model import CoGovModel
+    from cogov_sim.core.model import CoGovModel
 
     summary = CoGovModel.summary
 
@@ -225,7 +226,7 @@ def test_summary_value_none_comes_back_nan_never_none(small_space, monkeypatch):
 def test_run_experiment_maps_names_back_and_switches_mechanisms_in_declared_order(
     monkeypatch,
 ):
-    import cogov_sim.model
+    import cogov_sim.core.model
 
     calls = []
 
@@ -239,7 +240,7 @@ def test_run_experiment_maps_names_back_and_switches_mechanisms_in_declared_orde
         def summary(self):
             return {"closure_rate": 0.5, "issues_open": 3, "steps": 2}
 
-    monkeypatch.setattr(cogov_sim.model, "CoGovModel", Fake)
+    monkeypatch.setattr(cogov_sim.core.model, "CoGovModel", Fake)
     out = ema.run_experiment(
         switches=(
             ("mechanism__triage", "triage"),
@@ -317,7 +318,7 @@ def test_nanmean_skips_undefined_seeds_and_is_nan_without_warning_when_none_is_d
 
 
 def test_every_direction_names_a_run_outcome():
-    from cogov_sim.outcomes import SUMMARY_KEYS
+    from cogov_sim.core.outcomes import SUMMARY_KEYS
 
     assert set(ema.DIRECTIONS) <= set(SUMMARY_KEYS)
     assert ema.outcome_kind("issues_occurred") == ScalarOutcome.INFO

@@ -12,8 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cogov_sim.explore import ExploreError, merge_overrides
-from cogov_sim.explore.calibration import (
+from cogov_sim.analysis.calibration.posterior import (
     CalibrationError,
     Posterior,
     Setup,
@@ -23,11 +22,17 @@ from cogov_sim.explore.calibration import (
     simulate,
     statistic,
 )
-from cogov_sim.explore.cli import main
-from cogov_sim.explore.discover import choose, parse_condition, prim_boxes, trajectory_table
-from cogov_sim.explore.effects import decompose, effect_row, run_effects
-from cogov_sim.explore.optimise import load_levers, nondominated, run_optimise
-from cogov_sim.space import Parameter, Space, SpaceError
+from cogov_sim.analysis.explore import ExploreError, merge_overrides
+from cogov_sim.analysis.explore.cli import main
+from cogov_sim.analysis.explore.discover import (
+    choose,
+    parse_condition,
+    prim_boxes,
+    trajectory_table,
+)
+from cogov_sim.analysis.explore.effects import decompose, effect_row, run_effects
+from cogov_sim.analysis.explore.optimise import load_levers, nondominated, run_optimise
+from cogov_sim.analysis.space import Parameter, Space, SpaceError
 
 TINY = {"world.name": "classroom", "world.width": 50, "world.height": 50, "steps": 20}
 
@@ -156,7 +161,7 @@ def test_simulations_resume_and_refuse_files_of_another_calibration(tmp_path, mo
     first = simulate(tmp_path, setup, sp, theta, [()], jobs=1, progress=False)
     assert len(list((tmp_path / "simulations").glob("sim-*.json"))) == 2
 
-    import cogov_sim.explore.calibration as cal
+    import cogov_sim.analysis.calibration.posterior as cal
 
     def no_runs(cases, *a, **k):
         assert not cases, "a finished simulation was run again"
@@ -187,7 +192,7 @@ def test_npe_posterior_concentrates_on_the_parameter_the_data_inform(tmp_path):
 
 
 def test_a_reported_value_outside_every_simulation_is_unreachable():
-    from cogov_sim.explore.calibration import reachable
+    from cogov_sim.analysis.calibration.posterior import reachable
 
     x = np.array([[0.1, 5.0], [0.3, 6.0], [np.nan, 7.0]])
     assert reachable(x, np.array([0.2, 9.0])).tolist() == [True, False]
@@ -195,8 +200,8 @@ def test_a_reported_value_outside_every_simulation_is_unreachable():
 
 
 def test_fixed_overrides_may_not_set_the_seed_or_the_mechanisms():
-    from cogov_sim.explore.calibration import check_base
-    from cogov_sim.validation import ConfigError
+    from cogov_sim.analysis.calibration.posterior import check_base
+    from cogov_sim.core.checks import ConfigError
 
     with pytest.raises(CalibrationError, match=r"'seed=' cannot be an override here"):
         check_base({**TINY, "seed": 3})
@@ -242,7 +247,7 @@ def test_calibrate_end_to_end_keeps_validation_out_of_the_fit(tmp_path):
     )
     meta = json.loads((out / "calibration.json").read_text())
     assert [t["id"] for t in meta["targets"]] == [
-        p.id for p in __import__("cogov_sim.patterns", fromlist=["x"]).load_patterns()
+        p.id for p in __import__("cogov_sim.analysis.patterns", fromlist=["x"]).load_patterns()
     ]
     assert all(t["used_in_fit"] for t in meta["targets"])
     table = pd.read_csv(out / "predictive.csv")
@@ -260,7 +265,7 @@ def test_calibrate_end_to_end_keeps_validation_out_of_the_fit(tmp_path):
 
     import yaml
 
-    from cogov_sim.holdout import load
+    from cogov_sim.analysis.holdout import load
 
     other = tmp_path / "validation.yaml"
     items = yaml.safe_load(
@@ -322,8 +327,8 @@ def test_prim_finds_a_planted_box():
 
 @pytest.mark.slow
 def test_discover_runs_a_hydra_sweep_pairs_runs_by_seed_and_reports_true_box_figures(tmp_path):
-    from cogov_sim.explore.discover import run_discover
-    from cogov_sim.sweep import read_runs
+    from cogov_sim.analysis.explore.discover import run_discover
+    from cogov_sim.results.sweep import read_runs
 
     kw = dict(
         samples=12, seeds=2, out=tmp_path, launcher="joblib", extra=["world=classroom", "steps=30"]
@@ -459,7 +464,7 @@ def test_merge_overrides_replaces_keys_of_the_same_name():
 def test_a_finished_model_is_freed():
     # Mesa 3.3 keeps every model in Agent._ids; our agents count ids in a weak map,
     # so a sweep's worker does not grow by a model per run.
-    from cogov_sim.model import CoGovModel
+    from cogov_sim.core.model import CoGovModel
 
     m = CoGovModel(**{**TINY, "steps": 2}, seed=1)
     m.run()
@@ -471,8 +476,9 @@ def test_a_finished_model_is_freed():
 
 @pytest.mark.slow
 def test_pattern_report_shows_posterior_predictive_intervals_beside_reported(tmp_path):
-    from cogov_sim import holdout
-    from cogov_sim.patterns import load_patterns, report
+    from cogov_sim.analysis import holdout
+    from cogov_sim.analysis.pattern_report import report
+    from cogov_sim.analysis.patterns import load_patterns
 
     post = _posterior_folder(tmp_path, "workers.find_prob", [0.4, 0.5, 0.6], TINY)
     report(

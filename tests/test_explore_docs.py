@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from cogov_sim.explore.report import fill, sha256, sources_of
+from cogov_sim.analysis.explore.report import fill, sha256, sources_of
 from tests.conftest import ROOT
 
 DOC = ROOT / "docs" / "explore.md"
@@ -19,7 +19,7 @@ FOLDER = ROOT / "docs" / "explore"
 def test_explore_page_shows_the_worked_example_files():
     doc = DOC.read_text(encoding="utf-8")
     assert "<!-- include: " in doc
-    assert fill(doc, FOLDER) == doc, "run: python -m cogov_sim.explore.report --write"
+    assert fill(doc, FOLDER) == doc, "run: python -m cogov_sim.analysis.explore.report --write"
 
 
 @pytest.mark.parametrize("png", re.findall(r"\]\(explore/([\w/.-]+\.png)\)", DOC.read_text()))
@@ -32,8 +32,8 @@ def test_every_explore_figure_was_drawn_from_the_table_beside_it(png):
 
 
 def test_explore_tables_are_rendered_from_their_csv_files():
-    from cogov_sim.explore.calibration import predictive_markdown
-    from cogov_sim.explore.effects import markdown
+    from cogov_sim.analysis.calibration.posterior import predictive_markdown
+    from cogov_sim.analysis.explore.effects import markdown
 
     effects = pd.read_csv(FOLDER / "effects" / "effects.csv")
     assert markdown(effects) in (FOLDER / "effects" / "effects.md").read_text()
@@ -45,7 +45,7 @@ def test_explore_tables_are_rendered_from_their_csv_files():
 
 
 def test_worked_example_fits_every_pattern_and_no_validation_item():
-    from cogov_sim.patterns import load_patterns
+    from cogov_sim.analysis.patterns import load_patterns
 
     meta = json.loads((FOLDER / "calibration" / "calibration.json").read_text())
     assert [t["id"] for t in meta["targets"]] == [p.id for p in load_patterns()]

@@ -7,7 +7,7 @@ import math
 import pytest
 import yaml
 
-from cogov_sim import holdout
+from cogov_sim.analysis import holdout
 from tests.conftest import ROOT
 
 SHARED = ROOT.parent / "shared" / "design" / "reported_figures.yaml"
@@ -22,7 +22,7 @@ def test_the_validation_list_mirrors_the_reported_one():
 
 
 def test_no_validation_item_is_a_pattern_or_constrains_a_parameter():
-    from cogov_sim.patterns import load_patterns
+    from cogov_sim.analysis.patterns import load_patterns
 
     pats = load_patterns()
     assert not {h.id for h in holdout.load()} & {p.id for p in pats}

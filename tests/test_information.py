@@ -8,10 +8,10 @@ import pickle
 import numpy as np
 import pytest
 
-from cogov_sim.issues import IssueState
-from cogov_sim.mechanisms import MECHANISMS
-from cogov_sim.mechanisms.risk_grading import RiskGrading
-from cogov_sim.model import CoGovModel
+from cogov_sim.core.issues import IssueState
+from cogov_sim.core.mechanisms import MECHANISMS
+from cogov_sim.core.mechanisms.risk_grading import RiskGrading
+from cogov_sim.core.model import CoGovModel
 from tests.conftest import small
 
 
@@ -77,13 +77,18 @@ def test_the_information_test_catches_a_mechanism_that_peeks_at_latent_issues():
             finally:
                 iss.t_discover[:] = saved
 
-    from cogov_sim.mechanisms.base import MechanismSet
+    from cogov_sim.core.errors import ContractError
+    from cogov_sim.core.mechanisms.base import MechanismSet
 
     a, b = _pair([], **{"issues.urban_matter.rate": 0.0})  # cases only: a sparse history
+    per_zone = a.workers.visits_per_zone
+    targets = []
     for m in (a, b):
         oracle = Oracle()
         oracle.setup(m)  # as the model does for every mechanism it builds
+        # called bare: under the model's guard its write to the issue table is refused
+        targets.append(oracle.patrol_targets(m, per_zone))
         m.mechanisms = MechanismSet(m, [oracle])
-    ta, _, _ = _decisions(a)
-    tb, _, _ = _decisions(b)
-    assert not all(np.array_equal(x, y) for x, y in zip(ta, tb, strict=True))
+        with pytest.raises(ContractError, match="wrote issues.t_discover"):
+            m.mechanisms.patrol_targets(per_zone)
+    assert not np.array_equal(targets[0], targets[1])

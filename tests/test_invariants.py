@@ -9,10 +9,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cogov_sim import outcomes
-from cogov_sim.issues import EventKind, IssueState
-from cogov_sim.mechanisms import MECHANISMS
-from cogov_sim.model import CoGovModel
+from cogov_sim.core import outcomes
+from cogov_sim.core.issues import EventKind, IssueState
+from cogov_sim.core.mechanisms import MECHANISMS
+from cogov_sim.core.model import CoGovModel
 
 TERMINAL = {int(s) for s in (IssueState.RESOLVED, IssueState.FAILED, IssueState.ESCALATED)}
 NON_TRANSITIONS = {

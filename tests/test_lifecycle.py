@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from cogov_sim.issues import LIGHT_TYPES, EventKind, HandlerKind, IssueState
-from cogov_sim.model import CoGovModel
+from cogov_sim.core.issues import LIGHT_TYPES, EventKind, HandlerKind, IssueState
+from cogov_sim.core.model import CoGovModel
 from tests.conftest import CLASSROOM
 
 

@@ -1,17 +1,26 @@
 """The teaching app's info panel of each mechanism: complete, bilingual, faithful to the
-patterns file, and strict about names."""
+patterns file, read from the mechanism class (``info``, with fallbacks for a plug-in that
+has none), and strict about names."""
 
 from __future__ import annotations
 
 import math
 import re
+import sys
 
 import pytest
+from conftest import ROOT
 
-from cogov_sim.mechanisms import MECHANISMS
-from cogov_sim.patterns import load_patterns
-from cogov_sim.viz.labels import LANGUAGES
-from cogov_sim.viz.mechanism_info import FIELD_LABELS, FIELDS, MECHANISM_INFO, mechanism_info
+from cogov_sim.analysis.patterns import load_patterns
+from cogov_sim.core.mechanisms import Mechanism
+from cogov_sim.core.mechanisms.registry import builtin
+from cogov_sim.frontends.viz.labels import LANGUAGES
+from cogov_sim.frontends.viz.mechanism_info import FIELD_LABELS, FIELDS, mechanism_info
+
+#: The built-in mechanisms (an installed plug-in may have no texts of its own).
+MECHANISMS = builtin()
+#: name -> language -> field -> text: each built-in mechanism's own ``info``.
+MECHANISM_INFO = {name: cls.info for name, cls in MECHANISMS.items()}
 
 #: Latin words of four or more letters allowed in a Chinese text (acronyms); keep it tiny.
 ALLOWED_LATIN_IN_ZH: frozenset[str] = frozenset()
@@ -108,3 +117,63 @@ def test_info_is_a_copy_that_callers_cannot_change_at_the_source():
     texts = mechanism_info("red_property", "en")
     texts["rule"] = "changed"
     assert MECHANISM_INFO["red_property"]["en"]["rule"] != "changed"
+
+
+@pytest.fixture
+def life_circle(monkeypatch):
+    """The example plug-in (no ``info``), importable by its import path."""
+    loaded = "cogov_life_circle" in sys.modules  # (as an installed plug-in: keep it)
+    monkeypatch.syspath_prepend(str(ROOT / "examples" / "life_circle"))
+    yield "cogov_life_circle:LifeCircle"
+    if not loaded:
+        sys.modules.pop("cogov_life_circle", None)
+
+
+def test_a_plugin_without_info_gets_fallback_texts_in_both_languages(life_circle):
+    from cogov_life_circle import LifeCircle
+
+    assert LifeCircle.info == {}
+    en = mechanism_info(life_circle, "en")
+    assert list(en) == list(FIELDS)
+    assert en["practice"].startswith("15-minute life circle")  # title and docstring
+    assert "example mechanism" in en["practice"]
+    assert en["rule"] == LifeCircle.expected
+    assert en["look_for"] == "Compare the maps and charts with the baseline."
+    assert en["pattern"] == "Not calibrated to a reported figure."
+    zh = mechanism_info(life_circle, "zh")
+    assert zh["practice"].startswith("十五分钟生活圈：")
+    assert zh["rule"] == LifeCircle.expected
+    assert CJK.search(zh["look_for"]) and CJK.search(zh["pattern"])
+    assert "未按试点数据校准" in zh["pattern"]
+    assert mechanism_info(life_circle, "fr") == en
+    with pytest.raises(KeyError, match="cogov_life_circle:NoSuchClass"):
+        mechanism_info("cogov_life_circle:NoSuchClass", "en")
+
+
+def test_a_partial_info_is_completed_field_by_field_and_a_pattern_id_is_named(monkeypatch):
+    class Partial(Mechanism):
+        """Street lamps (路灯): more light at night.
+
+        Rules in the model: none."""
+
+        name = "street_lamps_info_test"
+        title_zh = "路灯"
+        title_en = "Street lamps"
+        pattern = "lamps_pattern"
+        expected = "Fewer hazards at night."
+        info = {"en": {"look_for": "Watch the hazards."}}
+
+    module = type(sys)("street_lamps_info_test")
+    module.Partial = Partial
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    en = mechanism_info("street_lamps_info_test:Partial", "en")
+    zh = mechanism_info("street_lamps_info_test:Partial", "zh")
+    assert en == {
+        "practice": "Street lamps (路灯): more light at night.",
+        "rule": "Fewer hazards at night.",
+        "look_for": "Watch the hazards.",
+        "pattern": "Calibrated to the pattern 'lamps_pattern' (cogov_sim/data/patterns.yaml).",
+    }
+    assert zh["practice"] == "路灯：Street lamps (路灯): more light at night."
+    assert zh["look_for"] == "将地图和图表与基线对比。"
+    assert "lamps_pattern" in zh["pattern"]

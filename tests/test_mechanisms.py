@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from filelock import FileLock
 
-from cogov_sim.model import CoGovModel
+from cogov_sim.core.model import CoGovModel
 from tests.conftest import CLASSROOM
 from tests.stats import paired_ci
 
@@ -130,7 +130,7 @@ def test_risk_grading_sends_patrols_to_the_compounds_where_problems_were_found()
     (Its effect on discovery lag at the defaults is small: a reallocation of the same
     hours, about -5 h in old estates relative to commodity housing, not significant over
     12 street seeds; docs/mechanisms.md.)"""
-    from cogov_sim.world import HOUSING_TYPES
+    from cogov_sim.core.world import HOUSING_TYPES
 
     hot = [HOUSING_TYPES.index("old_estate"), HOUSING_TYPES.index("urban_village")]
     shares = {}

@@ -7,10 +7,11 @@ import json
 import pandas as pd
 import pytest
 
-from cogov_sim import outcomes
-from cogov_sim.api import compose, run
-from cogov_sim.outcomes import SUMMARY_KEYS
-from cogov_sim.results import AtomicWriter
+from cogov_sim.core import outcomes
+from cogov_sim.core.outcomes import SUMMARY_KEYS
+from cogov_sim.frontends.api import compose, run
+from cogov_sim.results.events import recompute_outcomes
+from cogov_sim.results.writing import AtomicWriter
 
 FILES = ("summary.json", "timeseries.parquet", "events.parquet", "outcomes.png", "map.png")
 
@@ -48,7 +49,7 @@ def test_summary_is_recomputable_from_saved_event_log(tmp_path):
     record = run(cfg, tmp_path)
     saved = json.loads((tmp_path / "summary.json").read_text())
     events = pd.read_parquet(tmp_path / "events.parquet")
-    again = outcomes.summarize(events, saved["state"])
+    again = recompute_outcomes(events, saved["state"])
     for key, value in saved["outcomes"].items():
         if value is None:
             continue
@@ -60,7 +61,7 @@ def test_summary_from_log_columns_equals_summary_from_frame_in_any_chunk_size(mo
     """The issue rebuild reads the log in chunks of rows (a city's log is large): the
     chunk boundaries must not change a single outcome, and the model's column views
     must give what a saved DataFrame gives."""
-    from cogov_sim.model import CoGovModel
+    from cogov_sim.core.model import CoGovModel
 
     m = CoGovModel(**{"world.width": 30, "world.height": 30, "steps": 90, "seed": 4})
     m.run()
@@ -79,8 +80,8 @@ def test_saved_event_log_explains_itself_and_round_trips_to_the_models_codes(tmp
     import numpy as np
     import pyarrow.parquet as pq
 
-    from cogov_sim import eventio
-    from cogov_sim.model import CoGovModel
+    from cogov_sim.core.model import CoGovModel
+    from cogov_sim.results import events as eventio
 
     m = CoGovModel(
         **{
@@ -114,11 +115,11 @@ def test_saved_event_log_explains_itself_and_round_trips_to_the_models_codes(tmp
 
 
 def test_outputs_doc_tables_match_the_saved_columns(tmp_path):
-    from cogov_sim import eventio
-    from cogov_sim.outcomes import TIMESERIES_KEYS, TIMESERIES_MEANING
+    from cogov_sim.core.outcomes import TIMESERIES_KEYS, TIMESERIES_MEANING
+    from cogov_sim.results import events as eventio
 
     text = eventio.DOC.read_text(encoding="utf-8")
-    assert eventio.render(text) == text, "run: python -m cogov_sim.eventio --write"
+    assert eventio.render(text) == text, "run: python -m cogov_sim.results.events --write"
     assert set(TIMESERIES_MEANING) == set(TIMESERIES_KEYS)
     for c in eventio.COLUMNS:
         assert f"| `{c.name}` |" in text
@@ -143,7 +144,7 @@ def test_failed_write_leaves_no_result_files(tmp_path):
 
 
 def test_run_error_during_output_removes_temporary_files(tmp_path, monkeypatch):
-    from cogov_sim import plots
+    from cogov_sim.results import plots
 
     def broken(*a, **k):
         raise RuntimeError("plotting failed")

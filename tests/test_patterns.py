@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cogov_sim.mechanisms import MECHANISMS
-from cogov_sim.patterns import PatternError, evaluate, load_patterns, main, report
+from cogov_sim.analysis.pattern_report import main, report
+from cogov_sim.analysis.patterns import PatternError, evaluate, load_patterns
+from cogov_sim.core.mechanisms import MECHANISMS
 
 GOOD = """
 patterns:

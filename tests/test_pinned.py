@@ -14,7 +14,7 @@ import os
 
 import pytest
 
-from cogov_sim.model import CoGovModel
+from cogov_sim.core.model import CoGovModel
 from tests.conftest import ROOT
 
 PIN = ROOT / "tests" / "data" / "pinned_summary.json"

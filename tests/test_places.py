@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from cogov_sim import places
-from cogov_sim.config import HousingConfig
-from cogov_sim.model import CoGovModel
-from cogov_sim.world import HOUSING_TYPES
+from cogov_sim.core import places
+from cogov_sim.core.config import HousingConfig
+from cogov_sim.core.model import CoGovModel
+from cogov_sim.core.world import HOUSING_TYPES
 from tests.conftest import CLASSROOM, ROOT
 from tests.stats import paired_ci
 
@@ -40,7 +40,7 @@ def test_moran_permutation_p_is_small_for_a_gradient_and_large_for_noise():
 def test_a_street_at_the_reference_mix_has_the_configured_rate_per_eligible_household():
     """Faults per household and property disputes per *managed* household (managed
     shares differ by housing type) come out at the configured rates."""
-    from cogov_sim.issues import IssueType
+    from cogov_sim.core.issues import IssueType
 
     m = CoGovModel(seed=1, steps=365)
     m.run()
@@ -167,8 +167,8 @@ def test_fairness_counts_problems_nobody_reported():
 
 
 def test_map_command_draws_issues_per_zone_and_the_difference_of_two_runs(tmp_path):
-    from cogov_sim import maps
-    from cogov_sim.api import compose, run
+    from cogov_sim.frontends.api import compose, run
+    from cogov_sim.results import maps
 
     def go(name, *extra):
         cfg = compose(["world=classroom", "steps=40", "output.figures=false", *extra])

@@ -10,13 +10,16 @@ import numpy as np
 import pytest
 from omegaconf import OmegaConf
 
-from cogov_sim.mechanisms import MECHANISMS, Mechanism
-from cogov_sim.mechanisms.registry import builtin
-from cogov_sim.model import CoGovModel
-from cogov_sim.results import config_hash
+from cogov_sim.core.errors import ContractError
+from cogov_sim.core.issues import Channel, IssueType, register_channel
+from cogov_sim.core.mechanisms import MECHANISMS, Mechanism
+from cogov_sim.core.mechanisms.base import Sightings
+from cogov_sim.core.mechanisms.registry import builtin
+from cogov_sim.core.model import CoGovModel
+from cogov_sim.results.writing import config_hash
 from tests.conftest import small
 
-PKG = Path(__file__).resolve().parent.parent / "cogov_sim"
+PKG = Path(__file__).resolve().parent.parent / "cogov_sim" / "core"
 CORE = [PKG / "model.py", PKG / "outcomes.py", *sorted((PKG / "processes").glob("*.py"))]
 CORE += sorted((PKG / "actors").glob("*.py"))
 
@@ -54,7 +57,7 @@ class _ClosesIssues(Mechanism):
     name = "closes_issues"
 
     def after_dispatch(self, model, ids):
-        from cogov_sim.issues import EventKind, IssueState
+        from cogov_sim.core.issues import EventKind, IssueState
 
         model.transition(ids, IssueState.RESOLVED, EventKind.RESOLVE, model.day_end)
 
@@ -68,7 +71,7 @@ class _WritesConfig(Mechanism):
 
 def _model_with(cls, **kw):
     """A small model whose mechanism list is ``cls`` (bypassing the registry)."""
-    from cogov_sim.mechanisms.base import MechanismSet
+    from cogov_sim.core.mechanisms.base import MechanismSet
 
     m = CoGovModel(**small(steps=10, **kw))
     m.mechanisms = MechanismSet(m, [cls()])
@@ -78,17 +81,172 @@ def _model_with(cls, **kw):
 @pytest.mark.parametrize(
     "cls", [_WritesSatisfaction, _WritesTrustInSetup, _WritesParticipation], ids=lambda c: c.name
 )
-def test_a_mechanism_that_writes_an_outcome_fails(cls):
+def test_a_mechanism_that_writes_an_outcome_fails_naming_the_hook_and_the_field(cls):
     m = _model_with(cls)
-    with pytest.raises(ValueError, match="read-only"):
+    field = {
+        "writes_satisfaction": ("begin_step", "residents.satisfaction"),
+        "writes_trust": ("setup", "residents.trust"),
+        "writes_participation": ("after_handle", "residents.last_part"),
+    }[cls.name]
+    with pytest.raises(ContractError) as exc:
         m.mechanisms.setup()
+        m.run(10)
+    assert str(exc.value).startswith(
+        f"mechanism {cls.name!r} in hook {field[0]!r} wrote {field[1]}: "
+    )
+
+
+class _RebindsSatisfaction(Mechanism):
+    name = "rebinds_satisfaction"
+
+    def begin_step(self, model):
+        model.residents.satisfaction = model.residents.satisfaction + 0.01
+
+
+class _RebindsIssues(Mechanism):
+    name = "rebinds_issues"
+
+    def after_handle(self, model):
+        model.issues = type(model.issues)()
+
+
+@pytest.mark.parametrize(
+    ("cls", "hook", "field"),
+    [
+        (_RebindsSatisfaction, "begin_step", "residents.satisfaction"),
+        (_RebindsIssues, "after_handle", "issues"),
+    ],
+    ids=["an array", "a store"],
+)
+def test_a_mechanism_that_rebinds_an_outcome_field_fails_and_the_field_is_put_back(
+    cls, hook, field
+):
+    m = _model_with(cls)
+    owner = m.residents if field.startswith("residents") else m
+    before = getattr(owner, field.rpartition(".")[2])
+    with pytest.raises(ContractError) as exc:
+        m.run(3)
+    assert str(exc.value).startswith(f"mechanism {cls.name!r} in hook {hook!r} rebound {field}:")
+    assert getattr(owner, field.rpartition(".")[2]) is before
+
+
+class _PushesStart(Mechanism):
+    name = "pushes_start"
+
+    def after_dispatch(self, model, ids):
+        model.issues.t_available[ids] += 48.0
+
+
+class _CutsHours(Mechanism):
+    name = "cuts_hours"
+
+    def after_dispatch(self, model, ids):
+        model.issues.hours_needed[ids] = 0.0
+
+
+@pytest.mark.parametrize(
+    ("cls", "field"),
+    [(_PushesStart, "issues.t_available"), (_CutsHours, "issues.hours_needed")],
+    ids=["t_available", "hours_needed"],
+)
+def test_a_mechanism_that_writes_an_issue_field_fails_naming_it(cls, field):
+    m = _model_with(cls)
+    with pytest.raises(ContractError) as exc:
+        m.run(10)
+    assert str(exc.value).startswith(
+        f"mechanism {cls.name!r} in hook 'after_dispatch' wrote {field}"
+    )
+
+
+class _SchedulesLater(Mechanism):
+    name = "schedules_later"
+
+    def after_dispatch(self, model, ids):
+        iss = model.issues
+        model.schedule(ids, t_available=iss.t_available[ids] + 48.0)
+
+
+class _SchedulesBeforeReport(Mechanism):
+    name = "schedules_early"
+
+    def after_dispatch(self, model, ids):
+        model.schedule(ids, t_available=model.issues.t_report[ids] - 1.0)
+
+
+def test_schedule_is_the_lever_on_an_issues_start_and_it_delays_the_response():
+    base = _model_with(Mechanism)
+    later = _model_with(_SchedulesLater)
+    base.run(10)
+    later.run(10)
+    assert later.summary()["response_hours_mean"] > base.summary()["response_hours_mean"] + 24
+
+
+def test_schedule_refuses_a_start_before_the_report():
+    m = _model_with(_SchedulesBeforeReport)
+    with pytest.raises(ContractError, match="before it was reported"):
         m.run(10)
 
 
 def test_a_mechanism_that_moves_issues_through_their_lifecycle_fails():
     m = _model_with(_ClosesIssues)
-    with pytest.raises(RuntimeError, match="mechanisms change actors"):
+    with pytest.raises(ContractError) as exc:
         m.run(10)
+    assert str(exc.value).startswith(
+        "mechanism 'closes_issues' in hook 'after_dispatch' tried to change the state of issues"
+    )
+
+
+class Triage(Mechanism):
+    """A plug-in that reuses the built-in name 'triage'."""
+
+    name = "triage"
+
+
+def test_an_import_path_mechanism_reusing_a_built_in_name_is_refused():
+    from cogov_sim.core.errors import ConfigError
+    from cogov_sim.core.mechanisms.registry import resolve
+
+    with pytest.raises(ConfigError) as exc:
+        resolve("tests.test_plugin_contract:Triage")
+    assert str(exc.value) == (
+        "invalid value for 'mechanisms': 'tests.test_plugin_contract:Triage' (allowed: a "
+        "mechanism whose name is not already taken ('triage' is "
+        "cogov_sim.core.mechanisms.triage:Triage); give Triage a name of its own)"
+    )
+
+
+RIDERS = register_channel("riders")
+
+
+class _Riders(Mechanism):
+    """Delivery riders trained as reporters: a channel of the plug-in's own."""
+
+    name = "riders"
+
+    def discover(self, model, ids):
+        iss = model.issues
+        found = ids[iss.itype[ids] == IssueType.SAFETY_HAZARD][:5]
+        t = np.full(found.size, model.day_start + 12.0)
+        return Sightings(found, t, t, RIDERS, np.ones(found.size, dtype=bool))
+
+
+def test_a_plugin_registers_a_report_channel_that_the_event_log_names(tmp_path):
+    from cogov_sim.results.events import read_events, write_events
+
+    assert register_channel("riders") == RIDERS and RIDERS > max(Channel)
+    m = _model_with(_Riders)
+    m.run(30)
+    path = tmp_path / "events.parquet"
+    write_events(m, path)
+    df = read_events(path)
+    by_riders = df[df["channel"] == "riders"]
+    assert len(by_riders) > 0 and set(by_riders["kind"]) == {"discover", "report"}
+
+
+@pytest.mark.parametrize("name", ["party", "Riders!", ""])
+def test_a_report_channel_needs_a_new_lower_case_name(name):
+    with pytest.raises(ValueError):
+        register_channel(name)
 
 
 def test_a_mechanism_that_writes_the_config_fails():
@@ -121,7 +279,7 @@ def test_mechanism_order_is_the_config_order():
 
 
 def test_each_mechanism_has_documented_parameters_with_ranges():
-    from cogov_sim.params import param_infos
+    from cogov_sim.core.params import param_infos
 
     for name, cls in MECHANISMS.items():
         infos = param_infos(cls.Params)
@@ -137,7 +295,7 @@ def test_each_mechanism_has_documented_parameters_with_ranges():
 
 
 def test_an_out_of_range_value_is_refused_with_the_range_from_the_field():
-    from cogov_sim.errors import ConfigError
+    from cogov_sim.core.errors import ConfigError
 
     with pytest.raises(ConfigError) as exc:
         CoGovModel(**small(mechanisms=["red_property"]), **{
@@ -150,7 +308,7 @@ def test_an_out_of_range_value_is_refused_with_the_range_from_the_field():
 
 
 def test_unknown_key_names_the_nearest_known_keys():
-    from cogov_sim.errors import ConfigError
+    from cogov_sim.core.errors import ConfigError
 
     with pytest.raises(ConfigError) as exc:
         CoGovModel(**{"workers.find_prb": 0.5})
@@ -160,15 +318,15 @@ def test_unknown_key_names_the_nearest_known_keys():
 def test_integrated_grid_routing_lives_in_its_route_hook():
     """Without the hook, the integrated grid keeps its capacity but the worker gets no
     more reports than under silos: routing is the mechanism's, not the core's."""
-    from cogov_sim.issues import HandlerKind, IssueType
-    from cogov_sim.mechanisms.integrated_grid import IntegratedGrid
+    from cogov_sim.core.issues import HandlerKind, IssueType
+    from cogov_sim.core.mechanisms.integrated_grid import IntegratedGrid
 
     class NoRoute(IntegratedGrid):
         def route(self, model, ids, kind, target):
             return None
 
     def worker_share(cls):
-        from cogov_sim.mechanisms.base import MechanismSet
+        from cogov_sim.core.mechanisms.base import MechanismSet
 
         m = CoGovModel(**small(steps=120, seed=5))
         m.mechanisms = MechanismSet(m, [cls()])

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from cogov_sim.model import CoGovModel
+from cogov_sim.core.model import CoGovModel
 from tests.conftest import small
 
 ARGS = [

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from cogov_sim.outcomes import SUMMARY_KEYS
+from cogov_sim.core.outcomes import SUMMARY_KEYS
 from tests.conftest import ROOT, run_cli
 from tests.slurm_cluster import single_node_slurm, slurm_available
 

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cogov_sim.outcomes import SUMMARY_KEYS
-from cogov_sim.sweep import aggregate, interaction_table, main
+from cogov_sim.core.outcomes import SUMMARY_KEYS
+from cogov_sim.frontends.sweep import aggregate, interaction_table, main
 from tests.conftest import ROOT, run_cli
 
 SMOKE = ["+experiment=smoke", "steps=20"]
@@ -195,9 +195,9 @@ def test_the_package_keeps_every_public_name_and_the_config_names_its_callback()
     import yaml
     from hydra.utils import get_class
 
-    import cogov_sim.sweep as sweep
+    import cogov_sim.frontends.sweep as sweep
 
-    # the public names of the former module cogov_sim/sweep.py
+    # the public names of the former module cogov_sim/frontends/sweep.py
     public = {
         "AggregateCallback",
         "BAND_COLUMNS",
@@ -224,7 +224,7 @@ def test_the_package_keeps_every_public_name_and_the_config_names_its_callback()
 
 def test_python_dash_m_cogov_sim_sweep_is_the_aggregate_command(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "cogov_sim.sweep", str(tmp_path / "nope")],
+        [sys.executable, "-m", "cogov_sim.frontends.sweep", str(tmp_path / "nope")],
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,

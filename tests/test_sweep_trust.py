@@ -18,10 +18,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cogov_sim.config import make_config
-from cogov_sim.errors import ConfigError
-from cogov_sim.sweep import aggregate
-from cogov_sim.sweep import main as aggregate_main
+from cogov_sim.core.config import make_config
+from cogov_sim.core.errors import ConfigError
+from cogov_sim.frontends.sweep import aggregate
+from cogov_sim.frontends.sweep import main as aggregate_main
 from tests.conftest import ROOT, run_cli
 
 UNIQUE = re.compile(r"\d\d-\d\d-\d\d-[0-9a-f]{6}$")  # time plus a random suffix
@@ -210,7 +210,7 @@ def test_a_sweep_with_a_failed_run_exits_nonzero_with_a_summary_line(tmp_path):
 
 # ------------------------------------------------------------------ 4. memory
 def test_a_world_that_cannot_fit_is_refused_at_once_with_the_estimate(monkeypatch):
-    from cogov_sim import validation
+    from cogov_sim.core import checks as validation
 
     monkeypatch.setattr(validation, "_available_memory", lambda: 8 * 2**30)
     cfg = make_config(**{"world.width": 5000, "world.height": 5000})
@@ -226,7 +226,7 @@ def test_a_world_that_cannot_fit_is_refused_at_once_with_the_estimate(monkeypatc
 
 
 def test_the_memory_estimate_grows_with_households_and_days():
-    from cogov_sim.validation import memory_estimate
+    from cogov_sim.core.checks import memory_estimate
 
     def est(w, steps=365):
         return memory_estimate(make_config(**{"world.width": w, "world.height": w, "steps": steps}))
@@ -257,8 +257,8 @@ def test_a_runs_log_file_holds_its_messages_and_the_console_is_unchanged(cli, tm
     assert f"results: {out}" in proc.stdout.splitlines()
     assert "cogov-sim: day 2/2" in proc.stderr.splitlines()  # bare lines, as before
     log = (out / "cogov-sim.log").read_text()
-    assert "[cogov_sim.api][INFO] - cogov-sim: day 2/2" in log
-    assert f"[cogov_sim.results][INFO] - results: {out}" in log
+    assert "[cogov_sim.frontends.api][INFO] - cogov-sim: day 2/2" in log
+    assert f"[cogov_sim.results.writing][INFO] - results: {out}" in log
 
 
 def test_a_sweeps_run_logs_hold_the_progress_lines(done_sweep):

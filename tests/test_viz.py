@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 from omegaconf import OmegaConf
 from PIL import Image
 
-from cogov_sim.config import default_config
-from cogov_sim.issues import ISSUE_KEYS, IssueState
-from cogov_sim.mechanisms import FULL_PACKAGE, MECHANISMS
-from cogov_sim.validation import validate
-from cogov_sim.viz.export import Recorder, record_classroom
-from cogov_sim.viz.labels import (
+from cogov_sim.core.checks import validate
+from cogov_sim.core.config import default_config
+from cogov_sim.core.issues import ISSUE_KEYS, IssueState
+from cogov_sim.core.mechanisms import FULL_PACKAGE, MECHANISMS
+from cogov_sim.frontends.viz.export import Recorder, record_classroom
+from cogov_sim.frontends.viz.labels import (
     CHARTS,
     ISSUE_LABELS,
     KEY_PARAMS,
@@ -29,7 +29,7 @@ from cogov_sim.viz.labels import (
     VARIABLES,
     t,
 )
-from cogov_sim.viz.render import (
+from cogov_sim.frontends.viz.render import (
     ChartRenderer,
     FrameMaker,
     MapRenderer,
@@ -38,7 +38,7 @@ from cogov_sim.viz.render import (
     map_data,
     snapshot,
 )
-from cogov_sim.viz.session import ClassroomRun, Settings, SettingsError, preset_mechanisms
+from cogov_sim.frontends.viz.session import ClassroomRun, Settings, SettingsError, preset_mechanisms
 
 SMALL = Settings(size=30)
 
@@ -185,7 +185,7 @@ def test_a_page_address_value_off_the_slider_grid_snaps_to_it_as_the_slider_woul
     )
     assert warnings == []
     key = "mechanism_params.integrated_grid.worker_hours_factor"
-    from cogov_sim.viz.labels import KEY_PARAM_BY_DOTTED
+    from cogov_sim.frontends.viz.labels import KEY_PARAM_BY_DOTTED
 
     kp = KEY_PARAM_BY_DOTTED[key]
     steps = (s.param(key) - kp.lo) / kp.step
@@ -354,7 +354,7 @@ def test_share_charts_run_from_0_to_100_unless_zoom_is_asked_for_and_marked(zoom
 
 
 def test_the_numbers_table_shows_each_models_latest_values_and_their_difference():
-    from cogov_sim.viz.summary import outcome_rows, plain_summary
+    from cogov_sim.frontends.viz.summary import outcome_rows, plain_summary
 
     run = ClassroomRun(SMALL.replace("preset", "full_package"))
     run.step(40)
@@ -378,7 +378,7 @@ def test_the_numbers_table_shows_each_models_latest_values_and_their_difference(
 
 
 def test_the_summary_of_a_single_map_lists_its_values_without_differences():
-    from cogov_sim.viz.summary import outcome_rows, plain_summary
+    from cogov_sim.frontends.viz.summary import outcome_rows, plain_summary
 
     run = ClassroomRun(Settings(size=30, side_by_side=False))
     run.step(5)
@@ -430,7 +430,7 @@ def test_the_gif_keeps_the_apps_exact_colours_of_markers_legend_and_colour_bar(t
     # banded the colour bar. Every pixel the figure draws in a style colour must keep it.
     from matplotlib.colors import to_rgb
 
-    from cogov_sim.viz.render import ACTOR_STYLE, ISSUE_STYLE
+    from cogov_sim.frontends.viz.render import ACTOR_STYLE, ISSUE_STYLE
 
     run = ClassroomRun(Settings(size=30, palette=palette).replace("preset", "full_package"))
     run.step(20)
@@ -482,7 +482,7 @@ def test_export_refuses_bad_formats_rates_and_empty_runs(tmp_path):
 
 
 def test_any_command_line_run_can_write_an_animation(tmp_path):
-    from cogov_sim.api import run
+    from cogov_sim.frontends.api import run
 
     cfg = Settings(size=30).config()
     OmegaConf.update(cfg, "steps", 9)
@@ -504,11 +504,12 @@ def test_a_bad_animation_option_fails_before_the_run_with_the_allowed_values(cli
 
 def test_the_model_and_the_command_line_never_import_the_app():
     code = (
-        "import sys; from cogov_sim.api import run, compose; from cogov_sim.model import "
+        "import sys; from cogov_sim.frontends.api import run, compose; "
+        "from cogov_sim.core.model import "
         "CoGovModel; CoGovModel({'world': {'width': 20, 'height': 20, "
         "'households_per_zone': 100}}).step(); "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('solara', 'reacton', "
-        "'ipywidgets', 'matplotlib') or m.startswith('cogov_sim.viz')]; print(bad); "
+        "'ipywidgets', 'matplotlib') or m.startswith('cogov_sim.frontends.viz')]; print(bad); "
         "sys.exit(1 if bad else 0)"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -516,17 +517,19 @@ def test_the_model_and_the_command_line_never_import_the_app():
 
 
 def test_viz_server_binds_to_this_machine_by_default():
-    from cogov_sim.viz.server import build_command
+    from cogov_sim.frontends.viz.server import build_command
 
     cmd = build_command("127.0.0.1", 8765)
     assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
     assert "--production" in cmd
     r = subprocess.run(
-        [sys.executable, "-m", "cogov_sim.viz.server", "--help"], capture_output=True, text=True
+        [sys.executable, "-m", "cogov_sim.frontends.viz.server", "--help"],
+        capture_output=True,
+        text=True,
     )
     assert "default 127.0.0.1" in r.stdout
     r = subprocess.run(
-        [sys.executable, "-m", "cogov_sim.viz.server", "--port", "0"],
+        [sys.executable, "-m", "cogov_sim.frontends.viz.server", "--port", "0"],
         capture_output=True,
         text=True,
     )
@@ -537,12 +540,12 @@ def test_viz_server_binds_to_this_machine_by_default():
 def test_a_vanished_pages_session_is_freed_after_minutes_not_solaras_day():
     from solara.util import parse_timedelta
 
-    from cogov_sim.viz.server import FORGET_AFTER_MINUTES, session_env
+    from cogov_sim.frontends.viz.server import FORGET_AFTER_MINUTES, session_env
 
     assert parse_timedelta(session_env()["SOLARA_KERNEL_CULL_TIMEOUT"]) == 60 * FORGET_AFTER_MINUTES
     assert parse_timedelta(session_env(0.5)["SOLARA_KERNEL_CULL_TIMEOUT"]) == 30
     r = subprocess.run(
-        [sys.executable, "-m", "cogov_sim.viz.server", "--forget-after", "0"],
+        [sys.executable, "-m", "cogov_sim.frontends.viz.server", "--forget-after", "0"],
         capture_output=True,
         text=True,
     )
@@ -553,10 +556,10 @@ def test_a_vanished_pages_session_is_freed_after_minutes_not_solaras_day():
 def test_the_map_can_show_housing_types_in_four_distinct_colours():
     import matplotlib.colors as mcolors
 
-    from cogov_sim.model import CoGovModel
-    from cogov_sim.plots import HOUSING_COLOURS
-    from cogov_sim.viz.render import colormap, map_data
-    from cogov_sim.world import HOUSING_TYPES
+    from cogov_sim.core.model import CoGovModel
+    from cogov_sim.core.world import HOUSING_TYPES
+    from cogov_sim.frontends.viz.render import colormap, map_data
+    from cogov_sim.results.plots import HOUSING_COLOURS
 
     m = CoGovModel(**{"world.width": 50, "world.height": 50}, seed=1)
     data = map_data(m, "housing")
@@ -570,7 +573,7 @@ def test_the_map_can_show_housing_types_in_four_distinct_colours():
 
 # ------------------------------------------------- what the browser draws from (#16)
 def test_the_browsers_map_data_decodes_to_the_models_cells_and_open_issues():
-    from cogov_sim.viz.canvas import N_COLOURS, decode_map_day, map_day
+    from cogov_sim.frontends.viz.canvas import N_COLOURS, decode_map_day, map_day
 
     run = ClassroomRun(Settings(size=30, side_by_side=False))
     run.step(30)
@@ -591,7 +594,7 @@ def test_the_browsers_map_data_decodes_to_the_models_cells_and_open_issues():
 
 
 def test_the_browsers_map_data_draws_the_same_picture_as_the_server_drawn_map():
-    from cogov_sim.viz.canvas import colour_table, map_data_of_day, map_day
+    from cogov_sim.frontends.viz.canvas import colour_table, map_data_of_day, map_day
 
     run = ClassroomRun(Settings(size=30, side_by_side=False))
     run.step(20)
@@ -605,7 +608,7 @@ def test_the_browsers_map_data_draws_the_same_picture_as_the_server_drawn_map():
 
 
 def test_a_day_sends_only_the_outcome_points_the_browser_has_not_had():
-    from cogov_sim.viz.feed import ViewFeed
+    from cogov_sim.frontends.viz.feed import ViewFeed
 
     run = ClassroomRun(SMALL)
     feed = ViewFeed()
@@ -642,7 +645,7 @@ def test_a_day_of_the_view_costs_the_server_no_drawing():
     """The per-day payload is arrays and text: a few kilobytes, no image in it."""
     import json
 
-    from cogov_sim.viz.feed import ViewFeed
+    from cogov_sim.frontends.viz.feed import ViewFeed
 
     s = Settings().replace("preset", "full_package")
     run = ClassroomRun(s)
@@ -657,8 +660,8 @@ def test_a_day_of_the_view_costs_the_server_no_drawing():
 
 
 def test_the_difference_map_colours_each_household_by_mechanisms_minus_baseline():
-    from cogov_sim.viz.canvas import colour_index, decode_map_day, difference_day
-    from cogov_sim.viz.render import DIFFERENCE_LIMIT, difference_shades
+    from cogov_sim.frontends.viz.canvas import colour_index, decode_map_day, difference_day
+    from cogov_sim.frontends.viz.render import DIFFERENCE_LIMIT, difference_shades
 
     run = ClassroomRun(Settings(size=30).replace("preset", "full_package"))
     base, treat = run.pair()
@@ -681,7 +684,7 @@ def test_the_difference_map_colours_each_household_by_mechanisms_minus_baseline(
 
 
 def test_the_difference_view_needs_the_baseline_and_is_its_own_scene():
-    from cogov_sim.viz.feed import ViewFeed
+    from cogov_sim.frontends.viz.feed import ViewFeed
 
     s = SMALL.replace("difference", True)
     assert s.shows_difference and Settings.from_query({"difference": "true"})[0].difference
@@ -702,7 +705,7 @@ def test_the_difference_view_needs_the_baseline_and_is_its_own_scene():
 
 
 def test_the_summary_names_the_processes_that_differ_most():
-    from cogov_sim.viz.summary import because
+    from cogov_sim.frontends.viz.summary import because
 
     def values(**pairs):
         return {
@@ -728,7 +731,7 @@ def test_the_summary_names_the_processes_that_differ_most():
 def test_the_apps_summary_explains_a_difference_by_the_models_own_processes():
     import re
 
-    from cogov_sim.viz.feed import ViewFeed
+    from cogov_sim.frontends.viz.feed import ViewFeed
 
     s = Settings().replace("preset", "full_package")
     run = ClassroomRun(s)

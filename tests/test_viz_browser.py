@@ -371,9 +371,9 @@ def test_the_chinese_page_has_no_english_left_in_controls_and_messages(app):
 def test_the_numbers_on_screen_are_those_of_the_same_run_computed_here(app):
     from urllib.parse import parse_qs
 
-    from cogov_sim.viz.render import FrameMaker
-    from cogov_sim.viz.session import ClassroomRun, Settings
-    from cogov_sim.viz.summary import outcome_rows
+    from cogov_sim.frontends.viz.render import FrameMaker
+    from cogov_sim.frontends.viz.session import ClassroomRun, Settings
+    from cogov_sim.frontends.viz.summary import outcome_rows
 
     query = "preset=full_package&seed=7&size=30"
     app.open("?" + query)
@@ -458,9 +458,9 @@ def test_the_canvas_map_shows_each_household_in_the_colour_of_the_server_drawn_m
     cells are those of the same day drawn by matplotlib (MapRenderer)."""
     from urllib.parse import parse_qs
 
-    from cogov_sim.viz.canvas import map_layers
-    from cogov_sim.viz.render import MapRenderer, map_data
-    from cogov_sim.viz.session import ClassroomRun, Settings
+    from cogov_sim.frontends.viz.canvas import map_layers
+    from cogov_sim.frontends.viz.render import MapRenderer, map_data
+    from cogov_sim.frontends.viz.session import ClassroomRun, Settings
 
     query = "seed=5&size=30&side_by_side=false"
     app.open("?" + query)
@@ -524,3 +524,50 @@ def test_the_difference_view_shows_one_map_and_difference_lines_and_a_reload_kee
     app.page.get_by_text("Step: 0", exact=True).wait_for()
     app.page.locator('.cogov-map-difference canvas[data-day="0"]').wait_for()
     app.assert_clean()
+
+
+@pytest.fixture(scope="module")
+def plugin_app_url(tmp_path_factory, life_circle_site):
+    """A server of its own with the example plug-in (examples/life_circle) installed."""
+    require_chromium()
+    _, env = life_circle_site
+    log = tmp_path_factory.mktemp("viz_plugin") / "server.log"
+    with viz_server(log, env={"PYTHONPATH": env["PYTHONPATH"]}) as url:
+        yield url
+
+
+@pytest.mark.slow
+def test_an_installed_plugin_is_ticked_played_and_explained_in_its_info_panel(
+    browser, plugin_app_url
+):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    try:
+        app = AppPage(context.new_page(), plugin_app_url).open()
+        app.page.locator(".cogov-mechanisms").get_by_text(
+            "15-minute life circle", exact=True
+        ).click()
+        app.page.get_by_text("stations per community: 2", exact=True).wait_for()  # its slider
+        app.page.wait_for_function("location.search === '?mechanisms=life_circle'")
+        app.page.get_by_text("Step: 0", exact=True).wait_for()
+        assert "15-minute life circle" in app.page.locator(".cogov-map-treatment").inner_text()
+        app.button("Play").click()
+        steps = "parseInt(document.querySelector('.cogov-steps').innerText.split(' ').pop())"
+        app.page.wait_for_function(f"() => {steps} >= 3")  # the step counter advances
+        app.button("Pause").click()
+        app.button("Play").wait_for()
+        assert app.steps() >= 3
+        panel = app.page.locator(".cogov-info-life_circle")
+        panel.locator("summary").click()
+        text = panel.inner_text()
+        for expected in (
+            "In practice",
+            "15-minute life circle (十五分钟生活圈): an example mechanism",
+            "More NGO hours close to home",  # the rule: its `expected`
+            "Compare the maps and charts with the baseline.",
+            "Not calibrated to a reported figure.",
+        ):
+            assert expected in text, (expected, text)
+        app.shot("app_plugin_info")
+        app.assert_clean()
+    finally:
+        context.close()

@@ -12,7 +12,7 @@ import weakref
 
 import pytest
 
-from cogov_sim.viz import memory
+from cogov_sim.frontends.viz import memory
 
 
 def test_release_forgets_the_fonts_each_drawing_thread_opened():
@@ -75,7 +75,7 @@ def _fake_session(monkeypatch, pages: dict):
 
 
 def test_a_session_with_no_connected_page_is_seen_as_gone(monkeypatch):
-    from cogov_sim.viz.app import page_connection
+    from cogov_sim.frontends.viz.app import page_connection
 
     pages: dict = {}
     status = _fake_session(monkeypatch, pages)
@@ -93,7 +93,7 @@ def test_a_session_with_no_connected_page_is_seen_as_gone(monkeypatch):
 def test_outside_a_server_the_page_counts_as_connected(monkeypatch):
     from solara.server import kernel_context
 
-    from cogov_sim.viz.app import page_connection
+    from cogov_sim.frontends.viz.app import page_connection
 
     def no_session():
         raise RuntimeError("no kernel context")

@@ -66,7 +66,9 @@ def _expected_files() -> set[str]:
     want |= {
         f"cogov_sim/{p.relative_to(ROOT / 'cogov_sim')}" for p in ROOT.glob("cogov_sim/data/*")
     }
-    want |= {f"cogov_sim/viz/{p.name}" for p in ROOT.glob("cogov_sim/viz/*.vue")}  # the app's
+    want |= {
+        f"cogov_sim/frontends/viz/{p.name}" for p in ROOT.glob("cogov_sim/frontends/viz/*.vue")
+    }  # the app's
     conf = ROOT / "configs"
     want |= {f"cogov_sim/conf/{p.relative_to(conf)}" for p in conf.rglob("*") if p.is_file()}
     want |= {f"cogov_sim/conf/experiment/{p.name}" for p in ROOT.glob("experiments/*.yaml")}
@@ -177,7 +179,8 @@ def test_the_installed_wheel_runs_outside_the_source_tree(wheel, tmp_path):
     # Every cogov_sim module is the wheel's; the editable install's finder is off.
     probe = (
         "import importlib, importlib.metadata as md, json, sys, cogov_sim, cogov_sim.conf, "
-        "cogov_sim.analysis_spaces, cogov_sim.api, cogov_sim.sweep, cogov_sim.sensitivity; "
+        "cogov_sim.analysis_spaces, cogov_sim.frontends.api, cogov_sim.frontends.sweep, "
+        "cogov_sim.analysis.sensitivity; "
         "mods = {n: m.__file__ for n, m in sys.modules.items() if n.startswith('cogov_sim')}; "
         "print(json.dumps({'mods': mods, 'finders': [repr(f) for f in sys.meta_path], "
         "'dist': str(md.distribution('cogov-sim').locate_file(''))}))"

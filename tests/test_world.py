@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cogov_sim.api import compose
-from cogov_sim.config import make_config
-from cogov_sim.world import build_world, neighbour_share
+from cogov_sim.core.config import make_config
+from cogov_sim.core.world import build_world, neighbour_share
+from cogov_sim.frontends.api import compose
 
 
 def _world(seed=1, **kw):
@@ -30,7 +30,7 @@ def test_every_household_has_one_zone_and_community_and_zones_nest_in_communitie
 
 
 def test_housing_shares_set_the_mix_and_each_type_its_share_of_managed_compounds():
-    from cogov_sim.world import HOUSING_TYPES
+    from cogov_sim.core.world import HOUSING_TYPES
 
     only = {f"share_{t}": 0.0 for t in HOUSING_TYPES}
     villages = _world(**{**only, "share_urban_village": 1.0})

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from cogov_sim.viz.local import serve_app
+from cogov_sim.frontends.viz.local import serve_app
 
 
 @contextmanager
-def viz_server(log_path, timeout: float = 90.0):
-    """Serve the app on a free local port; yield its address; stop it by its process id."""
-    with serve_app(log_path, timeout) as app:
+def viz_server(log_path, timeout: float = 90.0, env: dict[str, str] | None = None):
+    """Serve the app on a free local port (``env``: extra variables of the server's
+    environment); yield its address; stop it by its process id."""
+    with serve_app(log_path, timeout, env) as app:
         yield app.url

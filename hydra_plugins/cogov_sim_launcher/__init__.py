@@ -6,7 +6,7 @@ this package beside ``cogov_sim``. ``configs/hydra/launcher/slurm.yaml`` points 
 ``hydra.launcher._target_=hydra_plugins.cogov_sim_launcher.LocalLauncher``). The one
 change to the plug-in's
 launchers: with ``resume=true``, runs whose folder holds complete results are not
-submitted (:func:`cogov_sim.sweep.resume.split_finished`), so a resumed SLURM sweep
+submitted (:func:`cogov_sim.frontends.sweep.resume.split_finished`), so a resumed SLURM sweep
 is one array job of the missing runs only, keeping their job numbers and folders.
 """
 
@@ -41,7 +41,7 @@ class _SubmitMissing(BaseSubmititLauncher):
     def launch(
         self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int
     ) -> Sequence[JobReturn]:
-        from cogov_sim.sweep.resume import split_finished
+        from cogov_sim.frontends.sweep.resume import split_finished
 
         assert self.config is not None and self.hydra_context is not None
         jobs = list(enumerate(job_overrides, start=initial_job_idx))

@@ -13,7 +13,7 @@ Rules in the model:
 - Each station costs ``yuan_per_station_day`` a day (counted in ``cost_funds``).
 
 Pattern: none (an example). It uses only the public plug-in interface:
-``cogov_sim.mechanisms.Mechanism``, ``cogov_sim.params.param`` and documented
+``cogov_sim.Mechanism``, ``cogov_sim.param`` and documented
 actor-set fields (``model.ngos``, ``model.ledger``).
 """
 
@@ -21,8 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cogov_sim.mechanisms import Mechanism
-from cogov_sim.params import param
+from cogov_sim import Mechanism, param
 
 
 @dataclass

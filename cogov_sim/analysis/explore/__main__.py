@@ -1,0 +1,3 @@
+from cogov_sim.analysis.explore.cli import main
+
+main()

@@ -1,0 +1,122 @@
+"""Grid workers (网格员): one per zone, patrolling and finding issues.
+
+Rules: each day the zone's worker patrols ``patrol_hours * cells_per_patrol_hour``
+households; a share ``uniform_patrol_share`` of the visits is drawn uniformly
+from the zone's households and mechanisms' ``patrol_targets`` hooks place the
+rest (e.g. risk grading). In a patrolled cell the worker finds a latent issue
+of type ``k`` with probability ``find_prob * coverage[k]`` (coverage 1 for the
+types of its silo's remit, ``workers.silo_coverage`` for the others), and
+reports it after a uniform delay of up to ``report_delay_hours``; the report
+gets type or place wrong with probability
+``report_error_k * (1 - training) * tools * (1 + workload_effect * u)``, where
+``u`` is the worker's utilisation of the day before (hours used / hours on
+duty, patrol included): accuracy follows from training, tools, workload and
+the type of issue. It handles small issues (see dispatch).
+
+Fields a mechanism may change (levers): ``hours_per_day``, ``staff_factor``
+(pooled staff of merged grids, a multiplier of the worker's hours),
+``patrol_hours``, ``cells_per_patrol_hour``, ``find_prob``, ``coverage``
+(one per issue type), ``training``, ``tools`` (error factor of the workers'
+equipment, 1 without a mobile terminal), ``report_delay_hours``,
+``skill_level``, ``uniform_patrol_share``. The handler capacity follows them
+(:meth:`GridWorkers.sync_capacity`, after every mechanism's setup).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cogov_sim.core.actors.handlers import HandlerGroup
+from cogov_sim.core.issues import ISSUE_KEYS
+
+
+class GridWorkers(HandlerGroup):
+    """The zones' grid workers: levers, capacity and the daily patrol."""
+
+    group = "worker"
+
+    def __init__(self, handlers, cfg, world):
+        super().__init__(handlers)
+        wc = cfg.workers
+        self.world = world
+        self.hours_per_day = wc.hours_per_day
+        self.staff_factor = 1.0
+        self.patrol_hours = wc.patrol_hours
+        self.cells_per_patrol_hour = wc.cells_per_patrol_hour
+        self.find_prob = wc.find_prob
+        self.in_remit = np.array([k in wc.remit for k in ISSUE_KEYS])
+        #: find factor per issue type (1 inside the silo's remit)
+        self.coverage = np.where(self.in_remit, 1.0, wc.silo_coverage)
+        self.training = wc.training
+        self.tools = 1.0
+        self.workload_effect = wc.workload_effect
+        self.report_error = np.array([getattr(cfg.issues, k).report_error for k in ISSUE_KEYS])
+        self.report_delay_hours = wc.report_delay_hours
+        self.skill_level = wc.skill
+        #: severity up to which the worker handles a report it found itself (silo)
+        self.small_threshold = wc.small_threshold
+        self.uniform_patrol_share = 1.0
+        self.patrolled_today = np.empty(0, dtype=np.int64)
+        #: households seen from the street today (within one cell of a patrolled one)
+        self.seen_today = np.zeros(world.n, dtype=bool)
+        self.sync_capacity()
+
+    def sync_capacity(self) -> None:
+        """Write the workers' hours, patrol hours and skill into the handler arrays."""
+        self.hours = self.hours_per_day * self.staff_factor
+        self.reserved = self.patrol_hours
+        self.skill = self.skill_level
+
+    def report_accuracy(self, itype: np.ndarray, zone: np.ndarray) -> np.ndarray:
+        """Probability that the zone workers' reports of issues of types ``itype`` are right."""
+        u = self.handlers.util_yesterday[self.index(zone)]
+        err = (
+            self.report_error[itype]
+            * (1.0 - self.training)
+            * self.tools
+            * (1.0 + self.workload_effect * u)
+        )
+        return 1.0 - np.clip(err, 0.0, 1.0)
+
+    @property
+    def visits_per_zone(self) -> int:
+        return int(round(self.patrol_hours * self.cells_per_patrol_hour))
+
+    def uniform_patrol(self, model) -> tuple[np.ndarray, int] | None:
+        """Draw today's uniform patrol visits of every zone: their households and the
+        visits per zone left for targeting (None when the workers do not patrol)."""
+        w, rng = self.world, model.rng
+        per_zone = self.visits_per_zone
+        if per_zone <= 0:
+            self.patrolled_today = np.empty(0, dtype=np.int64)
+            return None
+        uniform = int(round(per_zone * self.uniform_patrol_share))
+        size = np.diff(w.zone_start)
+        zones = np.flatnonzero(size > 0)
+        u = rng.random((zones.size, uniform))
+        pos = w.zone_start[zones][:, None] + (u * size[zones][:, None]).astype(np.int64)
+        return w.zone_order[pos.ravel()].astype(np.int64), per_zone - uniform
+
+    def patrol(self, model, hh: np.ndarray, extra: list[np.ndarray]) -> np.ndarray:
+        """Today's patrol: the uniform visits ``hh`` and the targeted ones ``extra``
+        (mechanisms' ``patrol_targets``); return the patrolled households."""
+        if extra:
+            hh = np.concatenate([hh, *extra])
+        model.residents.last_patrol[hh] = model.day
+        self.patrolled_today = hh
+        self.seen_today = self._street_view(hh)
+        return hh
+
+    def _street_view(self, hh: np.ndarray) -> np.ndarray:
+        """Households within one cell (Moore) of the patrolled households ``hh``."""
+        w = self.world
+        grid = np.zeros(w.height * w.width, dtype=bool)
+        grid[w.cell_index[hh]] = True
+        grid = grid.reshape(w.height, w.width)
+        seen = grid.copy()
+        seen[1:, :] |= grid[:-1, :]
+        seen[:-1, :] |= grid[1:, :]
+        row = seen.copy()
+        seen[:, 1:] |= row[:, :-1]
+        seen[:, :-1] |= row[:, 1:]
+        return seen.ravel()[w.cell_index]

@@ -1,0 +1,276 @@
+"""The plug-in interface of policy mechanisms.
+
+A mechanism is a class with
+
+- class attributes that describe it: ``name`` (its config name), ``title_zh``,
+  ``title_en``, ``pattern`` (the id in ``patterns.yaml`` it is calibrated to),
+  ``expected``, ``limitations``, ``scenario`` (True for a scenario such as a
+  flood rather than a policy: the app keeps it on in its baseline) and
+  ``Params``, a dataclass of its parameters made with
+  :func:`cogov_sim.core.params.param` (range, unit, meaning, slider);
+- hooks named after the phases of :meth:`cogov_sim.core.model.CoGovModel.step`.
+  The model calls each active mechanism's hook at that phase, in the order
+  the mechanisms are listed in the config. Every hook defaults to nothing.
+
+What a mechanism may change: actors (the documented fields of the actor sets:
+``model.residents``, ``model.workers``, ``model.firms``, ``model.ngos``,
+``model.party``, ``model.departments``, ``model.handlers``), capacities,
+routing (the ``route`` hook), information (the ``discover`` hook returns what
+its actors found; the discovery process reports it) and incentives, and it may
+spend funds (``model.ledger.spend``). What it may not change: outcome-bearing
+state — residents' satisfaction, trust, participation history, points, fees,
+property satisfaction, the firms' fee ledgers and any issue's state or close
+time. Those arrays are read-only while a hook runs, and an issue state change
+from a hook raises: processes produce outcomes, mechanisms never write them.
+Mechanisms also never write the config (it is frozen).
+"""
+
+from __future__ import annotations
+
+import linecache
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+
+from cogov_sim.core.errors import ContractError
+from cogov_sim.core.issues import IssueState
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cogov_sim.core.model import CoGovModel
+
+
+@dataclass
+class NoParams:
+    """A mechanism without parameters."""
+
+
+@dataclass
+class Sightings:
+    """Latent issues that a mechanism's actors found today, for the discovery process to
+    report: issue ids, the hour found, the hour reported, the report channel
+    (:class:`cogov_sim.core.issues.Channel`) and whether the report is accurate."""
+
+    ids: np.ndarray
+    t_found: np.ndarray
+    t_report: np.ndarray
+    channel: int
+    accurate: np.ndarray
+
+
+class Mechanism:
+    """Base class of every mechanism; see the module docstring for the contract."""
+
+    name: ClassVar[str] = ""
+    title_zh: ClassVar[str] = ""
+    title_en: ClassVar[str] = ""
+    #: id of the pattern in ``cogov_sim/data/patterns.yaml`` it is calibrated to
+    pattern: ClassVar[str] = ""
+    #: expected effect, one or two sentences (docs/mechanisms.md)
+    expected: ClassVar[str] = ""
+    #: known limitations (docs/mechanisms.md)
+    limitations: ClassVar[str] = ""
+    #: the teaching app's info panel: language ("en", "zh") -> field ("practice", "rule",
+    #: "look_for", "pattern") -> text; what is missing is made from the attributes above
+    #: (:func:`cogov_sim.frontends.viz.mechanism_info.mechanism_info`)
+    info: ClassVar[dict[str, dict[str, str]]] = {}
+    #: a scenario (e.g. a flood), not a policy: not in the full package; the app's
+    #: baseline keeps it on
+    scenario: ClassVar[bool] = False
+    #: the parameters: a dataclass whose fields are made with ``cogov_sim.core.params.param``
+    Params: ClassVar[type] = NoParams
+
+    def __init__(self, params=None) -> None:
+        self.params = self.Params() if params is None else params
+
+    def setup(self, model: CoGovModel) -> None:
+        """After the world and actors are built, before the first step."""
+
+    def begin_step(self, model: CoGovModel) -> None:
+        """At the start of each day (occurrence rates are reset to 1 just before)."""
+
+    def patrol_targets(self, model: CoGovModel, per_zone: int) -> np.ndarray | None:
+        """Households to patrol today beyond the uniform draws (``per_zone`` visits per zone).
+
+        Only discovered history may guide it (what the grid system knows)."""
+        return None
+
+    def discover(self, model: CoGovModel, ids: np.ndarray) -> Sightings | None:
+        """Which of the still latent issues ``ids`` this mechanism's actors find today.
+
+        The mechanism must not use what its actors could not observe: it may test
+        an issue's household, place, type or occurrence time against its own
+        visits or sensors, never select on anything else."""
+        return None
+
+    def route(
+        self, model: CoGovModel, ids: np.ndarray, kind: np.ndarray, target: np.ndarray
+    ) -> None:
+        """Triage: may change the handler kind and handler index of reported issues ``ids``
+        in place (``kind`` and ``target`` are aligned with ``ids``)."""
+
+    def after_dispatch(self, model: CoGovModel, ids: np.ndarray) -> None:
+        """After issues ``ids`` were assigned to handlers today (may reschedule them)."""
+
+    def after_handle(self, model: CoGovModel) -> None:
+        """After handling; ``model.closed_today`` holds the issues closed so far today."""
+
+    def monthly(self, model: CoGovModel) -> None:
+        """Before the monthly billing and property-firm review."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.params})"
+
+
+HOOKS = (
+    "setup",
+    "begin_step",
+    "patrol_targets",
+    "discover",
+    "route",
+    "after_dispatch",
+    "after_handle",
+    "monthly",
+)
+
+
+class MechanismSet:
+    """The active mechanisms of one model, called phase by phase.
+
+    Each call runs the hook of every mechanism that overrides it, in config order,
+    with the model's outcome-bearing arrays read-only.
+    """
+
+    def __init__(self, model: CoGovModel, mechanisms: list[Mechanism]):
+        self.model = model
+        self.items = list(mechanisms)
+        self._by_hook = {
+            hook: [m for m in self.items if getattr(type(m), hook) is not getattr(Mechanism, hook)]
+            for hook in HOOKS
+        }
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i):
+        return self.items[i]
+
+    @property
+    def names(self) -> list[str]:
+        return [m.name for m in self.items]
+
+    def get(self, name: str) -> Mechanism | None:
+        """The active mechanism called ``name``, or None."""
+        for m in self.items:
+            if m.name == name:
+                return m
+        return None
+
+    @contextmanager
+    def guard(self, mechanism: Mechanism | None = None, hook: str = ""):
+        """One hook of one mechanism under the contract: outcome-bearing arrays (and every
+        issue column) read-only, issue transitions refused, and no outcome-bearing field
+        rebound. A breach raises :class:`~cogov_sim.core.errors.ContractError` naming
+        the mechanism, the hook and the field; a rebound field is put back first."""
+        model = self.model
+        arrays = model.outcome_arrays()
+        labels = model.outcome_labels()
+        locked = [a for a in arrays if a.flags.writeable]
+        bound = [(label, owner, attr, getattr(owner, attr)) for label, owner, attr in
+                 model.outcome_fields()]  # fmt: skip
+        for a in locked:
+            a.flags.writeable = False
+        where = (mechanism.name if mechanism is not None else "?", hook or "?")
+        outer = getattr(model, "_hook_where", None)
+        model._hook_where = where
+        model._in_hook += 1
+        try:
+            yield
+        except ValueError as exc:
+            if "read-only" not in str(exc):
+                raise
+            fields = _fields_in_failing_line(exc, labels)
+            raise ContractError(
+                f"mechanism {where[0]!r} in hook {where[1]!r} wrote "
+                + (" or ".join(fields) if fields else "an outcome-bearing array")
+                + ": outcome-bearing state is the processes' to change (use the levers in "
+                "docs/extending.md, e.g. CoGovModel.schedule for an issue's start and hours)"
+            ) from None
+        finally:
+            model._in_hook -= 1
+            model._hook_where = outer
+            for a in locked:
+                a.flags.writeable = True
+        rebound = [label for label, owner, attr, obj in bound if getattr(owner, attr) is not obj]
+        if rebound:
+            for _label, owner, attr, obj in bound:
+                if getattr(owner, attr) is not obj:
+                    object.__setattr__(owner, attr, obj)
+            raise ContractError(
+                f"mechanism {where[0]!r} in hook {where[1]!r} rebound {', '.join(rebound)}: "
+                "outcome-bearing fields may be neither written nor replaced by a mechanism"
+            )
+
+    def _each(self, hook: str, *args) -> None:
+        for m in self._by_hook[hook]:
+            with self.guard(m, hook):
+                getattr(m, hook)(self.model, *args)
+
+    def setup(self) -> None:
+        self._each("setup")
+
+    def begin_step(self) -> None:
+        self._each("begin_step")
+
+    def route(self, ids, kind, target) -> None:
+        self._each("route", ids, kind, target)
+
+    def after_dispatch(self, ids) -> None:
+        self._each("after_dispatch", ids)
+
+    def after_handle(self) -> None:
+        self._each("after_handle")
+
+    def monthly(self) -> None:
+        self._each("monthly")
+
+    def patrol_targets(self, per_zone: int) -> list[np.ndarray]:
+        out = []
+        for m in self._by_hook["patrol_targets"]:
+            with self.guard(m, "patrol_targets"):
+                extra = m.patrol_targets(self.model, per_zone)
+            if extra is not None and len(extra):
+                out.append(np.asarray(extra, dtype=np.int64))
+        return out
+
+    def discover(self, ids: np.ndarray, report) -> None:
+        """Each mechanism in turn looks at the issues still latent; ``report(sightings)``
+        (the discovery process) reports what it found before the next one looks."""
+        iss = self.model.issues
+        for m in self._by_hook["discover"]:
+            if ids.size == 0:
+                break
+            with self.guard(m, "discover"):
+                found = m.discover(self.model, ids)
+            if found is not None and len(found.ids):
+                report(found)
+                ids = ids[iss.state[ids] == IssueState.LATENT]
+
+
+def _fields_in_failing_line(exc: BaseException, labels: list[str]) -> list[str]:
+    """The outcome-bearing fields named in the source line where ``exc`` was raised (the
+    hook's own line: the deepest frame outside numpy)."""
+    tb, line = exc.__traceback__, ""
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if "numpy" not in code.co_filename:
+            line = linecache.getline(code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    target = line.split("=")[0] if "=" in line else line
+    names = {label.rpartition(".")[2]: label for label in labels}
+    return [label for attr, label in names.items() if re.search(rf"\b{attr}\b", target)]

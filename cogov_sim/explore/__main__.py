@@ -1,3 +1,0 @@
-from cogov_sim.explore.cli import main
-
-main()

@@ -1,0 +1,242 @@
+"""The ``cogov-sim`` command: a thin Hydra shell over :func:`cogov_sim.frontends.api.run`.
+
+Exit codes: 0 done; 1 a run failed (a sweep: any of its runs; the one-line summary
+names ``failures.csv``) or Hydra reported an error; 2 a bad configuration or a sweep
+folder in use by another sweep.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+# register_configs stays importable from here (older callers and tests use it).
+from cogov_sim.frontends.hydra_setup import (
+    CONFIG_NAME,
+    CONFIG_PATH,
+    RESULTS_LOGGER,
+    check_overrides,
+    console_logging,
+    group_options,
+    register_configs,
+    register_launchers,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _job(cfg) -> None:
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+
+    from cogov_sim.core.checks import ConfigError
+    from cogov_sim.frontends.api import run
+
+    console_logging()  # again: Hydra has just configured this job's logging
+    hc = HydraConfig.get()
+    out = hc.runtime.output_dir
+    multirun = hc.mode == RunMode.MULTIRUN
+    if cfg.resume:
+        complete, why = _complete(cfg, out)
+        if complete:
+            log.info("cogov-sim: skipped %s: complete results exist for this config", out)
+            return
+        if why:
+            log.info("cogov-sim: re-running %s: %s", out, why)
+    # This run replaces whatever an earlier run left here: only a fresh success
+    # writes summary.json again, only a fresh failure error.json.
+    (Path(out) / "error.json").unlink(missing_ok=True)
+    (Path(out) / "summary.json").unlink(missing_ok=True)
+    for stale in Path(out).glob(".*.tmp-*"):  # left by a run killed while writing
+        stale.unlink(missing_ok=True)
+    try:
+        run(cfg, out, progress=cfg.output.progress, table=cfg.output.table and not multirun)
+        if not multirun:
+            logging.getLogger(RESULTS_LOGGER).info("results: %s", out)
+    except ConfigError as exc:
+        log.error("cogov-sim: error: %s", exc)
+        if not multirun:
+            sys.exit(2)
+        _write_error(out, exc)
+    except Exception as exc:  # one failed run must not kill a sweep
+        if not multirun:
+            raise
+        log.exception("cogov-sim: run %s failed", out)
+        _write_error(out, exc)
+
+
+def _complete(cfg, folder: str) -> tuple[bool, str]:
+    """Whether ``folder`` holds complete results of this run, and if not, why it runs again.
+
+    Complete: a readable summary.json of the same config (hash), made by the same
+    version and code revision (git) as this one, or by any with ``resume_any_version``.
+    """
+    from cogov_sim.core.config import make_config
+    from cogov_sim.results.writing import config_hash
+
+    path = Path(folder) / "summary.json"
+    if not path.exists():
+        return False, ""
+    try:
+        done = json.loads(path.read_text())
+        done_hash = done.get("config_hash")
+    except (OSError, ValueError, AttributeError):
+        return False, "its summary.json is unreadable"
+    from cogov_sim.core.errors import ConfigError
+    from cogov_sim.frontends.api import apply_sample
+
+    try:
+        if done_hash != config_hash(apply_sample(make_config(cfg))):
+            return False, ""
+    except ConfigError:  # the run reports it
+        return False, ""
+    if cfg.get("resume_any_version", False):
+        return True, ""
+    from cogov_sim._version import __version__
+    from cogov_sim.results.writing import git_revision
+
+    then = (done.get("version"), done.get("git_revision"))
+    now = (__version__, git_revision())
+    if then == now:
+        return True, ""
+
+    def name(version, rev) -> str:
+        return f"{version} (git {str(rev)[:10] if rev else 'unknown'})"
+
+    return False, (
+        f"its results come from cogov-sim {name(*then)}, this is {name(*now)} "
+        "(resume_any_version=true keeps them)"
+    )
+
+
+def _write_error(folder: str, exc: BaseException) -> None:
+    path = Path(folder) / "error.json"
+    path.write_text(json.dumps({"error": f"{type(exc).__name__}: {exc}"}, indent=2) + "\n")
+
+
+_FLAGS_WITH_VALUE = {
+    "--config-dir",
+    "-cd",
+    "--config-name",
+    "-cn",
+    "--config-path",
+    "-cp",
+    "--experimental-rerun",
+    "--info",
+    "-i",
+}
+#: Hydra's own flags that the pre-check leaves alone entirely.
+_HYDRA_COMMANDS = ("--shell-completion", "-sc", "--hydra-help", "--info", "-i", "--cfg", "-c")
+
+
+def precheck(argv: list[str]) -> str | None:
+    """Return an error message for the first override naming a key the schema lacks, or
+    giving a key a value of the wrong type
+    (:func:`cogov_sim.frontends.hydra_setup.check_overrides`).
+
+    Hydra itself rejects unknown keys and wrong types too, but its message does not list
+    the allowed keys or values, and ``+key=value`` bypasses it; this check names both.
+    """
+    from cogov_sim.core.errors import ConfigError
+
+    args, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+            continue
+        if a in _FLAGS_WITH_VALUE:
+            skip = True
+            continue
+        if a.startswith("-") or "=" not in a:
+            continue
+        args.append(a)
+    try:
+        check_overrides(args)
+    except ConfigError as exc:
+        return f"cogov-sim: error: {exc}"
+    return None
+
+
+HELP = """cogov-sim: agent-based simulator of multi-actor co-governance in Chinese
+grassroots governance (one street; one step = one day).
+
+usage: cogov-sim [--multirun|-m] [key=value ...] [group=option ...]
+
+  cogov-sim                                   the default street scenario, 365 days
+  cogov-sim world=classroom 'mechanisms=[integrated_grid,red_property]' seed=3
+  cogov-sim -m +experiment=mechanism_comparison      a sweep (see docs/experiments.md)
+
+== Configuration groups ==
+{groups}
+== Mechanisms (mechanisms=[...]; also any 'package.module:Class') ==
+{mechanisms}
+
+== Config: key = default   allowed [unit]   meaning (also docs/ODD.md, section 7.12) ==
+{config}
+Other commands: cogov-sim-aggregate PATH, cogov-sim-patterns.
+Hydra's own options: cogov-sim --hydra-help.
+"""
+
+
+def print_help() -> None:
+    """The app's help, without composing every config group (which Hydra's help does)."""
+    from cogov_sim.core.mechanisms import MECHANISMS
+    from cogov_sim.docgen.params import rows
+
+    lines = []
+    for group in ("world", "preset", "experiment", "hydra/launcher"):
+        opts = group_options(group)
+        if group == "hydra/launcher":
+            opts = sorted({*opts, "basic", "joblib", "submitit_local", "submitit_slurm", "ray"})
+        prefix = "+" if group == "experiment" else ""
+        lines.append(f"{prefix}{group}: {', '.join(opts)}")
+    config = []
+    for key, default, allowed, unit, meaning in rows():
+        unit = f" [{unit}]" if unit else ""
+        config.append(f"  {key} = {default}   {allowed}{unit}   {meaning}")
+    mechs = [f"  {name:22s} {cls.title_zh} / {cls.title_en}" for name, cls in MECHANISMS.items()]
+    text = HELP.format(
+        groups="\n".join(lines) + "\n",
+        mechanisms="\n".join(mechs),
+        config="\n".join(config) + "\n",
+    )
+    print(text)
+
+
+def _hydra_command(argv: list[str]) -> bool:
+    """True for Hydra's own commands (shell completion, its help, config printing)."""
+    return any(a in _HYDRA_COMMANDS or a.startswith("--shell-completion=") for a in argv)
+
+
+def main() -> None:
+    """Entry point of ``cogov-sim`` and ``python -m cogov_sim``."""
+    argv = sys.argv[1:]
+    if not _hydra_command(argv) and any(a in ("--help", "-h") for a in argv):
+        print_help()
+        return
+    import hydra
+
+    from cogov_sim.frontends.sweep import callback
+
+    register_configs(argv)
+    register_launchers()
+    if not _hydra_command(argv):
+        msg = precheck(argv)
+        if msg:
+            print(msg, file=sys.stderr)
+            sys.exit(2)
+    app = hydra.main(version_base=None, config_path=CONFIG_PATH, config_name=CONFIG_NAME)(_job)
+    callback.LAST_SWEEP = None
+    try:
+        app()
+    finally:
+        callback.release()  # the sweep folder's lock, had the sweep crashed
+    done = callback.LAST_SWEEP
+    if done is not None and (done.failed or done.error):
+        sys.exit(1)  # the callback has said why, with the failures.csv to read
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,342 @@
+"""``events.parquet``: the event log saved so that it explains itself.
+
+In memory the log (:class:`cogov_sim.core.issues.EventLog`) is compact integer
+codes, one generic ``value`` column and no place. On disk every coded column
+is a dictionary (categorical) column of names, times say their unit, ``value``
+is split into one typed column per meaning, "none" is a null, each row
+carries the place of its issue's household, and every column has a
+description (and unit) in the Parquet schema's field metadata. The columns
+and their meaning are :data:`COLUMNS`; ``docs/outputs.md`` is generated from
+it (``python -m cogov_sim.results.events --write``) and a test keeps it current.
+
+:func:`read_events` reads a saved log (pandas, categorical columns);
+:func:`log_columns` turns a saved log back into the in-memory codes, so that
+every outcome can be recomputed from the file
+(:func:`recompute_outcomes` decodes the file for :func:`cogov_sim.core.outcomes.summarize`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from cogov_sim.core.issues import (
+    ISSUE_KEYS,
+    Channel,
+    EventKind,
+    HandlerKind,
+    IssueState,
+    channel_names,
+)
+from cogov_sim.core.world import HOUSING_TYPES
+
+#: Rows written per Parquet row group: bounds the memory a large log needs on the way out.
+ROW_GROUP = 1 << 21
+
+
+def _names(enum) -> list[str]:
+    return [m.name.lower() for m in sorted(enum, key=int) if int(m) >= 0]
+
+
+KINDS = _names(EventKind)
+STATES = _names(IssueState)
+HANDLER_KINDS = _names(HandlerKind)
+#: the built-in report channels; plug-ins may register more (``channel_names()``)
+CHANNELS = _names(Channel)
+ISSUE_TYPES = list(ISSUE_KEYS)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # as shown in the docs
+    meaning: str
+    unit: str = ""
+    categories: tuple[str, ...] = ()
+
+
+#: The columns of ``events.parquet``, in order.
+COLUMNS: tuple[Column, ...] = (
+    Column("t_hours", "float64", "when the event happened, from the start of day 0", "hours"),
+    Column("day", "int32", "the simulated day (0-based) on which the event was processed", "days"),
+    Column("issue", "int32", "the issue's id (row of the issue table; ids follow occurrence)"),
+    Column("kind", "category", "what happened", categories=tuple(KINDS)),
+    Column(
+        "state_from",
+        "category",
+        "the issue's state before the event (null for an occurrence)",
+        categories=tuple(STATES),
+    ),
+    Column("state_to", "category", "the issue's state after the event", categories=tuple(STATES)),
+    Column("issue_type", "category", "the type of issue", categories=tuple(ISSUE_TYPES)),
+    Column("vulnerable", "bool", "the issue's household is vulnerable (elderly, disabled, ...)"),
+    Column(
+        "handler_kind",
+        "category",
+        "the kind of handler the issue is with (null before dispatch)",
+        categories=tuple(HANDLER_KINDS),
+    ),
+    Column("handler", "int32", "the handler's index among all handlers (null before dispatch)"),
+    Column(
+        "channel",
+        "category",
+        "how the issue was discovered (discovery and report rows; null otherwise); "
+        "a plug-in's own channels are named too",
+        categories=tuple(CHANNELS),
+    ),
+    Column("severity", "float64", "severity at occurrence, 0-1 (occurrence rows; null otherwise)"),
+    Column("accurate", "bool", "the report describes the issue correctly (discovery rows)"),
+    Column(
+        "deadline_hours",
+        "float64",
+        "the time the issue is due, from the start of day 0 (report rows)",
+        "hours",
+    ),
+    Column(
+        "success",
+        "bool",
+        "the handling attempt succeeded (attempt rows); the decision was carried out (decide rows)",
+    ),
+    Column(
+        "false_closure",
+        "bool",
+        "closed as resolved to meet a closure target without being fixed (resolve rows)",
+    ),
+    Column("parent", "int32", "the issue this one recurs from (occurrence rows; null if none)"),
+    Column("household", "int32", "the issue's household (index into the residents' arrays)"),
+    Column("x", "int32", "the household's column on the lattice", "cells"),
+    Column("y", "int32", "the household's row on the lattice", "cells"),
+    Column("zone", "int32", "the management zone (网格) of the household"),
+    Column("community", "int32", "the community (社区) of the household"),
+    Column("compound", "int32", "the compound (小区) of the household, managed or not"),
+    Column(
+        "housing",
+        "category",
+        "the housing type of the household's compound",
+        categories=tuple(HOUSING_TYPES),
+    ),
+)
+
+#: Which event kind each split ``value`` column belongs to.
+_VALUE_OF = {
+    "severity": EventKind.OCCUR,
+    "accurate": EventKind.DISCOVER,
+    "deadline_hours": EventKind.REPORT,
+    "success": (EventKind.ATTEMPT, EventKind.DECIDE),
+    "false_closure": EventKind.RESOLVE,
+}
+
+
+def _dictionary(codes: np.ndarray, names: list[str]):
+    import pyarrow as pa
+
+    codes = np.asarray(codes, dtype=np.int8)
+    return pa.DictionaryArray.from_arrays(
+        pa.array(codes, mask=codes < 0), pa.array(names, type=pa.string())
+    )
+
+
+def _nullable(values: np.ndarray, null: np.ndarray, type_=None):
+    import pyarrow as pa
+
+    return pa.array(values, mask=null, type=type_)
+
+
+def schema():
+    """The Parquet schema, with each column's meaning (and unit) as field metadata."""
+    import pyarrow as pa
+
+    types = {
+        "float64": pa.float64(),
+        "int32": pa.int32(),
+        "bool": pa.bool_(),
+        "category": pa.dictionary(pa.int8(), pa.string()),
+    }
+    fields = []
+    for c in COLUMNS:
+        meta = {"meaning": c.meaning}
+        if c.unit:
+            meta["unit"] = c.unit
+        fields.append(pa.field(c.name, types[c.type], metadata=meta))
+    return pa.schema(fields, metadata={"cogov_sim": "event log; see docs/outputs.md"})
+
+
+def _table(cols: dict[str, np.ndarray], place: dict[str, np.ndarray], sl: slice):
+    import pyarrow as pa
+
+    kind = cols["kind"][sl]
+    value = cols["value"][sl]
+    hh = cols["_hh"][sl]
+    arrays = {
+        "t_hours": pa.array(cols["t"][sl]),
+        "day": pa.array(cols["step"][sl]),
+        "issue": pa.array(cols["issue"][sl]),
+        "kind": _dictionary(kind, KINDS),
+        "state_from": _dictionary(cols["state_from"][sl], STATES),
+        "state_to": _dictionary(cols["state_to"][sl], STATES),
+        "issue_type": _dictionary(cols["itype"][sl], ISSUE_TYPES),
+        "vulnerable": pa.array(cols["vulnerable"][sl]),
+        "handler_kind": _dictionary(cols["handler_kind"][sl], HANDLER_KINDS),
+        "handler": _nullable(cols["handler"][sl], cols["handler"][sl] < 0),
+        "channel": _dictionary(cols["channel"][sl], channel_names()),
+    }
+    for name, kinds in _VALUE_OF.items():
+        mine = ~np.isin(kind, np.atleast_1d(np.asarray(kinds, dtype=np.int8)))
+        v = value if COLUMNS_BY_NAME[name].type == "float64" else value > 0.5
+        arrays[name] = _nullable(v, mine)
+    parent = cols["parent"][sl]
+    arrays["parent"] = _nullable(parent, parent < 0)
+    arrays["household"] = pa.array(hh.astype(np.int32))
+    for name in ("x", "y", "zone", "community"):
+        arrays[name] = pa.array(place[name][hh].astype(np.int32))
+    arrays["compound"] = pa.array(place["compound"][hh].astype(np.int32))
+    arrays["housing"] = _dictionary(place["housing"][hh], list(HOUSING_TYPES))
+    return pa.Table.from_arrays([arrays[c.name] for c in COLUMNS], schema=schema())
+
+
+COLUMNS_BY_NAME = {c.name: c for c in COLUMNS}
+
+
+def write_events(model, path) -> None:
+    """Write the model's event log to ``path`` as self-describing Parquet, in row groups
+    of :data:`ROW_GROUP` rows (so a city's log of tens of millions of rows needs little
+    memory on the way out)."""
+    import pyarrow.parquet as pq
+
+    cols = model.events.columns()
+    cols["_hh"] = model.issues.hh[cols["issue"]]
+    w = model.world
+    place = {
+        "x": w.x,
+        "y": w.y,
+        "zone": w.zone,
+        "community": w.community,
+        "compound": w.block,
+        "housing": w.housing,
+    }
+    n = model.events.n
+    with pq.ParquetWriter(str(path), schema()) as writer:
+        for a in range(0, max(n, 1), ROW_GROUP):
+            writer.write_table(_table(cols, place, slice(a, min(n, a + ROW_GROUP))))
+
+
+def read_events(path):
+    """A saved ``events.parquet`` as a pandas DataFrame (coded columns categorical)."""
+    import pandas as pd
+
+    return pd.read_parquet(path)
+
+
+def _codes(series, names: list[str]) -> np.ndarray:
+    """Names (a categorical or object column; missing = none) back to the model's codes."""
+    import pandas as pd
+
+    lookup = {name: i for i, name in enumerate(names)}
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        # Map each category to its code; the extra last entry is for missing (code -1).
+        cats = [lookup.get(c, -1) for c in series.cat.categories] + [-1]
+        return np.asarray(cats, dtype=np.int8)[series.cat.codes.to_numpy()]
+    return np.array([lookup.get(v, -1) if isinstance(v, str) else -1 for v in series], np.int8)
+
+
+def _int(series, fill: int = -1) -> np.ndarray:
+    return series.fillna(fill).to_numpy().astype(np.int64)
+
+
+def log_columns(df) -> dict[str, np.ndarray]:
+    """A saved (self-describing) event log back as the in-memory columns of
+    :class:`cogov_sim.core.issues.EventLog` (codes, one ``value`` column)."""
+    kind = _codes(df["kind"], KINDS)
+    value = np.zeros(len(df))
+    for name, kinds in _VALUE_OF.items():
+        mine = np.isin(kind, np.atleast_1d(np.asarray(kinds, dtype=np.int8)))
+        v = df[name].to_numpy()
+        value[mine] = v[mine].astype(np.float64)
+    return {
+        "t": df["t_hours"].to_numpy(np.float64),
+        "step": df["day"].to_numpy().astype(np.int32),
+        "issue": df["issue"].to_numpy().astype(np.int32),
+        "kind": kind,
+        "state_from": _codes(df["state_from"], STATES),
+        "state_to": _codes(df["state_to"], STATES),
+        "itype": _codes(df["issue_type"], ISSUE_TYPES),
+        "vulnerable": df["vulnerable"].to_numpy().astype(bool),
+        "handler_kind": _codes(df["handler_kind"], HANDLER_KINDS),
+        "handler": _int(df["handler"]).astype(np.int32),
+        "channel": _codes(df["channel"], channel_names()),
+        "value": value,
+        "parent": _int(df["parent"]).astype(np.int32),
+        # where the issue arose (not in the model's log, which has the issue table)
+        **({"zone": df["zone"].to_numpy().astype(np.int32)} if "zone" in df else {}),
+        **({"housing": _codes(df["housing"], list(HOUSING_TYPES))} if "housing" in df else {}),
+    }
+
+
+def recompute_outcomes(df, state: dict, place=None) -> dict[str, float]:
+    """A run's outcomes recomputed from its saved ``events.parquet`` (as a DataFrame) and
+    the ``state`` in its ``summary.json``: equal to the summary's ``outcomes``."""
+    from cogov_sim.core.outcomes import summarize
+
+    return summarize(log_columns(df), state, place)
+
+
+# ------------------------------------------------------------------ docs
+DOC = Path(__file__).resolve().parents[2] / "docs" / "outputs.md"
+START = "<!-- events-columns:start -->"
+END = "<!-- events-columns:end -->"
+
+
+TS_START = "<!-- timeseries-columns:start -->"
+TS_END = "<!-- timeseries-columns:end -->"
+
+
+def table() -> str:
+    """The Markdown table of :data:`COLUMNS` (the one in docs/outputs.md)."""
+    lines = ["| column | type | unit | meaning |", "|---|---|---|---|"]
+    for c in COLUMNS:
+        meaning = c.meaning
+        if c.categories:
+            meaning += ": " + ", ".join(f"`{x}`" for x in c.categories)
+        lines.append(f"| `{c.name}` | {c.type} | {c.unit} | {meaning} |")
+    return "\n".join(lines)
+
+
+def timeseries_table() -> str:
+    """The Markdown table of ``timeseries.parquet``'s columns."""
+    from cogov_sim.core.outcomes import TIMESERIES_KEYS, TIMESERIES_MEANING
+
+    lines = ["| column | unit | meaning |", "|---|---|---|"]
+    for k in TIMESERIES_KEYS:
+        meaning, unit = TIMESERIES_MEANING[k]
+        lines.append(f"| `{k}` | {unit} | {meaning} |")
+    return "\n".join(lines)
+
+
+def _between(text: str, start: str, end: str, body: str) -> str:
+    a, b = text.index(start) + len(start), text.index(end)
+    return text[:a] + "\n" + body + "\n" + text[b:]
+
+
+def render(text: str) -> str:
+    """``text`` (docs/outputs.md) with both generated tables refreshed."""
+    text = _between(text, START, END, table())
+    return _between(text, TS_START, TS_END, timeseries_table())
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description="Refresh the generated tables of docs/outputs.md")
+    ap.add_argument("--write", action="store_true", help="rewrite docs/outputs.md in place")
+    args = ap.parse_args(argv)
+    text = DOC.read_text(encoding="utf-8")
+    new = render(text)
+    if args.write:
+        DOC.write_text(new, encoding="utf-8")
+    else:
+        print(table() + "\n\n" + timeseries_table())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""Writing a run's results atomically.
+
+Every file is written to a temporary name in the output folder and renamed
+into place; ``summary.json`` is renamed last, so a folder with a
+``summary.json`` has complete results and a run killed at any moment leaves
+either complete results or no result file under its final name.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+from omegaconf import OmegaConf
+
+from cogov_sim._version import __version__
+from cogov_sim.core.config import MODEL_KEYS
+
+
+def config_hash(cfg) -> str:
+    """SHA-256 (first 16 hex digits) of the model's parameters
+    (:class:`cogov_sim.core.config.ModelConfig`): not the run's options nor Hydra's own
+    settings."""
+    data = OmegaConf.to_container(cfg, resolve=True)
+    data = {k: v for k, v in data.items() if k in MODEL_KEYS}
+    text = json.dumps(data, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1)
+def git_revision() -> str | None:
+    """The checkout's commit (None outside a git checkout); looked up once per process."""
+    root = Path(__file__).resolve().parents[2]
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    rev = out.stdout.strip()
+    return rev if out.returncode == 0 and rev else None
+
+
+def _clean(value):
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
+
+
+class AtomicWriter:
+    """Collects files written under temporary names and renames them at commit."""
+
+    def __init__(self, folder: str | os.PathLike):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._pending: list[tuple[Path, Path]] = []
+
+    def write(self, name: str, writer: Callable[[Path], None]) -> None:
+        final = self.folder / name
+        tmp = self.folder / f".{name}.tmp-{os.getpid()}"
+        self._pending.append((tmp, final))
+        writer(tmp)
+
+    def commit(self, summary_name: str = "summary.json") -> None:
+        pending = sorted(self._pending, key=lambda p: p[1].name == summary_name)
+        for tmp, final in pending:
+            os.replace(tmp, final)
+        self._pending.clear()
+
+    def abort(self) -> None:
+        for tmp, _ in self._pending:
+            tmp.unlink(missing_ok=True)
+        self._pending.clear()
+
+
+def summary_record(outcomes: dict, state: dict, cfg, wall_seconds: float) -> dict:
+    """The run's record: outcomes, size, timing, provenance, the final state, and exactly
+    the config that ran (every section with its values, mechanisms' parameters included)."""
+    return {
+        "outcomes": {k: _clean(v) for k, v in outcomes.items()},
+        "n_households": int(state["n_households"]),
+        "steps": int(state["steps"]),
+        "wall_seconds": round(float(wall_seconds), 3),
+        "seed": int(cfg.seed),
+        "mechanisms": list(cfg.mechanisms),
+        "world": str(cfg.world.name),
+        "config_hash": config_hash(cfg),
+        "version": __version__,
+        "git_revision": git_revision(),
+        "state": {k: _clean(v) for k, v in state.items()},
+        "config": OmegaConf.to_container(cfg, resolve=True),
+    }
+
+
+def write_json(path: Path, data: dict) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=2, sort_keys=False)
+        fh.write("\n")
