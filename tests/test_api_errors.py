@@ -20,7 +20,7 @@ def test_a_bad_type_through_simulate_is_a_config_error_naming_key_value_and_rang
         simulate(["world=classroom"], steps="abc")
     assert err.value.key == "steps"
     assert str(err.value) == (
-        "invalid value for 'steps': 'abc' (allowed: an integer in [1, 100000] (days))"
+        "invalid value for 'steps': 'abc' (allowed: an integer number of days in [1, 100000])"
     )
 
 

@@ -105,7 +105,7 @@ def test_model_and_simulate_give_the_same_error_for_a_wrong_type():
     assert (
         str(by_model.value)
         == str(by_simulate.value)
-        == ("invalid value for 'steps': 'many' (allowed: an integer in [1, 100000] (days))")
+        == ("invalid value for 'steps': 'many' (allowed: an integer number of days in [1, 100000])")
     )
 
 

@@ -107,3 +107,46 @@ def test_world_presets_come_from_the_config_trees_world_group():
     files = sorted((ROOT / "configs" / "world").glob("*.yaml"))
     assert WORLD_PRESETS == {f.stem: yaml.safe_load(f.read_text()) for f in files}
     assert {"classroom", "street", "district"} <= set(WORLD_PRESETS)
+
+
+def test_a_parameter_kind_derives_its_allowed_text_from_its_range():
+    from cogov_sim.core.params import days, factor, hours, integer, share
+
+    md = {name: f.metadata for name, f in {
+        "s": share(0.5, "m"), "h": hours(2.0, "m", hi=24.0), "f": factor(1.0, "m", hi=10.0),
+        "d": days(30, "m", lo=1, hi=365), "i": integer(3, 3, 5000, "m"),
+    }.items()}  # fmt: skip
+    assert (md["s"]["lo"], md["s"]["hi"], md["s"]["allowed"]) == (
+        0.0, 1.0, "a probability or share in [0, 1]"
+    )  # fmt: skip
+    assert (md["h"]["hi"], md["h"]["allowed"], md["h"]["unit"]) == (
+        24.0, "a non-negative number of hours", "h"
+    )  # fmt: skip
+    assert md["f"]["allowed"] == "a factor in [0, 10]"
+    assert md["d"]["allowed"] == "an integer number of days in [1, 365]"
+    assert md["i"]["allowed"] == "an integer in [3, 5000]"
+
+
+def test_no_parameter_of_the_core_restates_a_range_that_a_kind_states():
+    """A share, hours, factor, days, integer, yuan or wage is written with its kind
+    (cogov_sim.core.params), so that its range is stated once."""
+    import ast
+    import re
+
+    from tests.conftest import ROOT
+
+    stock = re.compile(
+        r"^(a (probability or )?share in \[0, 1\]|a non-negative number of hours|"
+        r"a factor in \[0, [\d.]+\]|an integer (number of days )?in \[\d+, \d+\]( \(days\))?|"
+        r"a non-negative amount of yuan|a non-negative wage \(yuan per hour\))$"
+    )
+    restated = []
+    for path in sorted((ROOT / "cogov_sim" / "core").rglob("*.py")):
+        if path.name == "params.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "param":
+                allowed = node.args[3] if len(node.args) > 3 else None
+                if isinstance(allowed, ast.Constant) and stock.match(str(allowed.value)):
+                    restated.append(f"{path.name}:{node.lineno}: {allowed.value}")
+    assert not restated, "use the parameter kinds of cogov_sim.core.params:\n" + "\n".join(restated)

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from cogov_sim.analysis.listfile import read_list_file
 from cogov_sim.results.stats import mean_ci, paired_ci
 
 DIFF_TOLERANCE = 0.30
@@ -44,10 +44,10 @@ class Holdout:
 
 
 def load(path=None) -> list[Holdout]:
-    p = Path(path) if path else Path(str(resources.files("cogov_sim") / "data" / "validation.yaml"))
-    data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    default = Path(str(resources.files("cogov_sim") / "data" / "validation.yaml"))
+    p, _, entries = read_list_file(path or default, "validation", "validation list", ValueError)
     out = []
-    for e in data["validation"]:
+    for e in entries:
         if e["kind"] not in ("level", "change", "relative"):
             raise ValueError(f"{p}: validation item {e['id']!r}: unknown kind {e['kind']!r}")
         out.append(

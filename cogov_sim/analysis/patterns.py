@@ -29,9 +29,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from omegaconf import OmegaConf
 
+from cogov_sim.analysis.listfile import read_list_file
 from cogov_sim.results.stats import mean_ci, paired_ci
 
 DIFF_TOLERANCE = 0.30
@@ -98,15 +98,11 @@ def load_patterns(path: str | os.PathLike | None = None) -> list[Pattern]:
     from cogov_sim.core.mechanisms import MECHANISMS
     from cogov_sim.core.outcomes import SUMMARY_KEYS
 
-    p = Path(path) if path is not None else default_path()
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise PatternError(f"cannot read patterns file {p}: {exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("patterns"), list):
-        raise PatternError(f"{p}: expected a top-level 'patterns:' list")
+    p, _, entries = read_list_file(
+        path if path is not None else default_path(), "patterns", "patterns file", PatternError
+    )
     out, seen = [], set()
-    for i, e in enumerate(data["patterns"]):
+    for i, e in enumerate(entries):
         where = f"{p}: pattern #{i + 1}"
         if not isinstance(e, dict):
             raise PatternError(f"{where}: expected a mapping")

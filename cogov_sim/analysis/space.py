@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import yaml
+from cogov_sim.analysis.listfile import read_list_file
 
 
 class SpaceError(ValueError):
@@ -99,16 +98,10 @@ def load_space(path: str | os.PathLike) -> Space:
     from cogov_sim.core.config import default_config
     from cogov_sim.core.outcomes import SUMMARY_KEYS
 
-    p = Path(path)
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SpaceError(f"cannot read parameter space {p}: {exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("parameters"), list):
-        raise SpaceError(f"{p}: expected a 'parameters:' list")
+    p, data, entries = read_list_file(path, "parameters", "parameter space", SpaceError)
     schema = default_config()
     params, seen = [], set()
-    for i, e in enumerate(data["parameters"]):
+    for i, e in enumerate(entries):
         par = parse_parameter(e, f"{p}: parameter #{i + 1}", schema)
         if par.name in seen:
             raise SpaceError(f"{p}: parameter '{par.name}': listed twice")

@@ -15,6 +15,7 @@ from omegaconf import DictConfig, OmegaConf
 from cogov_sim.core.config import allowed_keys
 from cogov_sim.core.errors import ConfigError
 from cogov_sim.core.issues import EVENTS_PER_ISSUE, ISSUE_KEYS
+from cogov_sim.core.mechanisms.registry import resolve
 from cogov_sim.core.params import param_infos
 from cogov_sim.core.world import HOUSING_TYPES
 
@@ -40,8 +41,6 @@ def validate(cfg: DictConfig) -> None:
     Raises:
         ConfigError: the first bad value, with its key and allowed range.
     """
-    from cogov_sim.core.mechanisms.registry import resolve
-
     for key, info, value in iter_params(cfg):
         if not info.check(value):
             raise ConfigError(key, info.allowed, value)

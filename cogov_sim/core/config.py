@@ -31,7 +31,18 @@ from omegaconf import DictConfig, ListConfig, OmegaConf
 from omegaconf.nodes import BooleanNode, FloatNode, IntegerNode, StringNode
 
 from cogov_sim.core.errors import ConfigError
-from cogov_sim.core.params import Frozen, param, param_infos
+from cogov_sim.core.mechanisms.registry import known, resolve
+from cogov_sim.core.params import (
+    Frozen,
+    days,
+    factor,
+    hours,
+    integer,
+    param,
+    param_infos,
+    share,
+    wage,
+)
 
 
 @dataclass
@@ -39,14 +50,12 @@ class WorldConfig(Frozen):
     """Layout of the street (街道): lattice, zones (网格), communities, compounds."""
 
     name: str = "street"  # label of the scale preset (classroom, street, district)
-    width: int = param(110, 3, 5000, "an integer in [3, 5000]", "lattice columns")
-    height: int = param(110, 3, 5000, "an integer in [3, 5000]", "lattice rows")
+    width: int = integer(110, 3, 5000, "lattice columns")
+    height: int = integer(110, 3, 5000, "lattice rows")
     density: float = param(
         0.85, 0.01, 1.0, "a share in [0.01, 1]", "share of cells holding a household", unit="share"
     )
-    households_per_zone: int = param(
-        250, 10, 100000, "an integer in [10, 100000]", "网格: 200-300 households"
-    )
+    households_per_zone: int = integer(250, 10, 100000, "网格: 200-300 households")
     zones_per_community: int = param(
         8, 1, 10000, "an integer >= 1", "consecutive zones forming one community (社区)"
     )
@@ -64,38 +73,16 @@ class WorldConfig(Frozen):
     compounds_per_firm: int = param(
         4, 1, 10000, "an integer >= 1", "managed compounds served by one property firm"
     )
-    share_old_estate: float = param(
-        0.30,
-        0.0,
-        1.0,
-        "a share in [0, 1]",
-        "share of compounds that are old estates (老旧小区); the four shares sum to 1",
-        unit="share",
+    share_old_estate: float = share(
+        0.30, "share of compounds that are old estates (老旧小区); the four shares sum to 1"
     )
-    share_commodity: float = param(
-        0.45,
-        0.0,
-        1.0,
-        "a share in [0, 1]",
-        "share of compounds that are commodity-housing compounds (商品房小区)",
-        unit="share",
+    share_commodity: float = share(
+        0.45, "share of compounds that are commodity-housing compounds (商品房小区)"
     )
-    share_rental: float = param(
-        0.15,
-        0.0,
-        1.0,
-        "a share in [0, 1]",
-        "share of compounds that are rental-heavy blocks (出租/群租房)",
-        unit="share",
+    share_rental: float = share(
+        0.15, "share of compounds that are rental-heavy blocks (出租/群租房)"
     )
-    share_urban_village: float = param(
-        0.10,
-        0.0,
-        1.0,
-        "a share in [0, 1]",
-        "share of compounds in urban villages (城中村)",
-        unit="share",
-    )
+    share_urban_village: float = share(0.10, "share of compounds in urban villages (城中村)")
     housing_patch: int = param(
         4,
         1,
@@ -104,13 +91,8 @@ class WorldConfig(Frozen):
         "housing types come in square patches of this many compounds a side "
         "(neighbourhoods built at one time)",
     )
-    housing_mixing: float = param(
-        0.10,
-        0.0,
-        1.0,
-        "a share in [0, 1]",
-        "share of compounds whose type is drawn anew, not their patch's",
-        unit="share",
+    housing_mixing: float = share(
+        0.10, "share of compounds whose type is drawn anew, not their patch's"
     )
     n_departments: int = param(
         7,
@@ -125,30 +107,13 @@ class WorldConfig(Frozen):
 class HousingTypeConfig(Frozen):
     """One kind of neighbourhood: who lives there and what goes wrong (ODD 3.2)."""
 
-    managed: float = param(
-        0.5,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "probability that a compound of this type is served by a property firm",
-        unit="share",
+    managed: float = share(
+        0.5, "probability that a compound of this type is served by a property firm"
     )
-    vulnerable_share: float = param(
-        0.12,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "mean share of vulnerable households (elderly alone, disabled, low income)",
-        unit="share",
+    vulnerable_share: float = share(
+        0.12, "mean share of vulnerable households (elderly alone, disabled, low income)"
     )
-    party_member_share: float = param(
-        0.08,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "share of households with a party member (党员)",
-        unit="share",
-    )
+    party_member_share: float = share(0.08, "share of households with a party member (党员)")
     civic_shift: float = param(
         0.0,
         -1.0,
@@ -268,38 +233,10 @@ class HousingConfig(Frozen):
 
 @dataclass
 class ResidentConfig(Frozen):
-    satisfaction_mean: float = param(
-        0.6,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "initial mean satisfaction (Beta)",
-        unit="share",
-    )
-    trust_mean: float = param(
-        0.55,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "initial mean trust in local institutions (Beta)",
-        unit="share",
-    )
-    civic_mean: float = param(
-        0.29,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "mean civic propensity (Beta)",
-        unit="share",
-    )
-    legal_literacy_mean: float = param(
-        0.33,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "mean legal literacy (Beta)",
-        unit="share",
-    )
+    satisfaction_mean: float = share(0.6, "initial mean satisfaction (Beta)")
+    trust_mean: float = share(0.55, "initial mean trust in local institutions (Beta)")
+    civic_mean: float = share(0.29, "mean civic propensity (Beta)")
+    legal_literacy_mean: float = share(0.33, "mean legal literacy (Beta)")
     concentration: float = param(
         8.0,
         0.5,
@@ -307,108 +244,35 @@ class ResidentConfig(Frozen):
         "a Beta concentration in [0.5, 1000]",
         "Beta concentration of the initial attributes",
     )
-    satisfaction_rate: float = param(
-        0.3,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "pull of a closed property dispute's outcome on property satisfaction",
-        unit="share",
+    satisfaction_rate: float = share(
+        0.3, "pull of a closed property dispute's outcome on property satisfaction"
     )
-    burden_per_day: float = param(
-        0.001,
-        0.0,
-        1.0,
-        "a share in [0, 1]",
-        "satisfaction an open problem costs its household per day, per unit of severity",
-        unit="share",
+    burden_per_day: float = share(
+        0.001, "satisfaction an open problem costs its household per day, per unit of severity"
     )
-    neighbour_burden: float = param(
-        0.2,
-        0.0,
-        1.0,
-        "a share in [0, 1]",
-        "share of a problem's daily cost that each Moore neighbour bears (they see it)",
-        unit="share",
+    neighbour_burden: float = share(
+        0.2, "share of a problem's daily cost that each Moore neighbour bears (they see it)"
     )
-    restore_share: float = param(
-        0.7,
-        0.0,
-        1.0,
-        "a share in [0, 1]",
-        "share of a problem's accumulated cost restored when it is resolved in time",
-        unit="share",
+    restore_share: float = share(
+        0.7, "share of a problem's accumulated cost restored when it is resolved in time"
     )
-    fail_penalty: float = param(
+    fail_penalty: float = share(
         0.05,
-        0.0,
-        1.0,
-        "a share in [0, 1]",
         "satisfaction lost when a problem is closed unresolved (twice that when it turns criminal)",
-        unit="share",
     )
-    satisfaction_drift: float = param(
-        0.002,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "daily drift back to a resident's own baseline",
-        unit="share",
-    )
-    trust_rate: float = param(
-        0.02,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "daily pull of trust toward satisfaction",
-        unit="share",
-    )
-    contact_trust: float = param(
-        0.003,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "trust gained from a visit (patrol, party member)",
-        unit="share",
-    )
-    complaint_penalty: float = param(
-        0.05,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "satisfaction lost at each hotline complaint",
-        unit="share",
-    )
-    report_trust_floor: float = param(
-        0.3,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "reporting propensity at zero trust (share of max)",
-        unit="share",
-    )
-    resident_report_accuracy: float = param(
-        0.7,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "a resident report has type and place right",
-        unit="share",
-    )
-    vulnerable_report_factor: float = param(
-        0.4, 0.0, 100.0, "a factor in [0, 100]", "vulnerable households report less"
-    )
+    satisfaction_drift: float = share(0.002, "daily drift back to a resident's own baseline")
+    trust_rate: float = share(0.02, "daily pull of trust toward satisfaction")
+    contact_trust: float = share(0.003, "trust gained from a visit (patrol, party member)")
+    complaint_penalty: float = share(0.05, "satisfaction lost at each hotline complaint")
+    report_trust_floor: float = share(0.3, "reporting propensity at zero trust (share of max)")
+    resident_report_accuracy: float = share(0.7, "a resident report has type and place right")
+    vulnerable_report_factor: float = factor(0.4, "vulnerable households report less", unit="")
 
 
 @dataclass
 class IssueTypeConfig(Frozen):
-    report_error: float = param(
-        0.3,
-        0.0,
-        1.0,
-        "a share in [0, 1]",
-        "error of an untrained reporter: a report gets type or place wrong",
-        unit="share",
+    report_error: float = share(
+        0.3, "error of an untrained reporter: a report gets type or place wrong"
     )
     rate: float = param(
         0.05,
@@ -431,38 +295,10 @@ class IssueTypeConfig(Frozen):
         "a Beta shape in [0.05, 100]",
         "Beta shape b of initial severity",
     )
-    base_hours: float = param(
-        2.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "handler hours at severity 0.5",
-        unit="h",
-    )
-    deadline_hours: float = param(
-        72.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "from report, for closure_rate and escalation",
-        unit="h",
-    )
-    expected_hours: float = param(
-        48.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "residents' expectation of a response",
-        unit="h",
-    )
-    self_report: float = param(
-        0.2,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "daily probability that the resident reports it",
-        unit="share",
-    )
+    base_hours: float = hours(2.0, "handler hours at severity 0.5")
+    deadline_hours: float = hours(72.0, "from report, for closure_rate and escalation")
+    expected_hours: float = hours(48.0, "residents' expectation of a response")
+    self_report: float = share(0.2, "daily probability that the resident reports it")
     home_department: int = param(
         0,
         0,
@@ -536,44 +372,15 @@ class IssuesConfig(Frozen):
         "severity growth of an undiscovered issue",
         unit="/day",
     )
-    neglect_effect: float = param(
-        1.0,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "faults/hazards: rate x (1 + effect * neglect share)",
+    neglect_effect: float = share(
+        1.0, "faults/hazards: rate x (1 + effect * neglect share)", unit=""
     )
-    neglect_days: int = param(
-        60,
-        1,
-        10000,
-        "an integer number of days in [1, 10000]",
-        "days without patrol at which neglect saturates",
-        unit="days",
+    neglect_days: int = days(60, "days without patrol at which neglect saturates")
+    need_lapse_days: int = days(30, "an undiscovered service need lapses (unmet) after this")
+    max_attempts: int = integer(
+        3, 1, 100, "failed handling attempts before an issue closes as failed"
     )
-    need_lapse_days: int = param(
-        30,
-        1,
-        10000,
-        "an integer number of days in [1, 10000]",
-        "an undiscovered service need lapses (unmet) after this",
-        unit="days",
-    )
-    max_attempts: int = param(
-        3,
-        1,
-        100,
-        "an integer in [1, 100]",
-        "failed handling attempts before an issue closes as failed",
-    )
-    reopen_delay_hours: float = param(
-        24.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "wait before a failed attempt is retried",
-        unit="h",
-    )
+    reopen_delay_hours: float = hours(24.0, "wait before a failed attempt is retried")
     hours_noise: float = param(
         0.3,
         0.0,
@@ -588,73 +395,25 @@ class IssuesConfig(Frozen):
 class WorkerConfig(Frozen):
     """网格员: part-time, siloed by default."""
 
-    hours_per_day: float = param(
-        4.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "working hours per day (patrol included)",
-        unit="h",
-    )
-    patrol_hours: float = param(
-        2.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "hours per day spent patrolling",
-        unit="h",
-    )
+    hours_per_day: float = hours(4.0, "working hours per day (patrol included)")
+    patrol_hours: float = hours(2.0, "hours per day spent patrolling")
     cells_per_patrol_hour: float = param(
         15.0, 0.0, 10000.0, "a non-negative number", "households visited per patrol hour"
     )
-    find_prob: float = param(
-        0.5,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "finds an issue in a patrolled cell",
-        unit="share",
-    )
-    silo_coverage: float = param(
-        0.4,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "find factor for types outside the worker's silo",
-        unit="share",
-    )
-    training: float = param(
+    find_prob: float = share(0.5, "finds an issue in a patrolled cell")
+    silo_coverage: float = share(0.4, "find factor for types outside the worker's silo")
+    training: float = share(
         0.6,
-        0.0,
-        1.0,
-        "a share in [0, 1]",
         "training of the workers: report error = error_k x (1 - training) x tools x "
         "(1 + workload_effect x utilisation)",
-        unit="share",
     )
-    workload_effect: float = param(
-        0.5,
-        0.0,
-        10.0,
-        "a factor in [0, 10]",
-        "report error rises with the worker's utilisation of the day before",
+    workload_effect: float = factor(
+        0.5, "report error rises with the worker's utilisation of the day before", hi=10.0, unit=""
     )
-    report_delay_hours: float = param(
-        4.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "max delay from finding to report (uniform)",
-        unit="h",
-    )
-    skill: float = param(0.8, 0.0, 1.0, "a probability or share in [0, 1]", "handling skill")
-    small_threshold: float = param(
-        0.3,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "severity up to which the worker handles on the spot",
-        unit="severity",
+    report_delay_hours: float = hours(4.0, "max delay from finding to report (uniform)")
+    skill: float = share(0.8, "handling skill", unit="")
+    small_threshold: float = share(
+        0.3, "severity up to which the worker handles on the spot", unit="severity"
     )
     remit: list[str] = field(  # issue types of the worker's own silo
         default_factory=lambda: ["neighbour_dispute", "safety_hazard", "urban_matter"]
@@ -665,145 +424,39 @@ class WorkerConfig(Frozen):
 class DepartmentConfig(Frozen):
     """职能部门: slow by default."""
 
-    hours_per_day: float = param(
-        16.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "handling hours per day, per department",
-        unit="h",
+    hours_per_day: float = hours(16.0, "handling hours per day, per department")
+    skill: float = share(0.85, "handling skill", unit="")
+    response_delay_hours: float = hours(
+        4.0, "mean of an exponential travel and scheduling delay before work starts"
     )
-    skill: float = param(0.85, 0.0, 1.0, "a probability or share in [0, 1]", "handling skill")
-    response_delay_hours: float = param(
-        4.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "mean of an exponential travel and scheduling delay before work starts",
-        unit="h",
-    )
-    visit_interval_days: int = param(
+    visit_interval_days: int = days(
         11,
-        1,
-        365,
-        "an integer number of days in [1, 365]",
         "a department works this street's cases on a rota, one day every this many days "
         "(staggered between departments), with the hours of the whole interval",
-        unit="days",
+        hi=365,
     )
-    misroute_prob: float = param(
-        0.1,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "an accurate report sent to the wrong silo",
-        unit="share",
-    )
-    misroute_inaccurate: float = param(
-        0.4,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "extra misroute probability of an inaccurate report",
-        unit="share",
-    )
-    transfer_hours: float = param(
-        0.5,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "handler time to find out an issue is not theirs",
-        unit="h",
-    )
-    transfer_delay_hours: float = param(
-        48.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "queue delay after a transfer",
-        unit="h",
-    )
-    drop_prob: float = param(
-        0.1,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "a transferred issue is lost",
-        unit="share",
-    )
+    misroute_prob: float = share(0.1, "an accurate report sent to the wrong silo")
+    misroute_inaccurate: float = share(0.4, "extra misroute probability of an inaccurate report")
+    transfer_hours: float = hours(0.5, "handler time to find out an issue is not theirs")
+    transfer_delay_hours: float = hours(48.0, "queue delay after a transfer")
+    drop_prob: float = share(0.1, "a transferred issue is lost")
 
 
 @dataclass
 class FirmConfig(Frozen):
     """物业公司."""
 
-    quality_mean: float = param(
-        0.6,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "initial mean service quality (also the reference)",
-        unit="share",
-    )
-    quality_sd: float = param(
-        0.05,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "spread of initial quality between firms",
-        unit="share",
-    )
-    hours_per_day: float = param(
-        6.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "handling hours per day, per firm",
-        unit="h",
-    )
-    skill_base: float = param(
-        0.3,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "skill = skill_base + skill_quality * quality",
-        unit="share",
-    )
-    skill_quality: float = param(
-        0.8,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "skill gained per unit of quality",
-        unit="share",
-    )
-    response_delay_hours: float = param(
-        24.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "mean exponential delay before work starts",
-        unit="h",
-    )
-    quality_adjust: float = param(
-        0.2,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "monthly pull of quality toward its target",
-        unit="share",
-    )
+    quality_mean: float = share(0.6, "initial mean service quality (also the reference)")
+    quality_sd: float = share(0.05, "spread of initial quality between firms")
+    hours_per_day: float = hours(6.0, "handling hours per day, per firm")
+    skill_base: float = share(0.3, "skill = skill_base + skill_quality * quality")
+    skill_quality: float = share(0.8, "skill gained per unit of quality")
+    response_delay_hours: float = hours(24.0, "mean exponential delay before work starts")
+    quality_adjust: float = share(0.2, "monthly pull of quality toward its target")
     income_effect: float = param(
         0.3, 0.0, 10.0, "a number in [0, 10]", "target quality rises with fee collection"
     )
-    property_sat_rate: float = param(
-        0.02,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "daily pull of property satisfaction toward quality",
-        unit="share",
-    )
+    property_sat_rate: float = share(0.02, "daily pull of property satisfaction toward quality")
     fee_slope: float = param(
         6.0,
         0.0,
@@ -811,68 +464,26 @@ class FirmConfig(Frozen):
         "a slope in [0, 100]",
         "logistic slope of fee payment in property satisfaction",
     )
-    fee_midpoint: float = param(
-        0.55,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "property satisfaction at which half pay",
-        unit="share",
-    )
-    billing_days: int = param(
-        30,
-        1,
-        10000,
-        "an integer number of days in [1, 10000]",
-        "days between bills (and firm reviews)",
-        unit="days",
-    )
+    fee_midpoint: float = share(0.55, "property satisfaction at which half pay")
+    billing_days: int = days(30, "days between bills (and firm reviews)")
 
 
 @dataclass
 class NGOConfig(Frozen):
     """社会组织 / 社工: one per community by default."""
 
-    hours_per_day: float = param(
-        6.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "handling hours per day, per NGO",
-        unit="h",
-    )
-    skill: float = param(0.85, 0.0, 1.0, "a probability or share in [0, 1]", "handling skill")
-    response_delay_hours: float = param(
-        24.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "mean exponential delay before work starts",
-        unit="h",
-    )
+    hours_per_day: float = hours(6.0, "handling hours per day, per NGO")
+    skill: float = share(0.85, "handling skill", unit="")
+    response_delay_hours: float = hours(24.0, "mean exponential delay before work starts")
 
 
 @dataclass
 class PartyConfig(Frozen):
     """社区党委: one per community."""
 
-    hours_per_day: float = param(
-        4.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "staff hours per day, per party branch",
-        unit="h",
-    )
-    skill: float = param(0.8, 0.0, 1.0, "a probability or share in [0, 1]", "handling skill")
-    volunteer_share: float = param(
-        0.05,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "share of yesterday's volunteer hours at its disposal",
-        unit="share",
-    )
+    hours_per_day: float = hours(4.0, "staff hours per day, per party branch")
+    skill: float = share(0.8, "handling skill", unit="")
+    volunteer_share: float = share(0.05, "share of yesterday's volunteer hours at its disposal")
     acceptance_intercept: float = param(
         -0.55,
         -20.0,
@@ -956,22 +567,8 @@ class ParticipationConfig(Frozen):
         "logit coefficient of log(1 + years lived there), centred at 2 (about 6 years): "
         "long-standing residents take part more",
     )
-    hours_per_activity: float = param(
-        2.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "volunteer hours per activity",
-        unit="h",
-    )
-    window_days: int = param(
-        30,
-        1,
-        10000,
-        "an integer number of days in [1, 10000]",
-        "'recent' participation and disputes",
-        unit="days",
-    )
+    hours_per_activity: float = hours(2.0, "volunteer hours per activity")
+    window_days: int = days(30, "'recent' participation and disputes")
     contagion: float = param(
         2.0,
         -100.0,
@@ -997,14 +594,7 @@ class ParticipationConfig(Frozen):
 
 @dataclass
 class EscalationConfig(Frozen):
-    hotline_prob: float = param(
-        0.35,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "at each passed deadline of an open reported issue",
-        unit="share",
-    )
+    hotline_prob: float = share(0.35, "at each passed deadline of an open reported issue")
     petition_after: int = param(
         2, 1, 1000, "an integer >= 1", "complaints before the next becomes a petition"
     )
@@ -1016,42 +606,19 @@ class EscalationConfig(Frozen):
         "severity growth of an open dispute",
         unit="/day",
     )
-    literacy_damping: float = param(
-        0.5,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "legal literacy slows dispute growth",
-        unit="share",
-    )
+    literacy_damping: float = share(0.5, "legal literacy slows dispute growth")
     criminal_threshold: float = param(
         0.9, 0.0, 1.0, "a severity in [0, 1]", "民转刑", unit="severity"
     )
-    recur_prob: float = param(
-        0.5,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "a dispute closed unresolved flares up again",
-        unit="share",
-    )
-    recur_severity_step: float = param(
-        0.15,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "severity added when it flares up",
-        unit="severity",
-    )
+    recur_prob: float = share(0.5, "a dispute closed unresolved flares up again")
+    recur_severity_step: float = share(0.15, "severity added when it flares up", unit="severity")
 
 
 @dataclass
 class ReviewConfig(Frozen):
     """考核: handlers are reviewed and adapt their effort."""
 
-    period_days: int = param(
-        30, 1, 10000, "an integer number of days in [1, 10000]", "days between reviews", unit="days"
-    )
+    period_days: int = days(30, "days between reviews")
     weight_closure: float = param(
         0.4, 0.0, 1.0, "a weight in [0, 1]", "review weight of on-time closure"
     )
@@ -1061,36 +628,17 @@ class ReviewConfig(Frozen):
     weight_satisfaction: float = param(
         0.3, 0.0, 1.0, "a weight in [0, 1]", "review weight of residents' outcome score"
     )
-    target_score: float = param(
-        0.7,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "score at which effort stays unchanged",
-        unit="share",
-    )
+    target_score: float = share(0.7, "score at which effort stays unchanged")
     effort_gain: float = param(
         0.3, 0.0, 10.0, "a number in [0, 10]", "effort change per unit of score below target"
     )
     max_effort_change: float = param(
         0.2, 0.0, 0.9, "a share in [0, 0.9]", "bound of the effort change", unit="share"
     )
-    gaming_threshold: float = param(
-        0.5,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "closure weight share above which handlers game it",
-        unit="severity",
+    gaming_threshold: float = share(
+        0.5, "closure weight share above which handlers game it", unit="severity"
     )
-    gaming_max: float = param(
-        0.8,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "false-closure probability of a failed attempt at weight 1",
-        unit="share",
-    )
+    gaming_max: float = share(0.8, "false-closure probability of a failed attempt at weight 1")
 
 
 @dataclass
@@ -1104,11 +652,10 @@ class OutcomeConfig(Frozen):
         "of arising (service_need_met_rate)",
         unit="h",
     )
-    hotspot_permutations: int = param(
+    hotspot_permutations: int = integer(
         999,
         0,
         100000,
-        "an integer in [0, 100000]",
         "random relabellings of zones for the permutation p-value of Moran's I (hotspot_p)",
     )
     weight_satisfaction: float = param(
@@ -1120,21 +667,11 @@ class OutcomeConfig(Frozen):
     weight_innovation: float = param(
         0.3, 0.0, 1.0, "a weight in [0, 1]", "efficiency index weight of participation"
     )
-    wage_worker: float = param(
-        40.0, 0.0, 1000000.0, "a non-negative wage (yuan per hour)", "yuan per hour", unit="yuan"
-    )
-    wage_department: float = param(
-        80.0, 0.0, 1000000.0, "a non-negative wage (yuan per hour)", "yuan per hour", unit="yuan"
-    )
-    wage_firm: float = param(
-        35.0, 0.0, 1000000.0, "a non-negative wage (yuan per hour)", "yuan per hour", unit="yuan"
-    )
-    wage_ngo: float = param(
-        45.0, 0.0, 1000000.0, "a non-negative wage (yuan per hour)", "yuan per hour", unit="yuan"
-    )
-    wage_party: float = param(
-        50.0, 0.0, 1000000.0, "a non-negative wage (yuan per hour)", "yuan per hour", unit="yuan"
-    )
+    wage_worker: float = wage(40.0, "yuan per hour")
+    wage_department: float = wage(80.0, "yuan per hour")
+    wage_firm: float = wage(35.0, "yuan per hour")
+    wage_ngo: float = wage(45.0, "yuan per hour")
+    wage_party: float = wage(50.0, "yuan per hour")
 
 
 @dataclass
@@ -1144,15 +681,8 @@ class OutputConfig(Frozen):
     progress: bool = True  # show progress while running
     table: bool = True  # print the summary table
     animation: str = "none"  # none, gif or mp4: write animation.<fmt> of the map and charts
-    animation_every: int = param(
-        5,
-        1,
-        100000,
-        "an integer in [1, 100000] (days)",
-        "days between animation frames",
-        unit="days",
-    )
-    animation_fps: int = param(8, 1, 60, "an integer in [1, 60]", "animation frames per second")
+    animation_every: int = days(5, "days between animation frames", hi=100000)
+    animation_fps: int = integer(8, 1, 60, "animation frames per second")
     animation_variable: str = "satisfaction"  # map colour: satisfaction, trust, participation
 
 
@@ -1178,10 +708,8 @@ class ModelConfig(Frozen):
     """The model's parameters: everything that decides what a run computes (and so its
     config hash). Canonical keys: seed, steps, world.*, mechanisms."""
 
-    seed: int = param(
-        42, 0, 4294967295, "an integer in [0, 4294967295]", "the run's one random stream"
-    )
-    steps: int = param(365, 1, 100000, "an integer in [1, 100000] (days)", "days", unit="days")
+    seed: int = integer(42, 0, 4294967295, "the run's one random stream")
+    steps: int = days(365, "days", hi=100000)
     mechanisms: list[str] = field(default_factory=list)  # policy mechanisms switched on
     world: WorldConfig = field(default_factory=WorldConfig)
     housing: HousingConfig = field(default_factory=HousingConfig)
@@ -1236,8 +764,6 @@ def mechanism_params_schema(extra: tuple = ()) -> type:
 
     The schema with ``extra`` classes subclasses the one without, so that a config
     composed with the known mechanisms merges into it."""
-    from cogov_sim.core.mechanisms.registry import known
-
     if extra:
         base = mechanism_params_schema()
         names = {f.name for f in dataclasses.fields(base)}
@@ -1392,8 +918,6 @@ def make_config(cfg: DictConfig | dict | None = None, **dotted) -> DictConfig:
         A typed config: every section with its defaults.
     """
     from omegaconf.errors import OmegaConfBaseException
-
-    from cogov_sim.core.mechanisms.registry import known, resolve
 
     extra = tuple(resolve(n) for n in _named_mechanisms(cfg, dotted) if n not in known())
     if is_complete(cfg) and not dotted and not extra:

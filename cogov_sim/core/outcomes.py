@@ -46,6 +46,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from cogov_sim.core import places
 from cogov_sim.core.issues import (
     DISPUTES,
     LIGHT_TYPES,
@@ -509,8 +510,6 @@ def _from_occurrence(df, state, t_end, due, met, case, vul, resolved, t_close, l
 def _places(df, state, per1000, due, met, case, lag_all) -> dict:
     """Hot spots (Moran's I of issues per zone, persistence between quarters) and
     outcomes by housing type (ODD 7.10)."""
-    from cogov_sim.core import places
-
     nan = math.nan
     out = {
         "hotspot_moran_i": nan,

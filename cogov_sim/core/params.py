@@ -50,6 +50,47 @@ def param(
     return field(default=default, metadata=md)
 
 
+# The common kinds of parameter, each with its range stated once: the allowed text
+# (error messages, docs, --help) is derived from the range, never restated by hand.
+
+
+def share(default, meaning: str, *, unit: str = "share", **kw):
+    """A probability or share, in [0, 1]."""
+    return param(default, 0.0, 1.0, "a probability or share in [0, 1]", meaning, unit=unit, **kw)
+
+
+def hours(default, meaning: str, *, hi: float = 10000.0, **kw):
+    """A non-negative number of hours (at most ``hi``)."""
+    return param(default, 0.0, hi, "a non-negative number of hours", meaning, unit="h", **kw)
+
+
+def factor(default, meaning: str, *, hi: float = 100.0, unit: str = "×", **kw):
+    """A non-negative multiplier, in [0, hi]."""
+    return param(default, 0.0, hi, f"a factor in [0, {hi:g}]", meaning, unit=unit, **kw)
+
+
+def days(default, meaning: str, *, lo: int = 1, hi: int = 10000, **kw):
+    """A whole number of days, in [lo, hi]."""
+    allowed = f"an integer number of days in [{lo}, {hi}]"
+    return param(default, lo, hi, allowed, meaning, unit="days", **kw)
+
+
+def integer(default, lo: int, hi: int, meaning: str, **kw):
+    """A whole number in [lo, hi]."""
+    return param(default, lo, hi, f"an integer in [{lo}, {hi}]", meaning, **kw)
+
+
+def yuan(default, meaning: str, *, hi: float = 1000000.0, **kw):
+    """A non-negative amount of money (yuan)."""
+    return param(default, 0.0, hi, "a non-negative amount of yuan", meaning, unit="yuan", **kw)
+
+
+def wage(default, meaning: str, *, hi: float = 1000000.0, **kw):
+    """A non-negative wage, yuan per hour."""
+    allowed = "a non-negative wage (yuan per hour)"
+    return param(default, 0.0, hi, allowed, meaning, unit="yuan", **kw)
+
+
 @dataclass(frozen=True)
 class ParamInfo:
     """The metadata of one parameter (a field made with :func:`param`)."""

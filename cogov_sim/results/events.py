@@ -31,6 +31,7 @@ from cogov_sim.core.issues import (
     IssueState,
     channel_names,
 )
+from cogov_sim.core.outcomes import TIMESERIES_KEYS, TIMESERIES_MEANING, summarize
 from cogov_sim.core.world import HOUSING_TYPES
 
 #: Rows written per Parquet row group: bounds the memory a large log needs on the way out.
@@ -278,8 +279,6 @@ def log_columns(df) -> dict[str, np.ndarray]:
 def recompute_outcomes(df, state: dict, place=None) -> dict[str, float]:
     """A run's outcomes recomputed from its saved ``events.parquet`` (as a DataFrame) and
     the ``state`` in its ``summary.json``: equal to the summary's ``outcomes``."""
-    from cogov_sim.core.outcomes import summarize
-
     return summarize(log_columns(df), state, place)
 
 
@@ -306,8 +305,6 @@ def table() -> str:
 
 def timeseries_table() -> str:
     """The Markdown table of ``timeseries.parquet``'s columns."""
-    from cogov_sim.core.outcomes import TIMESERIES_KEYS, TIMESERIES_MEANING
-
     lines = ["| column | unit | meaning |", "|---|---|---|"]
     for k in TIMESERIES_KEYS:
         meaning, unit = TIMESERIES_MEANING[k]

@@ -11,6 +11,8 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
+from cogov_sim.core.world import HOUSING_TYPES
+
 PANELS = (
     ("closure_rate", "Closure rate", True),
     ("dispute_resolution_rate", "Dispute resolution rate", True),
@@ -116,8 +118,6 @@ def map_figure(model, path, variable: str = "satisfaction") -> None:
     from matplotlib.collections import LineCollection
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
-
-    from cogov_sim.core.world import HOUSING_TYPES
 
     w = model.world
     size = min(7.0, max(4.0, w.width / 20))

@@ -36,6 +36,7 @@ import yaml
 from cogov_sim.analysis.explore import ExploreError, check_names, merge_overrides
 from cogov_sim.analysis.explore.report import save
 from cogov_sim.analysis.explore.runs import Case, run_cases
+from cogov_sim.analysis.listfile import read_list_file
 from cogov_sim.analysis.space import Parameter, SpaceError, parse_parameter
 
 DIRECTIONS = ("max", "min")
@@ -70,13 +71,8 @@ def load_levers(arg: str) -> Levers:
             f"no levers file {str(arg)!r}: not a file, nor a packaged one "
             f"(packaged: {', '.join(packaged)})"
         ) from None
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SpaceError(f"cannot read levers file {path}: {exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("mechanisms"), list):
-        raise SpaceError(f"{path}: expected a 'mechanisms:' list")
-    mechanisms = [str(m) for m in data["mechanisms"]]
+    path, data, names = read_list_file(path, "mechanisms", "levers file", SpaceError)
+    mechanisms = [str(m) for m in names]
     objectives = data.get("objectives") or {}
     if not isinstance(objectives, dict) or not objectives:
         raise SpaceError(f"{path}: expected 'objectives:' as outcome: max | min")

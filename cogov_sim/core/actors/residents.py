@@ -39,6 +39,7 @@ from __future__ import annotations
 import numpy as np
 
 from cogov_sim.core.issues import IssueState, IssueType
+from cogov_sim.core.processes.feedback import outcome_score, timeliness
 from cogov_sim.core.world import HOUSING_TYPES, neighbour_share, spread_to_neighbours
 
 NEVER = -(10**6)
@@ -145,8 +146,6 @@ class Residents:
     def feel(self, model) -> None:
         """Feedback: problems cost satisfaction while open, resolution restores part of
         it; trust follows satisfaction and visits."""
-        from cogov_sim.core.processes.feedback import outcome_score, timeliness
-
         rc, iss, w = model.cfg.residents, model.issues, model.world
         sat = self.satisfaction
         sat += rc.satisfaction_drift * (self.sat_base - sat)

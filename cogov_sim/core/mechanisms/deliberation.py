@@ -31,7 +31,7 @@ import numpy as np
 from cogov_sim.core.issues import HandlerKind, IssueState, IssueType
 from cogov_sim.core.mechanisms._routing import reroute
 from cogov_sim.core.mechanisms.base import Mechanism
-from cogov_sim.core.params import param
+from cogov_sim.core.params import days, hours, param
 from cogov_sim.core.world import households_within
 
 
@@ -39,24 +39,13 @@ from cogov_sim.core.world import households_within
 class DeliberationParams:
     """协商议事会 / 民生微实事: see :mod:`cogov_sim.core.mechanisms.deliberation`."""
 
-    meeting_interval_days: int = param(
+    meeting_interval_days: int = days(
         14,
-        1,
-        10000,
-        "an integer number of days in [1, 10000]",
         "the council meets every this many days",
-        unit="days",
         slider=(1, 60, 1),
         label=("council meets every (days)", "议事会间隔 (天)"),
     )
-    hours_per_matter: float = param(
-        2.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "party branch hours to prepare a matter",
-        unit="h",
-    )
+    hours_per_matter: float = hours(2.0, "party branch hours to prepare a matter")
     participants_radius: int = param(
         1,
         0,

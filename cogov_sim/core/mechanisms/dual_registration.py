@@ -30,7 +30,7 @@ import numpy as np
 from cogov_sim.core.issues import IssueType
 from cogov_sim.core.mechanisms._routing import take_small
 from cogov_sim.core.mechanisms.base import Mechanism
-from cogov_sim.core.params import param
+from cogov_sim.core.params import hours, share
 
 SMALL_TYPES = (IssueType.FACILITY_FAULT, IssueType.SAFETY_HAZARD)
 
@@ -39,49 +39,24 @@ SMALL_TYPES = (IssueType.FACILITY_FAULT, IssueType.SAFETY_HAZARD)
 class DualRegistrationParams:
     """双报到: see :mod:`cogov_sim.core.mechanisms.dual_registration`."""
 
-    register_share: float = param(
+    register_share: float = share(
         0.8,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
         "share of resident party members who register",
-        unit="share",
         slider=(0.0, 1.0, 0.05),
         label=("party members who register", "报到党员比例"),
     )
-    hours_per_member_week: float = param(
+    hours_per_member_week: float = hours(
         2.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
         "service hours per registered member per week",
-        unit="h",
         slider=(0.0, 8.0, 0.5),
         label=("hours per member per week", "每名党员每周服务小时"),
     )
-    unit_hours_per_day: float = param(
-        4.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "hours of registered workplace party organisations",
-        unit="h",
+    unit_hours_per_day: float = hours(4.0, "hours of registered workplace party organisations")
+    small_threshold: float = share(
+        0.35, "severity up to which the party branch takes an issue", unit="severity"
     )
-    small_threshold: float = param(
-        0.35,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "severity up to which the party branch takes an issue",
-        unit="severity",
-    )
-    participation_bonus: float = param(
-        0.5,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "logit bonus of registered members' participation",
-        unit="logit",
+    participation_bonus: float = share(
+        0.5, "logit bonus of registered members' participation", unit="logit"
     )
 
 

@@ -32,7 +32,7 @@ import numpy as np
 from cogov_sim.core.issues import IssueType
 from cogov_sim.core.mechanisms._routing import take_small
 from cogov_sim.core.mechanisms.base import Mechanism
-from cogov_sim.core.params import param
+from cogov_sim.core.params import days, factor, hours, param, share
 
 SURGE_TYPES = (IssueType.FACILITY_FAULT, IssueType.SAFETY_HAZARD, IssueType.SERVICE_NEED)
 
@@ -51,42 +51,17 @@ class EmergencyParams:
         slider=(0, 365, 5),
         label=("flood starts on day", "洪灾开始日"),
     )
-    duration_days: int = param(
-        10, 1, 10000, "an integer number of days in [1, 10000]", "days the flood lasts", unit="days"
-    )
-    surge_factor: float = param(
+    duration_days: int = days(10, "days the flood lasts")
+    surge_factor: float = factor(
         15.0,
-        0.0,
-        100.0,
-        "a factor in [0, 100]",
         "faults, hazards and service needs x factor",
         slider=(1.0, 30.0, 1.0),
         label=("issue surge x", "事件激增倍数"),
-        unit="×",
     )
-    party_response_share: float = param(
-        0.5,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "share of registered volunteers mobilised",
-        unit="share",
-    )
-    volunteer_hours_each: float = param(
-        3.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "hours per mobilised party member per day",
-        unit="h",
-    )
-    max_severity: float = param(
-        0.7,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "issues up to this severity handled by volunteer teams",
-        unit="severity",
+    party_response_share: float = share(0.5, "share of registered volunteers mobilised")
+    volunteer_hours_each: float = hours(3.0, "hours per mobilised party member per day")
+    max_severity: float = share(
+        0.7, "issues up to this severity handled by volunteer teams", unit="severity"
     )
 
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from cogov_sim.core.issues import Channel
 from cogov_sim.core.mechanisms.base import Mechanism, Sightings
-from cogov_sim.core.params import param
+from cogov_sim.core.params import param, share
 
 
 @dataclass
@@ -51,22 +51,8 @@ class HouseholdLinkageParams:
         slider=(0.0, 7.0, 0.5),
         label=("visits per household per week", "每户每周走访次数"),
     )
-    find_prob: float = param(
-        0.9,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "a visit finds a latent issue of the household",
-        unit="share",
-    )
-    report_accuracy: float = param(
-        0.95,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "a party member's report is accurate",
-        unit="share",
-    )
+    find_prob: float = share(0.9, "a visit finds a latent issue of the household")
+    report_accuracy: float = share(0.95, "a party member's report is accurate")
 
 
 class HouseholdLinkage(Mechanism):

@@ -31,7 +31,7 @@ import numpy as np
 from cogov_sim.core.issues import IssueType
 from cogov_sim.core.mechanisms._routing import movable, reroute
 from cogov_sim.core.mechanisms.base import Mechanism
-from cogov_sim.core.params import param
+from cogov_sim.core.params import factor, share
 
 GRID_TYPES = (IssueType.NEIGHBOUR_DISPUTE, IssueType.FACILITY_FAULT, IssueType.SAFETY_HAZARD)
 
@@ -40,34 +40,20 @@ GRID_TYPES = (IssueType.NEIGHBOUR_DISPUTE, IssueType.FACILITY_FAULT, IssueType.S
 class IntegratedGridParams:
     """全科网格: see :mod:`cogov_sim.core.mechanisms.integrated_grid`."""
 
-    worker_hours_factor: float = param(
+    worker_hours_factor: float = factor(
         1.5,
-        0.0,
-        100.0,
-        "a factor in [0, 100]",
         "merged grids pool staff: worker hours x factor",
         slider=(1.0, 3.0, 0.1),
         label=("worker hours x", "网格员工时倍数"),
-        unit="×",
     )
-    small_threshold: float = param(
+    small_threshold: float = share(
         0.6,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
         "severity up to which the worker handles any report",
+        unit="severity",
         slider=(0.0, 1.0, 0.05),
         label=("worker handles up to severity", "网格员就地处置严重度上限"),
-        unit="severity",
     )
-    coverage: float = param(
-        1.0,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "find factor for types outside the old silo",
-        unit="share",
-    )
+    coverage: float = share(1.0, "find factor for types outside the old silo")
 
 
 class IntegratedGrid(Mechanism):

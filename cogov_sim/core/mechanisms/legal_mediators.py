@@ -26,55 +26,31 @@ import numpy as np
 from cogov_sim.core.issues import IssueType
 from cogov_sim.core.mechanisms._routing import take_small
 from cogov_sim.core.mechanisms.base import Mechanism
-from cogov_sim.core.params import param
+from cogov_sim.core.params import hours, integer, share
 
 
 @dataclass
 class LegalMediatorsParams:
     """法律明白人 / 人民调解: see :mod:`cogov_sim.core.mechanisms.legal_mediators`."""
 
-    mediators_per_community: int = param(
+    mediators_per_community: int = integer(
         4,
         1,
         100,
-        "an integer in [1, 100]",
         "trained residents per community (3-5)",
         slider=(1, 10, 1),
         label=("mediators per community", "每社区调解员人数"),
     )
-    hours_each_per_day: float = param(
-        1.5,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "hours each mediator gives per day",
-        unit="h",
-    )
-    skill: float = param(
-        0.95,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "mediators' handling skill",
-    )
-    max_severity: float = param(
+    hours_each_per_day: float = hours(1.5, "hours each mediator gives per day")
+    skill: float = share(0.95, "mediators' handling skill", unit="")
+    max_severity: float = share(
         0.8,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
         "neighbour disputes up to this severity go to mediators",
+        unit="severity",
         slider=(0.0, 1.0, 0.05),
         label=("mediate disputes up to severity", "调解纠纷严重度上限"),
-        unit="severity",
     )
-    literacy_gain: float = param(
-        0.1,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "legal literacy gained by mediators' neighbours",
-        unit="share",
-    )
+    literacy_gain: float = share(0.1, "legal literacy gained by mediators' neighbours")
 
 
 class LegalMediators(Mechanism):

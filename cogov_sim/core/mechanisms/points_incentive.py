@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cogov_sim.core.mechanisms.base import Mechanism
-from cogov_sim.core.params import param
+from cogov_sim.core.params import param, share, yuan
 
 
 @dataclass
@@ -45,14 +45,7 @@ class PointsIncentiveParams:
     points_per_activity: float = param(
         10.0, 0.0, 1000000.0, "a non-negative number of points", "points earned per activity"
     )
-    yuan_per_point: float = param(
-        0.5,
-        0.0,
-        1000000.0,
-        "a non-negative amount of yuan",
-        "redemption cost to the community",
-        unit="yuan",
-    )
+    yuan_per_point: float = yuan(0.5, "redemption cost to the community")
     report_boost: float = param(
         0.2,
         0.0,
@@ -62,14 +55,7 @@ class PointsIncentiveParams:
         slider=(0.0, 1.0, 0.05),
         label=("reporting boost", "上报积分加成"),
     )
-    bank_share: float = param(
-        0.3,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "share of banked volunteer hours spent on small requests",
-        unit="share",
-    )
+    bank_share: float = share(0.3, "share of banked volunteer hours spent on small requests")
 
 
 class PointsIncentive(Mechanism):

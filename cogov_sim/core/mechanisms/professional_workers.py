@@ -22,66 +22,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cogov_sim.core.mechanisms.base import Mechanism
-from cogov_sim.core.params import param
+from cogov_sim.core.params import factor, hours, share
 
 
 @dataclass
 class ProfessionalWorkersParams:
     """专职网格员: see :mod:`cogov_sim.core.mechanisms.professional_workers`."""
 
-    hours_per_day: float = param(
+    hours_per_day: float = hours(
         8.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
         "working hours per day of a full-time worker",
-        unit="h",
         slider=(4.0, 12.0, 0.5),
         label=("worker hours per day", "网格员每日工时"),
     )
-    patrol_hours: float = param(
-        4.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "hours per day spent patrolling",
-        unit="h",
-    )
-    find_prob: float = param(
+    patrol_hours: float = hours(4.0, "hours per day spent patrolling")
+    find_prob: float = share(
         0.8,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
         "finds an issue in a patrolled cell",
-        unit="share",
         slider=(0.0, 1.0, 0.05),
         label=("patrol finds an issue", "巡查发现概率"),
     )
-    training: float = param(
-        0.96,
-        0.0,
-        1.0,
-        "a share in [0, 1]",
-        "training of certified workers (report error x (1 - training))",
-        unit="share",
-    )
-    report_delay_hours: float = param(
-        1.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "max delay from finding to report (uniform)",
-        unit="h",
-    )
-    skill: float = param(0.9, 0.0, 1.0, "a probability or share in [0, 1]", "handling skill")
-    wage_factor: float = param(
-        1.5,
-        0.0,
-        100.0,
-        "a factor in [0, 100]",
-        "full-time certified workers cost more per hour",
-        unit="×",
-    )
+    training: float = share(0.96, "training of certified workers (report error x (1 - training))")
+    report_delay_hours: float = hours(1.0, "max delay from finding to report (uniform)")
+    skill: float = share(0.9, "handling skill", unit="")
+    wage_factor: float = factor(1.5, "full-time certified workers cost more per hour")
 
 
 class ProfessionalWorkers(Mechanism):

@@ -23,36 +23,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cogov_sim.core.mechanisms.base import Mechanism
-from cogov_sim.core.params import param
+from cogov_sim.core.params import factor, share
 
 
 @dataclass
 class RedPropertyParams:
     """红色物业: see :mod:`cogov_sim.core.mechanisms.red_property`."""
 
-    oversight_quality: float = param(
+    oversight_quality: float = share(
         0.28,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
         "added to each firm's quality target",
-        unit="share",
         slider=(0.0, 0.5, 0.02),
         label=("oversight: firm quality +", "党建监督提升物业质量"),
     )
-    response_delay_factor: float = param(
+    response_delay_factor: float = factor(
         0.4,
-        0.0,
-        100.0,
-        "a factor in [0, 100]",
         "firm response delay x factor",
         slider=(0.1, 1.0, 0.05),
         label=("firm response delay x", "物业响应延迟倍数"),
-        unit="×",
     )
-    hours_factor: float = param(
-        1.3, 0.0, 100.0, "a factor in [0, 100]", "firm hours x factor", unit="×"
-    )
+    hours_factor: float = factor(1.3, "firm hours x factor")
 
 
 class RedProperty(Mechanism):

@@ -20,6 +20,7 @@ import warnings
 from functools import cache
 
 from cogov_sim.core.errors import ConfigError
+from cogov_sim.core.mechanisms.base import Mechanism
 
 ENTRY_POINT_GROUP = "cogov_sim.mechanisms"
 
@@ -47,8 +48,6 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 def check_class(cls, spec: str = "") -> type:
     """Check that ``cls`` is a usable mechanism class; return it."""
-    from cogov_sim.core.mechanisms.base import Mechanism
-
     where = f" ({spec})" if spec else ""
     if not (isinstance(cls, type) and issubclass(cls, Mechanism)):
         raise ConfigError(
@@ -68,8 +67,6 @@ def check_class(cls, spec: str = "") -> type:
 
 
 def _classes_in(module) -> list[type]:
-    from cogov_sim.core.mechanisms.base import Mechanism
-
     return [
         v
         for v in vars(module).values()

@@ -37,31 +37,20 @@ import numpy as np
 
 from cogov_sim.core.issues import LIGHT_TYPES
 from cogov_sim.core.mechanisms.base import Mechanism
-from cogov_sim.core.params import param
+from cogov_sim.core.params import days, param, share
 
 
 @dataclass
 class RiskGradingParams:
     """五色分级: see :mod:`cogov_sim.core.mechanisms.risk_grading`."""
 
-    risk_share: float = param(
+    risk_share: float = share(
         0.5,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
         "share of patrol visits that follow risk",
-        unit="share",
         slider=(0.0, 1.0, 0.05),
         label=("patrols that follow risk", "按风险巡查比例"),
     )
-    window_days: int = param(
-        60,
-        1,
-        10000,
-        "an integer number of days in [1, 10000]",
-        "discovered issue history that sets a compound's (or cell's) risk",
-        unit="days",
-    )
+    window_days: int = days(60, "discovered issue history that sets a compound's (or cell's) risk")
     neighbourhood: int = param(
         1,
         0,

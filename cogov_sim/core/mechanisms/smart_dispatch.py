@@ -30,57 +30,28 @@ import numpy as np
 
 from cogov_sim.core.issues import Channel, IssueType
 from cogov_sim.core.mechanisms.base import Mechanism, Sightings
-from cogov_sim.core.params import param
+from cogov_sim.core.params import param, share, yuan
 
 
 @dataclass
 class SmartDispatchParams:
     """一网统管 / 智能派单: see :mod:`cogov_sim.core.mechanisms.smart_dispatch`."""
 
-    detect_prob: float = param(
+    detect_prob: float = share(
         0.3,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
         "daily detection of a latent fault or hazard by sensors/AI",
-        unit="share",
         slider=(0.0, 1.0, 0.05),
         label=("daily detection by sensors/AI", "传感/AI 每日发现概率"),
     )
-    detection_accuracy: float = param(
-        0.95,
+    detection_accuracy: float = share(0.95, "a platform report is accurate")
+    detection_bias: float = share(
         0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "a platform report is accurate",
-        unit="share",
-    )
-    detection_bias: float = param(
-        0.0,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
         "relative loss of detection at vulnerable households",
-        unit="share",
         slider=(0.0, 1.0, 0.05),
         label=("detection loss at vulnerable homes", "弱势户发现偏差"),
     )
-    digital_literacy: float = param(
-        0.8,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "of grid workers and handlers",
-        unit="share",
-    )
-    delay_cut: float = param(
-        0.7,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "response delays x (1 - delay_cut * digital_literacy)",
-        unit="share",
-    )
+    digital_literacy: float = share(0.8, "of grid workers and handlers")
+    delay_cut: float = share(0.7, "response delays x (1 - delay_cut * digital_literacy)")
     app_report_boost: float = param(
         0.2,
         0.0,
@@ -88,9 +59,7 @@ class SmartDispatchParams:
         "a relative boost in [0, 10]",
         "residents also report through the app: reporting propensity x (1 + boost)",
     )
-    yuan_per_household_year: float = param(
-        5.0, 0.0, 1000000.0, "a non-negative amount of yuan", "platform running cost", unit="yuan"
-    )
+    yuan_per_household_year: float = yuan(5.0, "platform running cost")
 
 
 class SmartDispatch(Mechanism):

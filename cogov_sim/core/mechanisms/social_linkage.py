@@ -25,56 +25,29 @@ from dataclasses import dataclass
 from cogov_sim.core.issues import IssueType
 from cogov_sim.core.mechanisms._routing import take_small
 from cogov_sim.core.mechanisms.base import Mechanism
-from cogov_sim.core.params import param
+from cogov_sim.core.params import factor, share
 
 
 @dataclass
 class SocialLinkageParams:
     """五社联动: see :mod:`cogov_sim.core.mechanisms.social_linkage`."""
 
-    ngo_hours_factor: float = param(
+    ngo_hours_factor: float = factor(
         2.0,
-        0.0,
-        100.0,
-        "a factor in [0, 100]",
         "more NGO capacity (purchase of services, funds)",
         slider=(1.0, 4.0, 0.1),
         label=("NGO hours x", "社会组织工时倍数"),
-        unit="×",
     )
-    ngo_skill: float = param(
-        0.89,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "professional social workers",
-    )
-    volunteer_share: float = param(
-        0.1,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "share of the volunteer pool the NGO can use",
-        unit="share",
-    )
-    mediation_max_severity: float = param(
+    ngo_skill: float = share(0.89, "professional social workers", unit="")
+    volunteer_share: float = share(0.1, "share of the volunteer pool the NGO can use")
+    mediation_max_severity: float = share(
         0.7,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
         "neighbour disputes up to this go to the NGO",
+        unit="severity",
         slider=(0.0, 1.0, 0.05),
         label=("NGO mediates up to severity", "社会组织调解严重度上限"),
-        unit="severity",
     )
-    funds_leverage: float = param(
-        0.3,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "share of NGO cost covered by charitable funds",
-        unit="share",
-    )
+    funds_leverage: float = share(0.3, "share of NGO cost covered by charitable funds")
 
 
 class SocialLinkage(Mechanism):

@@ -26,39 +26,29 @@ import numpy as np
 from cogov_sim.core.issues import IssueType
 from cogov_sim.core.mechanisms._routing import movable, reroute
 from cogov_sim.core.mechanisms.base import Mechanism
-from cogov_sim.core.params import param
+from cogov_sim.core.params import share
 
 
 @dataclass
 class TriageParams:
     """三事分流: see :mod:`cogov_sim.core.mechanisms.triage`."""
 
-    private_threshold: float = param(
+    private_threshold: float = share(
         0.2,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
         "disputes up to this severity go to the parties",
+        unit="severity",
         slider=(0.0, 0.5, 0.02),
         label=("private matters up to severity", "私事分流严重度上限"),
-        unit="severity",
     )
-    small_threshold: float = param(
+    small_threshold: float = share(
         0.5,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
         "issues up to this severity stay in the community",
+        unit="severity",
         slider=(0.0, 1.0, 0.05),
         label=("small matters up to severity", "小事分流严重度上限"),
-        unit="severity",
     )
-    self_skill: float = param(
-        0.6,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "the parties settling it themselves, with mediation advice",
+    self_skill: float = share(
+        0.6, "the parties settling it themselves, with mediation advice", unit=""
     )
 
 

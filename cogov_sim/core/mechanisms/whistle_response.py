@@ -28,31 +28,20 @@ import numpy as np
 
 from cogov_sim.core.issues import EventKind, HandlerKind
 from cogov_sim.core.mechanisms.base import Mechanism
-from cogov_sim.core.params import param
+from cogov_sim.core.params import hours, param, share
 
 
 @dataclass
 class WhistleResponseParams:
     """街乡吹哨、部门报到: see :mod:`cogov_sim.core.mechanisms.whistle_response`."""
 
-    response_deadline_hours: float = param(
+    response_deadline_hours: float = hours(
         24.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
         "a whistled department starts within this",
-        unit="h",
         slider=(4, 168, 4),
         label=("department responds within (h)", "部门报到时限 (小时)"),
     )
-    severity_threshold: float = param(
-        0.0,
-        0.0,
-        1.0,
-        "a probability or share in [0, 1]",
-        "least severity of a whistled issue",
-        unit="severity",
-    )
+    severity_threshold: float = share(0.0, "least severity of a whistled issue", unit="severity")
     whistles_per_day: int = param(
         10,
         0,
@@ -63,22 +52,10 @@ class WhistleResponseParams:
         slider=(0, 30, 1),
         label=("whistles per community per day", "每社区每日吹哨数"),
     )
-    department_hours_per_whistle: float = param(
-        3.0,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "staff hours the whistled department sends to the street that day",
-        unit="h",
+    department_hours_per_whistle: float = hours(
+        3.0, "staff hours the whistled department sends to the street that day"
     )
-    party_hours_per_whistle: float = param(
-        0.25,
-        0.0,
-        10000.0,
-        "a non-negative number of hours",
-        "party branch hours per whistle",
-        unit="h",
-    )
+    party_hours_per_whistle: float = hours(0.25, "party branch hours per whistle")
 
 
 class WhistleResponse(Mechanism):

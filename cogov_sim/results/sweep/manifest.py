@@ -21,6 +21,9 @@ import socket
 import sys
 from pathlib import Path
 
+from cogov_sim._version import __version__
+from cogov_sim.results.writing import git_revision
+
 MANIFEST = "manifest.json"
 LOCK = ".cogov.lock"
 #: The Hydra sweeper whose runs are known when the sweep starts.
@@ -153,9 +156,6 @@ def planned_runs(config) -> list[dict] | None:
 
 def write_manifest(folder: str | Path, runs: list[dict], config=None) -> Path:
     """Write ``manifest.json`` (atomically) listing ``runs`` as the sweep's own."""
-    from cogov_sim._version import __version__
-    from cogov_sim.results.writing import git_revision
-
     folder = Path(folder)
     data = {
         "format": 1,

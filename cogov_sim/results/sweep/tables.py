@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 
+from cogov_sim.core.outcomes import SUMMARY_KEYS
 from cogov_sim.results.stats import mean_ci, paired_ci
 from cogov_sim.results.sweep.folders import parse_value, split_override
 
@@ -57,8 +58,6 @@ def _effect(t: pd.DataFrame, b: pd.DataFrame, outcome: str) -> tuple[float, floa
 
 
 def outcome_columns(runs: pd.DataFrame) -> list[str]:
-    from cogov_sim.core.outcomes import SUMMARY_KEYS
-
     return [k for k in SUMMARY_KEYS if k in runs.columns]
 
 
