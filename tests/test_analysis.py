@@ -88,7 +88,7 @@ def test_small_morris_of_the_default_model_runs_through_a_sweep(tmp_path, capsys
 
 def test_sample_index_outside_the_samples_file_is_rejected(tmp_path):
     from cogov_sim.core.config import make_config
-    from cogov_sim.frontends.api import apply_sample
+    from cogov_sim.results.runfolder import apply_sample
 
     f = tmp_path / "samples.csv"
     pd.DataFrame({"workers.find_prob": [0.4, 0.6]}, index=pd.Index([0, 1], name="sample")).to_csv(f)

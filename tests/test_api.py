@@ -90,3 +90,72 @@ def test_a_single_run_without_figures_loads_no_scipy_stats_matplotlib_or_sweep_t
     assert r.returncode == 0, r.stderr
     assert "LOADED []" in r.stdout, r.stdout[-500:]
     assert (tmp_path / "run" / "summary.json").exists()
+
+
+def test_mesa_batch_run_returns_the_day_before_the_last_as_the_readme_says():
+    """Mesa 3.3's batch_run reads row model.steps - 1 of a data collector whose first
+    row is the initial state: its last row is the end of day steps - 2."""
+    import mesa
+
+    from cogov_sim import CoGovModel
+
+    params = {"seed": [1], "steps": [12], "world.width": [20], "world.height": [20]}
+    rows = mesa.batch_run(
+        CoGovModel, parameters=params, iterations=1, number_processes=1,
+        data_collection_period=-1, display_progress=False,
+    )  # fmt: skip
+    m = CoGovModel(seed=1, steps=12, **{"world.width": 20, "world.height": 20})
+    m.run()
+    ts = m.timeseries()
+    assert (rows[-1]["Step"], rows[-1]["day"]) == (11, 10)
+    assert rows[-1]["open_issues"] == ts.iloc[-2]["open_issues"]
+    assert ts.iloc[-1]["day"] == 11
+
+
+def test_a_world_preset_can_be_named_wherever_a_world_is_named():
+    from cogov_sim import CoGovModel, ConfigError
+
+    assert CoGovModel(world="classroom", steps=1).world.width == 50
+    one, listed = simulate("world=classroom", steps=2), simulate(["world=classroom"], steps=2)
+    assert one["n_households"] == listed["n_households"] == 2114
+    with pytest.raises(ConfigError) as exc:
+        CoGovModel(world="village")
+    assert str(exc.value) == (
+        "invalid value for 'world': 'village' (allowed: a world preset (classroom, district, "
+        "street) or a mapping of world keys)"
+    )
+
+
+def test_a_preset_name_as_the_worlds_label_alone_is_refused_not_built_at_another_size(cli):
+    from cogov_sim import CoGovModel, ConfigError
+
+    with pytest.raises(ConfigError, match="world=classroom on the command line"):
+        CoGovModel(**{"world.name": "classroom"})
+    assert CoGovModel(**{"world.name": "classroom", "world.width": 30, "world.height": 30})
+    proc = cli("world.name=classroom", "steps=2")
+    assert proc.returncode == 2
+    assert "world=classroom on the command line" in proc.stderr
+
+
+def test_simulate_says_what_overrides_are_when_given_something_else():
+    with pytest.raises(TypeError) as exc:
+        simulate(5)
+    assert str(exc.value).startswith(
+        "overrides are Hydra override strings, e.g. ['world=classroom', 'seed=3'] (or one "
+        "string), not 5"
+    )
+
+
+def test_a_write_to_a_resident_agent_is_refused_and_the_model_keeps_its_value():
+    from cogov_sim import CoGovModel
+
+    m = CoGovModel(**{"world.width": 20, "world.height": 20, "steps": 2})
+    m.run()
+    agent = m.resident_agent(3)
+    before = m.residents.satisfaction[3]
+    with pytest.raises(AttributeError) as exc:
+        agent.satisfaction = 0.1
+    assert str(exc.value).startswith(
+        "Resident.satisfaction is a read-only view onto model.residents.satisfaction[3]"
+    )
+    assert m.residents.satisfaction[3] == before == agent.satisfaction

@@ -34,6 +34,7 @@ LAYERS = {
     "cogov_sim.analysis": 3,
     "cogov_sim.docgen": 4,
     "cogov_sim.frontends": 4,
+    "hydra_plugins.cogov_sim_launcher": 4,
     "cogov_sim.__main__": 5,
     "cogov_sim": 5,
 }
@@ -76,8 +77,13 @@ def module_name(path: Path) -> str:
     return ".".join(parts)
 
 
+#: cogov-sim's launcher plug-ins live in Hydra's namespace; they are a front end too
+PLUGINS = ROOT / "hydra_plugins" / "cogov_sim_launcher"
+
+
 def modules() -> dict[str, Path]:
-    return {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+    files = [*PACKAGE.rglob("*.py"), *PLUGINS.rglob("*.py")]
+    return {module_name(p): p for p in sorted(files)}
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -281,4 +287,5 @@ def test_every_package_is_listed_in_pyproject():
         tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
     )
     found = {module_name(p.parent / "__init__.py") for p in PACKAGE.rglob("__init__.py")}
+    found |= {module_name(PLUGINS / "__init__.py")}
     assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"

@@ -11,7 +11,7 @@ import pytest
 from omegaconf import OmegaConf
 
 from cogov_sim.core.errors import ContractError
-from cogov_sim.core.issues import Channel, IssueType, register_channel
+from cogov_sim.core.issues import Channel, IssueState, IssueType, register_channel
 from cogov_sim.core.mechanisms import MECHANISMS, Mechanism
 from cogov_sim.core.mechanisms.base import Sightings
 from cogov_sim.core.mechanisms.registry import builtin
@@ -339,3 +339,45 @@ def test_integrated_grid_routing_lives_in_its_route_hook():
         return np.mean(hk == HandlerKind.GRID_WORKER)
 
     assert worker_share(IntegratedGrid) > worker_share(NoRoute) + 0.1
+
+
+class _BadSightings(Mechanism):
+    """Returns Sightings broken in one way, chosen by ``how``."""
+
+    name = "bad_sightings"
+    how = ""
+
+    def discover(self, model, ids):
+        iss = model.issues
+        if self.how == "not shown":
+            done = np.flatnonzero(iss.state[: iss.n] >= IssueState.REPORTED)[:1]
+            if done.size == 0:
+                return None
+            pick = done
+        else:
+            pick = ids[:2]
+            if pick.size < 2:
+                return None
+            if self.how == "twice":
+                pick = np.array([pick[0], pick[0]])
+        t = np.maximum(iss.t_occur[pick], model.day_start) + 1.0
+        t_found = t - 500.0 if self.how == "before it arose" else t
+        t_report = t - 0.5 if self.how == "reported before found" else t + 1.0
+        return Sightings(pick, t_found, t_report, int(Channel.PARTY), np.ones(pick.size, bool))
+
+
+@pytest.mark.parametrize(
+    ("how", "says"),
+    [
+        ("twice", "returned an issue more than once"),
+        ("not shown", "returned issues it was not shown"),
+        ("before it arose", "dated a find before its issue arose"),
+        ("reported before found", "reported an issue before it was found"),
+    ],
+)
+def test_sightings_that_would_corrupt_the_log_are_refused(how, says):
+    cls = type(f"_Bad_{how.replace(' ', '_')}", (_BadSightings,), {"how": how})
+    m = _model_with(cls)
+    with pytest.raises(ContractError) as exc:
+        m.run(10)
+    assert str(exc.value).startswith(f"mechanism 'bad_sightings' in hook 'discover' {says}")

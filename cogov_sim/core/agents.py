@@ -96,6 +96,17 @@ class Resident(CellAgent):
             return arr[self.idx].item()
         raise AttributeError(name)
 
+    def __setattr__(self, name, value):
+        # A resident's state lives in the model's arrays: a write here would change a
+        # copy the model never reads, so it is refused rather than silently lost.
+        if name not in ("model", "idx") and _is_resident_array(self, name):
+            raise AttributeError(
+                f"Resident.{name} is a read-only view onto model.residents.{name}[{self.idx}]: "
+                "the model's processes change it, and a mechanism changes actors through "
+                "the levers of docs/extending.md"
+            )
+        super().__setattr__(name, value)
+
     @property
     def is_party_member(self) -> bool:
         return bool(self.model.residents.party[self.idx])
@@ -109,6 +120,14 @@ class Resident(CellAgent):
         return bool(
             self.model.day - r.last_part[self.idx] < self.model.cfg.participation.window_days
         )
+
+
+def _is_resident_array(agent, name: str) -> bool:
+    model = agent.__dict__.get("model")
+    if model is None or "idx" not in agent.__dict__:
+        return False
+    arr = getattr(model.residents, name, None)
+    return isinstance(arr, np.ndarray) and arr.shape[:1] == (model.n_households,)
 
 
 class _HandlerAgent(mesa.Agent):

@@ -893,6 +893,42 @@ def value_error(key: str, value, schema=None):
     return ConfigError(key, _allowed_value(key, leaf, infos.get(parts[-1])), value)
 
 
+def _world_preset(name: str) -> dict:
+    presets = world_presets()
+    if name not in presets:
+        raise ConfigError(
+            "world", "a world preset (" + ", ".join(presets) + ") or a mapping of world keys", name
+        )
+    return dict(presets[name])
+
+
+def _world_presets_named(dotted: dict) -> dict:
+    """``world="classroom"`` as the preset's keys; ``world.name`` naming a preset alone
+    (no size given with it) refused with the preset's way, so that it never silently
+    builds a world of another size under the preset's name."""
+    out = dict(dotted)
+    if isinstance(out.get("world"), str):
+        out["world"] = _world_preset(out["world"])
+    return out
+
+
+def check_world_name(name, width, height) -> None:
+    """Refuse a world labelled with a preset's name but of another size (``world.name``
+    is a label: setting it alone never builds the preset).
+
+    Raises:
+        ConfigError: naming the way to choose the preset."""
+    preset = world_presets().get(str(name))
+    if preset is not None and (int(width), int(height)) != (preset["width"], preset["height"]):
+        raise ConfigError(
+            "world.name",
+            f"a label of the world; to build the {name!r} preset name it as a world: "
+            f"world={name} on the command line, world={name!r} in Python (a world of "
+            f"your own size under a preset's name needs world.width and world.height)",
+            name,
+        )
+
+
 def is_complete(cfg) -> bool:
     """A typed config of the schema (as :func:`make_config` returns), without Hydra's node."""
     return (
@@ -919,6 +955,9 @@ def make_config(cfg: DictConfig | dict | None = None, **dotted) -> DictConfig:
     """
     from omegaconf.errors import OmegaConfBaseException
 
+    dotted = _world_presets_named(dotted)
+    if isinstance(cfg, dict) and isinstance(cfg.get("world"), str):
+        cfg = {**cfg, "world": _world_preset(cfg["world"])}
     extra = tuple(resolve(n) for n in _named_mechanisms(cfg, dotted) if n not in known())
     if is_complete(cfg) and not dotted and not extra:
         # Already typed and complete (made here): a copy, not a merge onto the schema
@@ -943,6 +982,8 @@ def make_config(cfg: DictConfig | dict | None = None, **dotted) -> DictConfig:
                 raise value_error(key, value, base) from None
     except OmegaConfBaseException as exc:
         raise config_error_from_omegaconf(exc, base) from None
+    if "world.name" in dotted and not {"world.width", "world.height"} & dotted.keys():
+        check_world_name(base.world.name, base.world.width, base.world.height)
     return base
 
 

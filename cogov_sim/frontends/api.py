@@ -30,6 +30,7 @@ from cogov_sim.frontends.hydra_setup import (
     config_dir,
     register_configs,
 )
+from cogov_sim.results.runfolder import apply_sample
 
 #: The installed config tree (``configs/`` in a checkout), for reading its files.
 CONFIG_DIR = config_dir()
@@ -63,7 +64,7 @@ def compose(overrides: list[str] | None = None, **params) -> DictConfig:
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
-    ov = [str(o) for o in overrides or []] + [f"{k}={_fmt(v)}" for k, v in params.items()]
+    ov = _override_list(overrides) + [f"{k}={_fmt(v)}" for k, v in params.items()]
     key = tuple(ov)
     with _COMPOSE_LOCK:
         cached = _COMPOSED.get(key)
@@ -95,6 +96,24 @@ _COMPOSED_MAX = 64
 def _group_keys() -> frozenset[str]:
     """The top-level keys that select a config group (``world``, ``preset``...)."""
     return frozenset(p.name for p in CONFIG_DIR.iterdir() if p.is_dir()) | {"hydra"}
+
+
+def _override_list(overrides) -> list[str]:
+    """The override strings of ``overrides``: a list of them, one string, or None.
+
+    Raises:
+        TypeError: anything else, saying what is expected."""
+    if overrides is None:
+        return []
+    if isinstance(overrides, str):
+        return [overrides]
+    if isinstance(overrides, (list, tuple)) and all(isinstance(o, str) for o in overrides):
+        return list(overrides)
+    raise TypeError(
+        "overrides are Hydra override strings, e.g. ['world=classroom', 'seed=3'] "
+        f"(or one string), not {overrides!r}; dotted values go as keywords, e.g. "
+        "simulate(['world=classroom'], **{'world.density': 0.9})"
+    )
 
 
 def _compose_values(overrides: list[str] | None, params: dict) -> DictConfig:
@@ -247,34 +266,6 @@ def run(
     return record
 
 
-def apply_sample(cfg: DictConfig) -> DictConfig:
-    """Apply row ``sample.index`` of ``sample.file`` (a sensitivity sample) to the config."""
-    if not cfg.sample.file:
-        return cfg
-    import pandas as pd
-
-    from cogov_sim.core.checks import ConfigError
-
-    try:
-        table = pd.read_csv(cfg.sample.file, index_col="sample")
-    except (OSError, ValueError) as exc:
-        raise ConfigError("sample.file", "a readable samples.csv", cfg.sample.file) from exc
-    if cfg.sample.index not in table.index:
-        raise ConfigError(
-            "sample.index", f"a row of {cfg.sample.file} (0-{len(table) - 1})", cfg.sample.index
-        )
-    row = table.loc[cfg.sample.index]
-    values = {
-        k: (
-            int(v)
-            if float(v).is_integer() and isinstance(OmegaConf.select(cfg, k), int)
-            else float(v)
-        )
-        for k, v in row.items()
-    }
-    return make_config(cfg, **values)
-
-
 class _FrameHook:
     """``model.run`` progress callback that captures an animation frame every few days."""
 
@@ -425,7 +416,7 @@ def simulate(overrides: list[str] | None = None, **params) -> dict[str, float]:
         >>> 0 <= out["closure_rate"] <= 1
         True
     """
-    cfg = _compose_values(overrides, params)
+    cfg = _compose_values(_override_list(overrides), params)
     record = run(cfg)
     # An undefined outcome (no case to average over) is NaN, never None: numeric tools
     # (EMA Workbench, SALib, pandas) take NaN. The JSON files keep null.

@@ -12,7 +12,6 @@ import logging
 import sys
 from pathlib import Path
 
-# register_configs stays importable from here (older callers and tests use it).
 from cogov_sim.frontends.hydra_setup import (
     CONFIG_NAME,
     CONFIG_PATH,
@@ -23,6 +22,9 @@ from cogov_sim.frontends.hydra_setup import (
     register_configs,
     register_launchers,
 )
+
+# register_configs stays importable from here (older callers and tests use it).
+from cogov_sim.results.runfolder import completed
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +41,7 @@ def _job(cfg) -> None:
     out = hc.runtime.output_dir
     multirun = hc.mode == RunMode.MULTIRUN
     if cfg.resume:
-        complete, why = _complete(cfg, out)
+        complete, why = completed(cfg, out)
         if complete:
             log.info("cogov-sim: skipped %s: complete results exist for this config", out)
             return
@@ -65,50 +67,6 @@ def _job(cfg) -> None:
             raise
         log.exception("cogov-sim: run %s failed", out)
         _write_error(out, exc)
-
-
-def _complete(cfg, folder: str) -> tuple[bool, str]:
-    """Whether ``folder`` holds complete results of this run, and if not, why it runs again.
-
-    Complete: a readable summary.json of the same config (hash), made by the same
-    version and code revision (git) as this one, or by any with ``resume_any_version``.
-    """
-    from cogov_sim.core.config import make_config
-    from cogov_sim.results.writing import config_hash
-
-    path = Path(folder) / "summary.json"
-    if not path.exists():
-        return False, ""
-    try:
-        done = json.loads(path.read_text())
-        done_hash = done.get("config_hash")
-    except (OSError, ValueError, AttributeError):
-        return False, "its summary.json is unreadable"
-    from cogov_sim.core.errors import ConfigError
-    from cogov_sim.frontends.api import apply_sample
-
-    try:
-        if done_hash != config_hash(apply_sample(make_config(cfg))):
-            return False, ""
-    except ConfigError:  # the run reports it
-        return False, ""
-    if cfg.get("resume_any_version", False):
-        return True, ""
-    from cogov_sim._version import __version__
-    from cogov_sim.results.writing import git_revision
-
-    then = (done.get("version"), done.get("git_revision"))
-    now = (__version__, git_revision())
-    if then == now:
-        return True, ""
-
-    def name(version, rev) -> str:
-        return f"{version} (git {str(rev)[:10] if rev else 'unknown'})"
-
-    return False, (
-        f"its results come from cogov-sim {name(*then)}, this is {name(*now)} "
-        "(resume_any_version=true keeps them)"
-    )
 
 
 def _write_error(folder: str, exc: BaseException) -> None:

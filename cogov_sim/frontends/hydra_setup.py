@@ -157,7 +157,12 @@ def check_overrides(overrides, schema=None) -> None:
     from omegaconf import DictConfig
     from omegaconf.errors import OmegaConfBaseException
 
-    from cogov_sim.core.config import allowed_keys, default_config, value_error
+    from cogov_sim.core.config import (
+        allowed_keys,
+        check_world_name,
+        default_config,
+        value_error,
+    )
     from cogov_sim.core.errors import ConfigError
 
     try:
@@ -186,6 +191,10 @@ def check_overrides(overrides, schema=None) -> None:
                 OmegaConf.update(schema, key, value, merge=True)
             except (OmegaConfBaseException, ValueError, TypeError):
                 raise value_error(key, value, schema) from None
+    keys = {ov.key_or_group for ov in parsed}
+    if "world.name" in keys and not keys & (_GROUPS | {"world.width", "world.height"}):
+        # the default world group (street) with only its label changed
+        check_world_name(schema.world.name, schema.world.width, schema.world.height)
 
 
 def _extra_mechanisms(parsed) -> tuple:

@@ -124,6 +124,12 @@ class Mechanism:
         return f"{type(self).__name__}({self.params})"
 
 
+#: where a ContractError points a mechanism instead
+LEVERS = (
+    "change actors, capacities, routing, information or incentives through the levers "
+    "of docs/extending.md (CoGovModel.schedule for an open issue's start and hours)"
+)
+
 HOOKS = (
     "setup",
     "begin_step",
@@ -198,8 +204,8 @@ class MechanismSet:
             raise ContractError(
                 f"mechanism {where[0]!r} in hook {where[1]!r} wrote "
                 + (" or ".join(fields) if fields else "an outcome-bearing array")
-                + ": outcome-bearing state is the processes' to change (use the levers in "
-                "docs/extending.md, e.g. CoGovModel.schedule for an issue's start and hours)"
+                + ": outcome-bearing state is the processes' to change; "
+                + LEVERS
             ) from None
         finally:
             model._in_hook -= 1
@@ -213,7 +219,8 @@ class MechanismSet:
                     object.__setattr__(owner, attr, obj)
             raise ContractError(
                 f"mechanism {where[0]!r} in hook {where[1]!r} rebound {', '.join(rebound)}: "
-                "outcome-bearing fields may be neither written nor replaced by a mechanism"
+                "outcome-bearing fields may be neither written nor replaced by a mechanism; "
+                + LEVERS
             )
 
     def _each(self, hook: str, *args) -> None:
@@ -258,7 +265,7 @@ class MechanismSet:
             with self.guard(m, "discover"):
                 found = m.discover(self.model, ids)
             if found is not None and len(found.ids):
-                report(found)
+                report(_checked(found, ids, self.model, m))
                 ids = ids[iss.state[ids] == IssueState.LATENT]
 
 
@@ -274,3 +281,34 @@ def _fields_in_failing_line(exc: BaseException, labels: list[str]) -> list[str]:
     target = line.split("=")[0] if "=" in line else line
     names = {label.rpartition(".")[2]: label for label in labels}
     return [label for attr, label in names.items() if re.search(rf"\b{attr}\b", target)]
+
+
+def _checked(s: Sightings, latent: np.ndarray, model, mechanism) -> Sightings:
+    """``s`` as the discovery process may report it: each issue once, among the latent
+    issues the hook was shown, found after it arose and within today, reported no
+    earlier than found.
+
+    Raises:
+        ContractError: naming the mechanism and what is wrong."""
+    where = f"mechanism {mechanism.name!r} in hook 'discover'"
+    ids = np.asarray(s.ids, dtype=np.int64)
+    n = ids.size
+    t_found = np.broadcast_to(np.asarray(s.t_found, dtype=np.float64), (n,))
+    t_report = np.broadcast_to(np.asarray(s.t_report, dtype=np.float64), (n,))
+    accurate = np.broadcast_to(np.asarray(s.accurate, dtype=bool), (n,))
+    if np.unique(ids).size != n:
+        raise ContractError(f"{where} returned an issue more than once in its Sightings")
+    if not np.isin(ids, latent).all():
+        raise ContractError(
+            f"{where} returned issues it was not shown: Sightings.ids must be among the "
+            "latent issues the hook was given"
+        )
+    t_occur = model.issues.t_occur[ids]
+    if not (np.all(t_found >= t_occur) and np.all(t_found <= model.day_end)):
+        raise ContractError(
+            f"{where} dated a find before its issue arose or after today: Sightings.t_found "
+            "must lie in [t_occur, model.day_end] (hours from the start of day 0)"
+        )
+    if not np.all(t_report >= t_found):
+        raise ContractError(f"{where} reported an issue before it was found (t_report < t_found)")
+    return Sightings(ids, t_found, t_report, int(s.channel), accurate)

@@ -4,7 +4,8 @@ With ``resume=true``, the ``_job`` of :mod:`cogov_sim.frontends.cli` skips a run
 complete results; on a cluster that still costs an array task per finished run (queue
 time, a Python start-up, an allocation). :func:`split_finished` lets the launcher leave
 them out of the submission: it composes each run's config as its job would, checks its
-folder with the same test as the job (:func:`cogov_sim.frontends.cli._complete`: same config hash,
+folder with the same test as the job
+(:func:`cogov_sim.results.runfolder.completed`: same config hash,
 version and code revision), and returns the runs still to do together with a completed
 ``JobReturn`` for each finished one. The launchers are in
 ``hydra_plugins/cogov_sim_launcher`` (Hydra loads launcher plug-ins only from there).
@@ -36,7 +37,7 @@ def split_finished(
     from hydra.core.utils import JobReturn, JobStatus
     from omegaconf import OmegaConf, open_dict
 
-    from cogov_sim.frontends.cli import _complete
+    from cogov_sim.results.runfolder import completed
     from cogov_sim.results.sweep.manifest import _subdir
 
     sweep_dir = Path(str(config.hydra.sweep.dir))
@@ -59,7 +60,7 @@ def split_finished(
         if not sweep_config.get("resume", False):
             todo.append((num, overrides))
             continue
-        complete, _why = _complete(sweep_config, str(folder))  # the job logs why it re-runs
+        complete, _why = completed(sweep_config, str(folder))  # the job logs why it re-runs
         if not complete:
             todo.append((num, overrides))
             continue
