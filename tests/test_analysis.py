@@ -66,6 +66,92 @@ def test_bad_parameter_space_entry_fails_naming_it(tmp_path, entry, message):
         load_space(f)
 
 
+def _space_file(tmp_path, entry):
+    f = tmp_path / "space.yaml"
+    f.write_text(yaml.safe_dump({"parameters": [entry], "outcomes": ["closure_rate"]}))
+    return f
+
+
+def test_a_range_that_leaves_the_default_out_fails_naming_file_parameter_range_and_default(
+    tmp_path,
+):
+    # departments.response_delay_hours was 168 h; its default is now 4 h
+    f = _space_file(
+        tmp_path, {"name": "departments.response_delay_hours", "low": 72.0, "high": 240.0}
+    )
+    with pytest.raises(SpaceError) as exc:
+        load_space(f)
+    message = str(exc.value)
+    assert str(f) in message
+    assert "'departments.response_delay_hours'" in message
+    assert "range [72, 240] h does not contain its default 4 h" in message
+    assert "default_outside" in message
+
+
+def test_a_range_may_leave_the_default_out_when_the_entry_says_why(tmp_path):
+    entry = {
+        "name": "departments.response_delay_hours",
+        "low": 72.0,
+        "high": 240.0,
+        "default_outside": "departments as slow as before version 0.3 (168 h)",
+    }
+    space = load_space(_space_file(tmp_path, entry))
+    assert space.problem()["bounds"] == [[72.0, 240.0]]
+    for reason in ("", "  ", 3):
+        with pytest.raises(SpaceError, match="'default_outside' must say why"):
+            load_space(_space_file(tmp_path, {**entry, "default_outside": reason}))
+    # a reason where the range contains the default is stale: refused
+    inside = {**entry, "low": 2.0, "high": 8.0}
+    with pytest.raises(SpaceError, match="contains the default 4 h: remove it"):
+        load_space(_space_file(tmp_path, inside))
+
+
+def test_the_default_checked_is_the_current_one_not_the_field_kinds():
+    # issues.neighbour_dispute.difficulty: the field's kind says 1.0, the config sets 1.9
+    from cogov_sim.analysis.space import parse_parameter
+
+    e = {"name": "issues.neighbour_dispute.difficulty", "low": 0.5, "high": 1.5}
+    with pytest.raises(SpaceError, match="does not contain its default 1.9"):
+        parse_parameter(e, "f.yaml: parameter #1")
+    assert parse_parameter({**e, "low": 1.4, "high": 2.4}, "f.yaml: parameter #1").high == 2.4
+
+
+def test_a_range_outside_the_allowed_range_names_it(tmp_path):
+    f = _space_file(tmp_path, {"name": "workers.find_prob", "low": -0.5, "high": 0.8})
+    with pytest.raises(SpaceError, match=r"'workers.find_prob': bound -0.5 is out of range"):
+        load_space(f)
+
+
+def test_every_packaged_space_loads_with_its_ranges_around_the_defaults():
+    from omegaconf import OmegaConf
+
+    from cogov_sim.analysis.explore.optimise import load_levers
+    from cogov_sim.analysis.space_files import spaces_dir
+    from cogov_sim.core.config import default_config
+
+    cfg = default_config()
+    files = sorted(spaces_dir().glob("*.yaml"))
+    assert {f.stem for f in files} >= {"space_default", "space_calibration", "space_posterior"}
+    for f in files:
+        if "levers" in yaml.safe_load(f.read_text()):
+            params = [lever.parameter for lever in load_levers(str(f)).levers]
+        else:
+            params = load_space(f).parameters
+        assert params, f
+        for p in params:
+            assert p.low <= OmegaConf.select(cfg, p.name) <= p.high, (f.name, p.name)
+
+
+def test_the_space_shown_in_the_analysis_docs_loads(tmp_path):
+    import re
+
+    text = (ROOT / "docs" / "analysis.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(parameters:.*?)```", text, flags=re.S).group(1)
+    f = tmp_path / "space.yaml"
+    f.write_text(block)
+    assert load_space(f).names
+
+
 def test_default_space_file_is_valid():
     space = load_space(ROOT / "analysis" / "space_default.yaml")
     assert len(space.parameters) == 8 and "closure_rate" in space.outcomes

@@ -75,7 +75,8 @@ def test_unreadable_config_file_is_reported(cli, tmp_path):
 def test_unknown_world_preset_lists_the_known_ones(cli, tmp_path):
     out = tmp_path / "run"
     proc = cli("world=village", f"hydra.run.dir={out}")
-    _assert_failed_cleanly(proc, out, "world/village", "classroom", "district", "street")
+    _assert_failed_cleanly(proc, out, "'world': 'village'", "classroom, district, street")
+    assert proc.returncode == 2
 
 
 def test_model_rejects_out_of_range_value_before_building():
@@ -121,3 +122,61 @@ def test_unknown_mechanism_message_lists_known_mechanisms():
 def test_patrol_hours_above_worker_hours_is_rejected():
     with pytest.raises(ConfigError, match="workers.patrol_hours"):
         CoGovModel(**{"workers.patrol_hours": 9.0, "workers.hours_per_day": 4.0})
+
+
+@pytest.mark.parametrize(
+    ("override", "says"),
+    [
+        ("seed=１２", "it has full-width characters: type them as ASCII (seed=12)"),
+        ("mechanisms=[,]", "a list is written [a,b], with no empty item (mechanisms=[] for none)"),
+        ("world.name=网格街道", "quote a value with spaces, commas, brackets or non-ASCII letters"),
+        ("world=village", "invalid value for 'world': 'village' (allowed: one of classroom, "),
+        ("preset=nope", "invalid value for 'preset': 'nope' (allowed: one of "),
+        ("world.households_per_zone=5000", "at most the world's expected households"),
+        ("world.density=0.001", "invalid value for 'world.density': 0.001"),
+    ],
+)
+def test_a_bad_single_run_config_exits_2_and_writes_nothing(cli, tmp_path, override, says):
+    """Syntax, group options, ranges and cross-key checks alike: exit 2 with the key, what
+    is allowed and how to write it, before Hydra makes the run's folder."""
+    out = tmp_path / "run"
+    proc = cli("world=classroom", "steps=2", override, f"hydra.run.dir={out}")
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert says in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not out.exists()
+
+
+def test_help_piped_into_a_closed_pipe_ends_quietly(tmp_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        f"{sys.executable} -m cogov_sim --help | head -n 2",
+        shell=True, capture_output=True, text=True, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert proc.stdout.startswith("cogov-sim: agent-based simulator")
+    assert "Traceback" not in proc.stderr and "BrokenPipeError" not in proc.stderr
+
+
+def test_a_world_beyond_a_virtual_memory_limit_is_refused_before_it_is_built():
+    """`ulimit -v` was ignored: the check read only free memory, and the run died with a
+    MemoryError while reserving its tables."""
+    import resource
+    import subprocess
+    import sys
+
+    code = (
+        "from cogov_sim import CoGovModel, ConfigError\n"
+        "try:\n    CoGovModel(world='district', steps=3650)\n"
+        "except ConfigError as e:\n    print(e)\n"
+    )
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))
+
+    proc = subprocess.run(
+        [sys.executable, "-c", code], preexec_fn=limit, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert "a limit on virtual memory (ulimit -v) leaves" in proc.stdout, proc.stderr[-1500:]

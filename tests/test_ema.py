@@ -47,6 +47,7 @@ parameters:
   - name: steps
     low: 20
     high: 30
+    default_outside: "short runs keep the tests quick"
 outcomes: [closure_rate, response_hours_mean, satisfaction_mean]
 overrides: [world=classroom]
 """

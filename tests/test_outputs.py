@@ -167,3 +167,127 @@ def test_help_lists_groups_mechanisms_and_defaults(cli):
     assert "mechanism_params.red_property.hours_factor = 1.3   a factor in [0, 100]" in (
         proc.stdout
     )
+
+
+def _small_model(steps=30):
+    from cogov_sim.core.model import CoGovModel
+
+    m = CoGovModel(**{"world.width": 30, "world.height": 30, "steps": steps, "seed": 3})
+    m.run()
+    return m
+
+
+def test_timeseries_file_carries_each_columns_meaning_and_unit_and_round_trips(tmp_path):
+    import pyarrow.parquet as pq
+
+    from cogov_sim.results.timeseries import read_timeseries, write_timeseries
+
+    ts = _small_model().timeseries()
+    assert ts["closure_rate"].isna().any()  # undefined on the first days
+    path = tmp_path / "timeseries.parquet"
+    write_timeseries(ts, path)
+    schema = pq.read_schema(path)
+    assert schema.names == list(outcomes.TIMESERIES_KEYS)
+    for name in schema.names:
+        meaning, unit = outcomes.TIMESERIES_MEANING[name]
+        meta = schema.field(name).metadata
+        assert meta[b"meaning"] == meaning.encode(), name
+        assert meta.get(b"unit", b"") == unit.encode(), name
+    assert schema.field("escalations").metadata[b"unit"] == b"per 1,000 households"
+    assert b"docs/outputs.md" in schema.metadata[b"cogov_sim"]
+    # undefined is a null in the file (SQL's avg leaves it out), NaN in pandas
+    table = pq.read_table(path)
+    assert table.column("closure_rate").null_count == int(ts["closure_rate"].isna().sum())
+    pd.testing.assert_frame_equal(read_timeseries(path), ts)
+    pd.testing.assert_frame_equal(pd.read_parquet(path), ts)
+
+
+def test_timeseries_column_without_a_meaning_is_refused(tmp_path):
+    from cogov_sim.results.timeseries import write_timeseries
+
+    ts = pd.DataFrame({"day": [0, 1], "mystery": [1.0, 2.0]})
+    with pytest.raises(ValueError, match="mystery"):
+        write_timeseries(ts, tmp_path / "timeseries.parquet")
+    assert not (tmp_path / "timeseries.parquet").exists()
+
+
+def test_a_run_writes_its_timeseries_with_meanings_and_units(tmp_path):
+    """Needs cogov_sim/frontends/api.py to write timeseries.parquet with
+    cogov_sim.results.timeseries.write_timeseries."""
+    import pyarrow.parquet as pq
+
+    run(compose(["world=classroom", "steps=5", "output.figures=false"]), tmp_path)
+    schema = pq.read_schema(tmp_path / "timeseries.parquet")
+    assert schema.field("response_hours_mean").metadata[b"unit"] == b"hours"
+    assert all(b"meaning" in schema.field(n).metadata for n in schema.names)
+
+
+#: The event log's columns that are null where they do not apply, by type.
+NULLABLE_INTEGERS = ("handler", "parent")
+NULLABLE_BOOLEANS = ("accurate", "success", "false_closure")
+
+
+def test_event_log_integers_and_booleans_read_as_such_in_pandas_and_pyarrow(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from cogov_sim.results import events as eventio
+
+    m = _small_model(60)
+    path = tmp_path / "events.parquet"
+    eventio.write_events(m, path)
+    schema = pq.read_schema(path)
+    types = {
+        "float64": pa.float64(),
+        "int32": pa.int32(),
+        "bool": pa.bool_(),
+        "category": pa.dictionary(pa.int8(), pa.string()),
+    }
+    for c in eventio.COLUMNS:
+        assert schema.field(c.name).type == types[c.type], c.name
+    for name in NULLABLE_INTEGERS + NULLABLE_BOOLEANS:
+        assert eventio.COLUMNS_BY_NAME[name].nullable, name
+        assert pq.read_table(path, columns=[name]).column(name).null_count > 0, name
+
+    for df in (pd.read_parquet(path), eventio.read_events(path)):  # plain pandas, and ours
+        for name in NULLABLE_INTEGERS:
+            assert str(df[name].dtype) == "Int32", name
+        for name in NULLABLE_BOOLEANS:
+            assert str(df[name].dtype) == "boolean", name
+        assert str(df["day"].dtype) == "int32" and str(df["vulnerable"].dtype) == "bool"
+        assert isinstance(df["kind"].dtype, pd.CategoricalDtype)
+        assert str(df["severity"].dtype) == "float64"
+        assert df["handler"].isna().any() and df["handler"].dropna().ge(0).all()
+        assert df.loc[df["kind"] == "attempt", "success"].notna().all()
+        back = eventio.log_columns(df)
+        for name, col in m.events.columns().items():
+            assert (back[name] == col).all(), name
+
+    arrow = pd.read_parquet(path, dtype_backend="pyarrow")  # as docs/outputs.md shows
+    assert str(arrow["handler"].dtype) == "int32[pyarrow]"
+    assert str(arrow["success"].dtype) == "bool[pyarrow]"
+
+    # a log written before it carried its pandas metadata reads with the same types
+    old = tmp_path / "old.parquet"
+    table = pq.read_table(path)
+    pq.write_table(table.replace_schema_metadata({b"cogov_sim": b"event log"}), old)
+    assert str(pd.read_parquet(old)["handler"].dtype) == "float64"  # what pandas did
+    again = eventio.read_events(old)
+    assert str(again["handler"].dtype) == "Int32" and str(again["success"].dtype) == "boolean"
+    pd.testing.assert_frame_equal(again, eventio.read_events(path))
+
+
+def test_event_log_types_in_duckdb(tmp_path):
+    duckdb = pytest.importorskip("duckdb")
+    from cogov_sim.results import events as eventio
+
+    path = tmp_path / "events.parquet"
+    eventio.write_events(_small_model(30), path)
+    described = dict(
+        (row[0], row[1]) for row in duckdb.sql(f"DESCRIBE SELECT * FROM '{path}'").fetchall()
+    )
+    for name in NULLABLE_INTEGERS + ("day", "issue", "household"):
+        assert described[name] == "INTEGER", name
+    for name in NULLABLE_BOOLEANS + ("vulnerable",):
+        assert described[name] == "BOOLEAN", name
+    assert described["kind"] == "VARCHAR" and described["t_hours"] == "DOUBLE"

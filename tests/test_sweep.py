@@ -155,6 +155,96 @@ def test_every_launcher_gives_the_same_results_table(tmp_path):
         pd.testing.assert_frame_equal(other, ref)
 
 
+def _doc_block(lang: str, index: int = 0) -> str:
+    import re
+
+    text = (ROOT / "docs" / "outputs.md").read_text(encoding="utf-8")
+    return re.findall(rf"```{lang}\n(.*?)```", text, flags=re.S)[index]
+
+
+def test_a_sweeps_runs_join_their_event_logs_in_one_statement_as_the_docs_show(tmp_path):
+    out, _ = _sweep(tmp_path, "db", *SMOKE)
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert sorted(runs["run"]) == ["0", "1", "2", "3"]  # the run folders' names
+    expected = {}  # what each run's log holds, counted run by run
+    for _, r in runs.iterrows():
+        summary = json.loads((out / r["run"] / "summary.json").read_text())
+        assert summary["seed"] == r["seed"]
+        assert (
+            str(summary["mechanisms"]).replace("'", "").replace(" ", "") == (r["param.mechanisms"])
+        )
+        ev = pd.read_parquet(out / r["run"] / "events.parquet", columns=["kind"])
+        for kind, n in ev["kind"].value_counts().items():
+            if n:
+                key = (r["param.mechanisms"], r["seed"], kind)
+                expected[key] = expected.get(key, 0) + int(n)
+    # the pandas statement of docs/outputs.md
+    code = _doc_block("python", index=-1).replace('Path("multirun/smoke")', f"Path({str(out)!r})")
+    ns: dict = {}
+    exec(code, ns)
+    assert {k: int(v) for k, v in ns["counts"].items()} == expected
+    assert ns["events"]["param.mechanisms"].notna().all()
+
+
+def test_a_sweeps_runs_join_their_event_logs_in_duckdb_as_the_docs_show(tmp_path):
+    duckdb = pytest.importorskip("duckdb")
+    out, _ = _sweep(tmp_path, "db", *SMOKE)
+    query = _doc_block("sql").replace("multirun/smoke", str(out))
+    rows = duckdb.sql(query).fetchall()
+    runs = pd.read_parquet(out / "runs.parquet")
+    expected = []
+    for _, r in runs.iterrows():
+        ev = pd.read_parquet(out / r["run"] / "events.parquet", columns=["kind"])
+        mech, seed = r["param.mechanisms"], r["seed"]
+        expected += [(mech, seed, k, int(n)) for k, n in ev["kind"].value_counts().items() if n]
+    assert sorted(rows) == sorted(expected)
+    assert len({(m, s) for m, s, _, _ in rows}) == 4  # every run joined
+
+
+def test_a_sample_sweeps_runs_table_has_each_runs_parameter_values(tmp_path):
+    from cogov_sim.results.sweep import read_runs
+
+    samples = tmp_path / "samples.csv"
+    pd.DataFrame(
+        {"workers.find_prob": [0.35, 0.65], "departments.response_delay_hours": [2.5, 7.5]},
+        index=pd.Index([0, 1], name="sample"),
+    ).to_csv(samples)
+    sweep = tmp_path / "sweep"
+    for num, (index, seed) in enumerate([(0, 0), (1, 0), (0, 1), (1, 1)]):
+        run = sweep / str(num)
+        (run / ".hydra").mkdir(parents=True)
+        (run / ".hydra" / "overrides.yaml").write_text(
+            f"- sample.file={samples}\n- sample.index={index}\n- seed={seed}\n- steps=30\n"
+        )
+        outcome = {"closure_rate": 0.5 + index / 10}
+        (run / "summary.json").write_text(json.dumps({"seed": seed, "outcomes": outcome}))
+        pd.DataFrame({"day": [0]}).to_parquet(run / "timeseries.parquet")
+    runs = read_runs(sweep).set_index("run")
+    assert list(runs["param.sample.index"]) == [0, 1, 0, 1]
+    assert list(runs["param.workers.find_prob"]) == [0.35, 0.65, 0.35, 0.65]
+    assert list(runs["param.departments.response_delay_hours"]) == [2.5, 7.5, 2.5, 7.5]
+    assert list(runs["scenario"]) == ["sample.index=0", "sample.index=1"] * 2
+    aggregate(sweep, quiet=True, figures=False)
+    written = pd.read_parquet(sweep / "runs.parquet")
+    assert list(written["param.workers.find_prob"]) == [0.35, 0.65, 0.35, 0.65]
+
+
+def test_an_unreadable_samples_file_is_named_and_the_runs_still_listed(tmp_path, caplog):
+    from cogov_sim.results.sweep import read_runs
+
+    run = tmp_path / "sweep" / "0"
+    (run / ".hydra").mkdir(parents=True)
+    (run / ".hydra" / "overrides.yaml").write_text(
+        f"- sample.file={tmp_path / 'gone.csv'}\n- sample.index=0\n"
+    )
+    (run / "summary.json").write_text(json.dumps({"seed": 0, "outcomes": {}}))
+    pd.DataFrame({"day": [0]}).to_parquet(run / "timeseries.parquet")
+    with caplog.at_level("WARNING"):
+        runs = read_runs(tmp_path / "sweep")
+    assert list(runs["run"]) == ["0"] and runs["status"].item() == "ok"
+    assert "gone.csv" in caplog.text and "not their parameter values" in caplog.text
+
+
 def test_interaction_is_pair_effect_minus_single_effects():
     rng = np.random.default_rng(0)
     rows = []

@@ -273,3 +273,164 @@ def test_shell_completion_installs_and_completes(cli):
     proc = cli("-sc", "query=bash", env={"COMP_LINE": "cogov-sim world=cl"})
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "world=classroom" in proc.stdout
+
+
+def _processes_of_sweep(sweep_pid: int) -> list[int]:
+    """Processes (other than the sweep's own) whose environment names the sweep."""
+    mark = f"COGOV_SIM_SWEEP_PID={sweep_pid}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == sweep_pid:
+            continue
+        try:
+            if mark in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+        except OSError:  # gone, or not ours to read
+            continue
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
+def test_a_sweep_killed_with_kill_9_leaves_no_worker_behind(tmp_path):
+    """Two local (joblib) workers busy with long runs; the sweep's main process gets
+    SIGKILL; within seconds neither worker is left (they ran on for 13 minutes)."""
+    import signal
+
+    sweep = tmp_path / "sweep"
+    env = {k: v for k, v in os.environ.items() if k != "COGOV_SIM_SWEEP_PID"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cogov_sim", "-m", "hydra/launcher=local",
+         "hydra.launcher.n_jobs=2", "world=street", "steps=5000", "seed=1,2",
+         "output.figures=false", "output.events=false", "output.progress=false",
+         f"hydra.sweep.dir={sweep}"],
+        cwd=tmp_path, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    left: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:  # both runs started in their workers
+            started = list(sweep.glob("*/.hydra/config.yaml"))
+            if len(started) == 2 and len(_processes_of_sweep(proc.pid)) >= 2:
+                break
+            assert proc.poll() is None, "the sweep ended before it could be killed"
+            time.sleep(0.2)
+        else:
+            pytest.fail("the sweep's two runs did not start within 120 s")
+        time.sleep(1.0)  # the runs are under way
+        assert proc.poll() is None
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and _processes_of_sweep(proc.pid):
+            time.sleep(0.2)
+        left = _processes_of_sweep(proc.pid)
+        assert left == [], f"processes of the killed sweep still running: {left}"
+    finally:
+        for pid in _processes_of_sweep(proc.pid) + left:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_only_a_direct_child_of_the_sweep_watches_it(monkeypatch):
+    from cogov_sim.frontends.sweep import lifeline
+
+    monkeypatch.setattr(lifeline, "_watching", False)
+    monkeypatch.setenv(lifeline.SWEEP_PID, str(os.getpid()))
+    assert lifeline.watch_sweep() is False  # the sweep's own process
+    monkeypatch.setenv(lifeline.SWEEP_PID, str(os.getppid() + 100000))
+    assert lifeline.watch_sweep() is False  # another parent: a scheduler's job
+    monkeypatch.delenv(lifeline.SWEEP_PID)
+    assert lifeline.watch_sweep() is False  # not in a sweep
+
+
+def _truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def test_a_run_with_a_truncated_time_series_is_unreadable_not_ok(sweep_copy, capsys):
+    _truncate(sweep_copy / "1" / "timeseries.parquet")
+    report = aggregate(sweep_copy, quiet=True, figures=False)
+    assert report == {**report, "runs": 2, "ok": 1, "unreadable": 1}
+    failures = pd.read_csv(sweep_copy / "failures.csv")
+    assert list(failures["status"]) == ["unreadable"]
+    assert failures["error"][0].startswith("unreadable 1/timeseries.parquet: ")
+
+
+def test_resume_runs_again_a_run_whose_time_series_is_truncated(tmp_path):
+    out = tmp_path / "sweep"
+    first = run_cli([*SWEEP, f"hydra.sweep.dir={out}"], ROOT)
+    assert first.returncode == 0, first.stderr[-2000:]
+    _truncate(out / "1" / "timeseries.parquet")
+    again = run_cli([*SWEEP, "resume=true", f"hydra.sweep.dir={out}"], ROOT)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "re-running" in again.stderr and "its timeseries.parquet: " in again.stderr
+    assert len(pd.read_parquet(out / "1" / "timeseries.parquet")) == 2  # whole again
+
+
+def test_a_failure_that_cannot_be_recorded_on_a_full_disk_does_not_stop_the_sweep(
+    tmp_path, monkeypatch, caplog
+):
+    import errno
+
+    from cogov_sim.frontends import cli
+
+    def full(self, *args, **kwargs):
+        with open(self, "w") as fh:  # leaves a 0-byte file, as a full disk does
+            fh.flush()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full)
+    cli._write_error(str(tmp_path), RuntimeError("the model failed"))
+    assert not (tmp_path / "error.json").exists()
+    assert "cannot record the failure" in caplog.text
+
+
+def test_a_run_over_an_earlier_one_never_leaves_the_old_summary_beside_new_files(tmp_path):
+    from cogov_sim.results.writing import AtomicWriter
+
+    (tmp_path / "summary.json").write_text('{"old": true}')
+    w = AtomicWriter(tmp_path)
+    w.write("timeseries.parquet", lambda p: pd.DataFrame({"day": [0]}).to_parquet(p))
+    w.write("summary.json", lambda p: p.write_text('{"new": true}'))
+
+    real_replace = os.replace
+
+    def killed_before_summary(src, dst):
+        if Path(dst).name == "summary.json":
+            raise KeyboardInterrupt  # killed between the renames
+        real_replace(src, dst)
+
+    import unittest.mock
+
+    with unittest.mock.patch("os.replace", killed_before_summary):
+        with pytest.raises(KeyboardInterrupt):
+            w.commit()
+    assert (tmp_path / "timeseries.parquet").exists()
+    assert not (tmp_path / "summary.json").exists()  # incomplete, not old-beside-new
+
+
+def test_a_data_file_written_unreadable_fails_the_run_before_it_counts(tmp_path):
+    from cogov_sim.results.writing import AtomicWriter
+
+    w = AtomicWriter(tmp_path)
+    w.write("timeseries.parquet", lambda p: p.write_bytes(b"PAR1 not really"))
+    with pytest.raises(OSError, match="timeseries.parquet was written unreadable"):
+        w.check()
+
+
+def test_a_summary_with_a_non_numeric_outcome_is_unreadable_not_a_crash(sweep_copy):
+    path = sweep_copy / "0" / "summary.json"
+    data = json.loads(path.read_text())
+    data["outcomes"]["closure_rate"] = "high"
+    path.write_text(json.dumps(data))
+    report = aggregate(sweep_copy, quiet=True, figures=False)
+    assert report == {**report, "runs": 2, "ok": 1, "unreadable": 1}
+    failures = pd.read_csv(sweep_copy / "failures.csv")
+    assert "outcome 'closure_rate' is not a number: 'high'" in failures["error"][0]

@@ -5,7 +5,19 @@ the ``outcomes`` to analyse and fixed ``overrides`` for every run (see
 ``analysis/space_default.yaml``). :func:`load_space` checks every entry and
 fails with a message naming it: an unknown key, a key whose value is not a
 number, bounds that are not numbers, ``low >= high``, a range outside what the
-key allows, an unknown outcome.
+key allows (its ``[lo, hi]`` in :func:`cogov_sim.core.params.param_infos`), a
+range that leaves out the key's current default, an unknown outcome.
+
+A range must contain the parameter's current default (the schema's value), so
+that a space cannot silently go on exploring around a default that has since
+moved (``departments.response_delay_hours`` was 168 h, then 4 h: a space over
+72-240 h no longer varies the model around its default). A range that leaves
+the default out on purpose says why, in the entry's ``default_outside``::
+
+    - name: departments.response_delay_hours
+      low: 72.0
+      high: 240.0
+      default_outside: "departments as slow as before version 0.3 (168 h)"
 """
 
 from __future__ import annotations
@@ -55,9 +67,33 @@ class Space:
         }
 
 
+def param_info(schema, name: str):
+    """The :class:`~cogov_sim.core.params.ParamInfo` (allowed range, unit) of the dotted
+    config key ``name``, or None when its field declares none."""
+    from omegaconf import DictConfig, OmegaConf
+
+    from cogov_sim.core.params import param_infos
+
+    parent = schema
+    *path, leaf = name.split(".")
+    for part in path:
+        if not isinstance(parent, DictConfig) or part not in parent:
+            return None
+        parent = parent._get_node(part)
+    if not isinstance(parent, DictConfig):
+        return None
+    cls = OmegaConf.get_type(parent)
+    if cls is None or cls is dict:
+        return None
+    return param_infos(cls).get(leaf)
+
+
 def parse_parameter(e, where: str, schema=None) -> Parameter:
-    """One ``{name, low, high}`` entry, checked against the config: the key exists, is
-    a number, and both bounds are allowed values (``where`` prefixes the message)."""
+    """One ``{name, low, high[, default_outside]}`` entry, checked against the config:
+    the key exists, is a number, the range lies within the key's allowed ``[lo, hi]``
+    and both bounds are allowed values, and the range contains the key's current
+    default unless ``default_outside`` says why it leaves it out (``where`` prefixes
+    the message, e.g. ``"analysis/space.yaml: parameter #3"``)."""
     from omegaconf import OmegaConf
 
     from cogov_sim.core.checks import ConfigError, validate
@@ -90,11 +126,42 @@ def parse_parameter(e, where: str, schema=None) -> Parameter:
             validate(cfg)
         except ConfigError as exc:
             raise SpaceError(f"{where}: bound {v:g} is out of range: {exc}") from None
+    # (validate checks each bound; this names the allowed range of the whole)
+    info = param_info(schema, name)
+    unit = f" {info.unit}" if info is not None and info.unit else ""
+    if info is not None and not (info.lo <= low and high <= info.hi):
+        raise SpaceError(
+            f"{where}: range [{low:g}, {high:g}]{unit} is not within the allowed "
+            f"[{info.lo:g}, {info.hi:g}] ({info.allowed})"
+        )
+    reason = e.get("default_outside")
+    if reason is not None and (not isinstance(reason, str) or not reason.strip()):
+        raise SpaceError(
+            f"{where}: 'default_outside' must say why the range leaves the default out, "
+            f"not {reason!r}"
+        )
+    contains = low <= current <= high
+    if not contains and reason is None:
+        raise SpaceError(
+            f"{where}: range [{low:g}, {high:g}]{unit} does not contain its default "
+            f"{current:g}{unit}: put the range around the default, or say why it leaves "
+            f"it out in the entry's 'default_outside: <reason>'"
+        )
+    if contains and reason is not None:
+        raise SpaceError(
+            f"{where}: 'default_outside' is given, but the range [{low:g}, {high:g}]{unit} "
+            f"contains the default {current:g}{unit}: remove it"
+        )
     return Parameter(name, low, high, integer)
 
 
 def load_space(path: str | os.PathLike) -> Space:
+    """The parameter space of the YAML file ``path``, every entry checked.
 
+    Raises:
+        SpaceError: naming the file and the entry (and, for a range that leaves the
+            default out, the range and the default).
+    """
     from cogov_sim.core.config import default_config
     from cogov_sim.core.outcomes import SUMMARY_KEYS
 

@@ -153,6 +153,23 @@ def _available_memory() -> int | None:
     return avail
 
 
+def _address_space_left() -> int | None:
+    """Bytes of address space this process may still map under ``ulimit -v``
+    (RLIMIT_AS); None without such a limit."""
+    import os
+    import resource
+
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY:
+        return None
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        mapped = 0
+    return max(0, soft - mapped)
+
+
 def _check_memory(cfg: DictConfig) -> None:
     """Refuse a world that cannot fit in memory, before anything is built."""
     import os
@@ -168,6 +185,19 @@ def _check_memory(cfg: DictConfig) -> None:
             need -= int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         pass
+    room = _address_space_left()
+    if room is not None and memory_estimate(cfg) > room:
+        # every table a run reserves is new address space, whatever is in use already
+        gb = 2**30
+        raise ConfigError(
+            "world.width",
+            f"a world that fits in this process's address space: {cfg.steps} days of "
+            f"{cfg.world.width}x{cfg.world.height} cells need an estimated "
+            f"{memory_estimate(cfg) / gb:.1f} GB, but a limit on virtual memory "
+            f"(ulimit -v) leaves {room / gb:.1f} GB. Make the world or steps smaller, or "
+            "raise the limit (COGOV_SIM_MEMORY_CHECK=0 skips this check)",
+            cfg.world.width,
+        )
     if need > avail:
         w = cfg.world
         gb = 2**30

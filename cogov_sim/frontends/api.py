@@ -218,6 +218,7 @@ def run(
     """
     from cogov_sim.core import outcomes as oc
     from cogov_sim.core.model import CoGovModel
+    from cogov_sim.results.timeseries import write_timeseries
     from cogov_sim.results.writing import AtomicWriter, summary_record, write_json
 
     cfg = apply_sample(cfg if is_complete(cfg) else make_config(cfg))  # (never mutated here)
@@ -241,7 +242,7 @@ def run(
         writer = AtomicWriter(output_dir)
         try:
             ts = model.timeseries()
-            writer.write("timeseries.parquet", lambda p: ts.to_parquet(p, index=False))
+            writer.write("timeseries.parquet", lambda p: write_timeseries(ts, p))
             if cfg.output.events:
                 from cogov_sim.results.events import write_events
 
@@ -257,6 +258,7 @@ def run(
                 "config.yaml", lambda p: Path(p).write_text(OmegaConf.to_yaml(model.config))
             )
             writer.write("summary.json", lambda p: write_json(p, record))
+            writer.check()
             writer.commit()
         except BaseException:
             writer.abort()

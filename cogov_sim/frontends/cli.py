@@ -24,6 +24,7 @@ from cogov_sim.frontends.hydra_setup import (
 )
 
 # register_configs stays importable from here (older callers and tests use it).
+from cogov_sim.frontends.sweep.lifeline import watch_sweep
 from cogov_sim.results.runfolder import completed
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,8 @@ def _job(cfg) -> None:
     hc = HydraConfig.get()
     out = hc.runtime.output_dir
     multirun = hc.mode == RunMode.MULTIRUN
+    if multirun:
+        watch_sweep()  # a local worker ends with its sweep (kill -9 included)
     if cfg.resume:
         complete, why = completed(cfg, out)
         if complete:
@@ -70,8 +73,14 @@ def _job(cfg) -> None:
 
 
 def _write_error(folder: str, exc: BaseException) -> None:
+    """Record a failed run in its folder; a folder that cannot take the file (a full
+    disk) is logged, not raised: the sweep goes on and counts the run as not done."""
     path = Path(folder) / "error.json"
-    path.write_text(json.dumps({"error": f"{type(exc).__name__}: {exc}"}, indent=2) + "\n")
+    try:
+        path.write_text(json.dumps({"error": f"{type(exc).__name__}: {exc}"}, indent=2) + "\n")
+    except OSError as err:
+        path.unlink(missing_ok=True)  # no half-written record
+        log.error("cogov-sim: cannot record the failure of %s (%s): %s", folder, err, exc)
 
 
 _FLAGS_WITH_VALUE = {
@@ -99,22 +108,84 @@ def precheck(argv: list[str]) -> str | None:
     """
     from cogov_sim.core.errors import ConfigError
 
-    args, skip = [], False
+    args, skip, own_configs = [], False, False
     for a in argv:
         if skip:
             skip = False
             continue
         if a in _FLAGS_WITH_VALUE:
             skip = True
+            own_configs = own_configs or a in ("--config-dir", "-cd", "--config-name", "-cn")
             continue
         if a.startswith("-") or "=" not in a:
             continue
         args.append(a)
+    syntax = _syntax_error(args)
+    if syntax:
+        return f"cogov-sim: error: {syntax}"
     try:
+        _check_groups(args)
         check_overrides(args)
+        if not own_configs and not ({"-m", "--multirun"} & set(argv)):
+            _check_whole_config(args)
     except ConfigError as exc:
         return f"cogov-sim: error: {exc}"
     return None
+
+
+def _syntax_error(args: list[str]) -> str | None:
+    """What is wrong with the first override Hydra's grammar cannot read, and how to
+    write it (quoting, ASCII digits)."""
+    import unicodedata
+
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    parser = OverridesParser.create()
+    for a in args:
+        try:
+            parser.parse_overrides([a])
+        except Exception as exc:  # noqa: BLE001 - Hydra's grammar errors have many types
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            key, _, value = a.partition("=")
+            ascii_value = unicodedata.normalize("NFKC", value)
+            if ascii_value != value and ascii_value.isascii():
+                hint = f"it has full-width characters: type them as ASCII ({key}={ascii_value})"
+            elif value.startswith("["):
+                hint = (
+                    f"a list is written [a,b], with no empty item ({key}=[] for none), "
+                    f"and quoted for the shell: '{key}=[a,b]'"
+                )
+            else:
+                hint = (
+                    "quote a value with spaces, commas, brackets or non-ASCII letters, and "
+                    f"the whole override for the shell: '{key}=\"{value}\"'"
+                )
+            return f"cannot read the override {a!r} ({reason}); {hint}"
+    return None
+
+
+def _check_groups(args: list[str]) -> None:
+    """An unknown option of a config group (``world=village``) named with the known ones."""
+    from cogov_sim.core.errors import ConfigError
+
+    for a in args:
+        key, _, value = a.partition("=")
+        group = key.lstrip("+~")
+        if group in ("world", "preset", "experiment") and value:
+            known = group_options(group)
+            if value not in known:
+                raise ConfigError(group, f"one of {', '.join(known)}", value)
+
+
+def _check_whole_config(args: list[str]) -> None:
+    """Compose and validate a single run's config before Hydra makes its output folder,
+    so that a bad one writes nothing (a sweep checks each run as it starts)."""
+    from cogov_sim.core.checks import validate
+    from cogov_sim.core.config import make_config
+    from cogov_sim.frontends.api import compose
+    from cogov_sim.results.runfolder import apply_sample
+
+    validate(apply_sample(make_config(compose(args))))
 
 
 HELP = """cogov-sim: agent-based simulator of multi-actor co-governance in Chinese
@@ -160,7 +231,13 @@ def print_help() -> None:
         mechanisms="\n".join(mechs),
         config="\n".join(config) + "\n",
     )
-    print(text)
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `cogov-sim --help | head`: the reader has enough
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _hydra_command(argv: list[str]) -> bool:

@@ -9,7 +9,9 @@ description (and unit) in the Parquet schema's field metadata. The columns
 and their meaning are :data:`COLUMNS`; ``docs/outputs.md`` is generated from
 it (``python -m cogov_sim.results.events --write``) and a test keeps it current.
 
-:func:`read_events` reads a saved log (pandas, categorical columns);
+:func:`read_events` reads a saved log (pandas, categorical columns; the integer and
+boolean columns that can be null as pandas' nullable ``Int32`` and ``boolean``, which
+plain ``pd.read_parquet`` also gives, from the pandas metadata the file carries);
 :func:`log_columns` turns a saved log back into the in-memory codes, so that
 every outcome can be recomputed from the file
 (:func:`recompute_outcomes` decodes the file for :func:`cogov_sim.core.outcomes.summarize`).
@@ -18,6 +20,7 @@ every outcome can be recomputed from the file
 from __future__ import annotations
 
 import argparse
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +60,20 @@ class Column:
     meaning: str
     unit: str = ""
     categories: tuple[str, ...] = ()
+    nullable: bool = False  # null where it does not apply (see the meaning)
+
+    @property
+    def pandas_dtype(self) -> str:
+        """The column's pandas dtype when read: nullable integers and booleans as pandas'
+        ``Int32`` and ``boolean`` (never float or object), coded columns categorical."""
+        if self.nullable and self.type in ("int32", "bool"):
+            return {"int32": "Int32", "bool": "boolean"}[self.type]
+        return self.type
+
+    @property
+    def shown_type(self) -> str:
+        """The type as docs/outputs.md shows it."""
+        return f"{self.type}, nullable" if self.nullable else self.type
 
 
 #: The columns of ``events.parquet``, in order.
@@ -70,6 +87,7 @@ COLUMNS: tuple[Column, ...] = (
         "category",
         "the issue's state before the event (null for an occurrence)",
         categories=tuple(STATES),
+        nullable=True,
     ),
     Column("state_to", "category", "the issue's state after the event", categories=tuple(STATES)),
     Column("issue_type", "category", "the type of issue", categories=tuple(ISSUE_TYPES)),
@@ -79,34 +97,61 @@ COLUMNS: tuple[Column, ...] = (
         "category",
         "the kind of handler the issue is with (null before dispatch)",
         categories=tuple(HANDLER_KINDS),
+        nullable=True,
     ),
-    Column("handler", "int32", "the handler's index among all handlers (null before dispatch)"),
+    Column(
+        "handler",
+        "int32",
+        "the handler's index among all handlers (null before dispatch)",
+        nullable=True,
+    ),
     Column(
         "channel",
         "category",
         "how the issue was discovered (discovery and report rows; null otherwise); "
         "a plug-in's own channels are named too",
         categories=tuple(CHANNELS),
+        nullable=True,
     ),
-    Column("severity", "float64", "severity at occurrence, 0-1 (occurrence rows; null otherwise)"),
-    Column("accurate", "bool", "the report describes the issue correctly (discovery rows)"),
+    Column(
+        "severity",
+        "float64",
+        "severity at occurrence, 0-1 (occurrence rows; null otherwise)",
+        nullable=True,
+    ),
+    Column(
+        "accurate",
+        "bool",
+        "the report describes the issue correctly (discovery rows; null otherwise)",
+        nullable=True,
+    ),
     Column(
         "deadline_hours",
         "float64",
-        "the time the issue is due, from the start of day 0 (report rows)",
+        "the time the issue is due, from the start of day 0 (report rows; null otherwise)",
         "hours",
+        nullable=True,
     ),
     Column(
         "success",
         "bool",
-        "the handling attempt succeeded (attempt rows); the decision was carried out (decide rows)",
+        "the handling attempt succeeded (attempt rows); the decision was carried out "
+        "(decide rows); null otherwise",
+        nullable=True,
     ),
     Column(
         "false_closure",
         "bool",
-        "closed as resolved to meet a closure target without being fixed (resolve rows)",
+        "closed as resolved to meet a closure target without being fixed (resolve rows; "
+        "null otherwise)",
+        nullable=True,
     ),
-    Column("parent", "int32", "the issue this one recurs from (occurrence rows; null if none)"),
+    Column(
+        "parent",
+        "int32",
+        "the issue this one recurs from (occurrence rows; null if none)",
+        nullable=True,
+    ),
     Column("household", "int32", "the issue's household (index into the residents' arrays)"),
     Column("x", "int32", "the household's column on the lattice", "cells"),
     Column("y", "int32", "the household's row on the lattice", "cells"),
@@ -146,8 +191,31 @@ def _nullable(values: np.ndarray, null: np.ndarray, type_=None):
     return pa.array(values, mask=null, type=type_)
 
 
+@functools.cache
+def _pandas_metadata() -> bytes:
+    """The ``pandas`` schema metadata that makes plain ``pd.read_parquet`` read each column
+    as :attr:`Column.pandas_dtype`: nullable integers and booleans as ``Int32`` and
+    ``boolean`` (pandas would read an int32 column with nulls as float64 and a bool
+    column with nulls as object), coded columns as categoricals."""
+    import pandas as pd
+    import pyarrow as pa
+
+    empty = pd.DataFrame(
+        {
+            c.name: (
+                pd.Categorical([], categories=list(c.categories))
+                if c.type == "category"
+                else pd.array([], dtype=c.pandas_dtype)
+            )
+            for c in COLUMNS
+        }
+    )
+    return pa.Schema.from_pandas(empty, preserve_index=False).metadata[b"pandas"]
+
+
 def schema():
-    """The Parquet schema, with each column's meaning (and unit) as field metadata."""
+    """The Parquet schema, with each column's meaning (and unit) as field metadata, and
+    the pandas metadata that reads nullable integers and booleans as such."""
     import pyarrow as pa
 
     types = {
@@ -162,7 +230,10 @@ def schema():
         if c.unit:
             meta["unit"] = c.unit
         fields.append(pa.field(c.name, types[c.type], metadata=meta))
-    return pa.schema(fields, metadata={"cogov_sim": "event log; see docs/outputs.md"})
+    return pa.schema(
+        fields,
+        metadata={"cogov_sim": "event log; see docs/outputs.md", "pandas": _pandas_metadata()},
+    )
 
 
 def _table(cols: dict[str, np.ndarray], place: dict[str, np.ndarray], sl: slice):
@@ -224,11 +295,22 @@ def write_events(model, path) -> None:
             writer.write_table(_table(cols, place, slice(a, min(n, a + ROW_GROUP))))
 
 
-def read_events(path):
-    """A saved ``events.parquet`` as a pandas DataFrame (coded columns categorical)."""
+def read_events(path, columns=None):
+    """A saved ``events.parquet`` as a pandas DataFrame: coded columns categorical, the
+    nullable integer and boolean columns as pandas' ``Int32`` and ``boolean`` (missing is
+    ``pd.NA``), floats as float64 (missing is NaN).
+
+    A file written before the log carried its pandas metadata (which pandas would read
+    as float and object columns) comes back with the same types."""
     import pandas as pd
 
-    return pd.read_parquet(path)
+    df = pd.read_parquet(path, columns=columns)
+    for c in COLUMNS:
+        if c.name in df.columns and c.type in ("int32", "bool"):
+            want = c.pandas_dtype
+            if str(df[c.name].dtype) != want:
+                df[c.name] = df[c.name].astype(want)
+    return df
 
 
 def _codes(series, names: list[str]) -> np.ndarray:
@@ -299,7 +381,7 @@ def table() -> str:
         meaning = c.meaning
         if c.categories:
             meaning += ": " + ", ".join(f"`{x}`" for x in c.categories)
-        lines.append(f"| `{c.name}` | {c.type} | {c.unit} | {meaning} |")
+        lines.append(f"| `{c.name}` | {c.shown_type} | {c.unit} | {meaning} |")
     return "\n".join(lines)
 
 

@@ -15,7 +15,7 @@ from omegaconf import DictConfig, OmegaConf
 from cogov_sim._version import __version__
 from cogov_sim.core.config import make_config
 from cogov_sim.core.errors import ConfigError
-from cogov_sim.results.writing import config_hash, git_revision
+from cogov_sim.results.writing import config_hash, git_revision, unreadable_file
 
 
 def apply_sample(cfg: DictConfig) -> DictConfig:
@@ -64,6 +64,9 @@ def completed(cfg, folder: str) -> tuple[bool, str]:
             return False, ""
     except ConfigError:  # the run reports it
         return False, ""
+    broken = unreadable_file(folder)
+    if broken:
+        return False, f"its {broken}"
     if cfg.get("resume_any_version", False):
         return True, ""
 

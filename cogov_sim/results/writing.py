@@ -71,7 +71,20 @@ class AtomicWriter:
         self._pending.append((tmp, final))
         writer(tmp)
 
+    def check(self) -> None:
+        """Read back every data file written so far (its whole Parquet footer).
+
+        Raises:
+            OSError: a file that cannot be read whole, named."""
+        for tmp, final in self._pending:
+            problem = _unreadable_parquet(tmp) if final.suffix == ".parquet" else None
+            if problem:
+                raise OSError(f"{final.name} was written unreadable: {problem}")
+
     def commit(self, summary_name: str = "summary.json") -> None:
+        """Put every file in place, ``summary_name`` last. An earlier run's summary goes
+        first, so that a kill between the renames leaves no summary beside new files."""
+        (self.folder / summary_name).unlink(missing_ok=True)
         pending = sorted(self._pending, key=lambda p: p[1].name == summary_name)
         for tmp, final in pending:
             os.replace(tmp, final)
@@ -81,6 +94,36 @@ class AtomicWriter:
         for tmp, _ in self._pending:
             tmp.unlink(missing_ok=True)
         self._pending.clear()
+
+
+#: a run's data files, and whether every run has it
+RUN_FILES = (("timeseries.parquet", True), ("events.parquet", False))
+
+
+def _unreadable_parquet(path: Path) -> str | None:
+    import pyarrow.parquet as pq
+
+    try:
+        pq.read_metadata(path)
+    except Exception as exc:  # noqa: BLE001 - any failure to read is the answer
+        text = str(exc).strip().splitlines()
+        return text[0] if text else type(exc).__name__
+    return None
+
+
+def unreadable_file(folder: str | os.PathLike) -> str | None:
+    """The first data file of a run's folder that is missing or cannot be read whole, as
+    ``"<file>: <reason>"``; None when every one is whole."""
+    for name, always in RUN_FILES:
+        path = Path(folder) / name
+        if not path.exists():
+            if always:
+                return f"{name}: missing"
+            continue
+        problem = _unreadable_parquet(path)
+        if problem:
+            return f"{name}: {problem}"
+    return None
 
 
 def summary_record(outcomes: dict, state: dict, cfg, wall_seconds: float) -> dict:

@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from cogov_sim.frontends.sweep.lifeline import mark_sweep
 from cogov_sim.results.sweep.manifest import (
     MANIFEST,
     SweepLockedError,
@@ -95,6 +96,7 @@ class AggregateCallback(_Callback):
             # warnings and would go on writing into the other sweep's folder.
             raise SystemExit(2) from None
         LOCKED = str(folder)
+        mark_sweep()  # its workers end when this process does, even by kill -9
         # Nothing of an earlier sweep into this folder may pass for this one's.
         from cogov_sim.results.sweep.collect import clear_outputs
 

@@ -11,6 +11,14 @@ yet. A folder without a manifest is read as every run folder under it.
 ``overrides.yaml`` makes a row with status ``unreadable`` naming the file,
 never an abort. :func:`series_bands` streams a few time-series columns of
 every complete run, never an event log.
+
+The table is the sweep's index as a data set: its ``run`` column is the run's
+folder relative to the sweep (the folder name, ``0``, ``1`` ...), and every
+parameter the runs were given is a ``param.<key>`` column. A run of a sample
+(``sample.file`` and ``sample.index``, as sensitivity analysis sweeps) also gets
+the values of that row of the samples file as ``param.<key>`` columns, so that
+the values each run used are in the table, not only the row's number. Joining on
+``run`` brings the runs' own files to their parameters (docs/outputs.md).
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ import pandas as pd
 import yaml
 
 from cogov_sim.results.sweep.manifest import read_manifest
+from cogov_sim.results.writing import unreadable_file
 
 log = logging.getLogger(__name__)
 
@@ -128,9 +137,18 @@ def _result(sweep: Path, run: Path) -> dict:
             }
             outcomes = data["outcomes"]
             for k, v in outcomes.items():
+                if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
+                    raise ValueError(f"outcome {k!r} is not a number: {v!r}")
                 row[k] = math.nan if v is None else v
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             return _unreadable(sweep, summary, exc)
+        broken = unreadable_file(run)
+        if broken:  # complete only with its data files whole (a truncated file passed)
+            name, _, reason = broken.partition(": ")
+            return {
+                "status": "unreadable",
+                "error": f"unreadable {_name(sweep, run / name)}: {reason}",
+            }
         return row
     if error.exists():
         try:
@@ -154,8 +172,48 @@ def _model_part(overrides: list[str]) -> list[str]:
     return [o for o in overrides if not split_override(o)[0].startswith(_IGNORED_KEYS)]
 
 
+def _sample_values(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with the parameter values of each sample run (the row ``param.sample.index``
+    of ``param.sample.file``) as ``param.<key>`` columns; a samples file that cannot be
+    read is named in a warning, its runs' values left out."""
+    if "param.sample.file" not in df.columns or "param.sample.index" not in df.columns:
+        return df
+    tables: dict[str, pd.DataFrame | None] = {}
+    values: dict = {}
+    files, indices = df["param.sample.file"], df["param.sample.index"]
+    for i, file, index in zip(df.index, files, indices, strict=True):
+        try:
+            row = int(index)
+        except (TypeError, ValueError):
+            continue
+        if not isinstance(file, str) or not file:
+            continue
+        if file not in tables:
+            try:
+                tables[file] = pd.read_csv(file, index_col="sample")
+            except (OSError, ValueError) as exc:
+                tables[file] = None
+                log.warning(
+                    "cogov-sim-aggregate: cannot read the samples file %s (%s): runs.parquet "
+                    "has its runs' sample.index but not their parameter values",
+                    file,
+                    exc,
+                )
+        table = tables[file]
+        if table is not None and row in table.index:
+            values[i] = table.loc[row].to_dict()
+    if not values:
+        return df
+    sampled = pd.DataFrame.from_dict(values, orient="index").reindex(df.index)
+    for key in sampled.columns:
+        col = f"param.{key}"  # the sample's value wins, as in the run (apply_sample)
+        df[col] = sampled[key] if col not in df.columns else sampled[key].combine_first(df[col])
+    return df
+
+
 def read_runs(sweep: Path) -> pd.DataFrame:
-    """One row per run: parameters, seed, status, error and outcomes.
+    """One row per run: ``run`` (its folder, relative to ``sweep``), ``scenario``, the
+    parameters (``param.<key>``; a sample run's values too), seed, status, error and outcomes.
 
     With a manifest, one row per run it lists (status ``incomplete`` for one not run, or
     whose folder holds another sweep's run); without, one row per run folder."""
@@ -221,7 +279,8 @@ def read_runs(sweep: Path) -> pd.DataFrame:
         )
     else:
         df.insert(1, "scenario", "(all runs)")
-    return df
+    # after the scenario: a sample run's scenario stays its sample.index
+    return _sample_values(df)
 
 
 def series_bands(sweep: Path, runs: pd.DataFrame) -> dict[str, dict[str, np.ndarray]]:
