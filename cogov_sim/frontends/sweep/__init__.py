@@ -13,36 +13,26 @@ import importlib
 
 # Imported on first use (PEP 562), so that a single run, which loads this package for
 # its Hydra callback, does not pay for pandas' tables, SciPy and matplotlib.
-_WHERE = {
-    "AggregateCallback": "callback",
-    "main": "cli",
-    "aggregate": "collect",
-    "KEY_OUTCOMES": "figures",
-    "dose_figure": "figures",
-    "effects_figure": "figures",
-    "timeseries_figure": "figures",
-    "BAND_COLUMNS": "folders",
-    "read_runs": "folders",
-    "run_dirs": "folders",
-    "dose_parameter": "tables",
-    "interaction_table": "tables",
-    "outcome_columns": "tables",
-    "pick_baseline": "tables",
-    "scenario_table": "tables",
-}
+_OWN = {"AggregateCallback": "callback", "main": "cli"}
 
-__all__ = sorted(_WHERE)
+
+def _results():
+    return importlib.import_module("cogov_sim.results.sweep")
 
 
 def __getattr__(name: str):
-    if name in _WHERE:
-        where = _WHERE[name]
-        package = __name__ if where in ("callback", "cli") else "cogov_sim.results.sweep"
-        value = getattr(importlib.import_module(f"{package}.{where}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name in _OWN:
+        value = getattr(importlib.import_module(f"{__name__}.{_OWN[name]}"), name)
+    elif name in _results().__all__:
+        value = getattr(_results(), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_WHERE))
+    return sorted(set(globals()) | set(_OWN) | set(_results().__all__))
+
+
+__all__ = sorted({*_OWN, *_results().__all__})
