@@ -55,6 +55,8 @@ DEFERRED_BY_NAME = {
     "optuna": "calibration and optimisation only",
     "SALib": "sensitivity analysis only",
     "solara": "the app only",
+    "starlette": "the app's server only (its asset route)",
+    "uvicorn": "the app's server only",
     "playwright": "browser checks only",
     "ray": "the Ray launcher only",
     "submitit": "the SLURM launchers only",

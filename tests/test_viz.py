@@ -424,6 +424,40 @@ def test_classroom_export_writes_one_gif_frame_per_recorded_day():
     assert gif.info["duration"] == 120  # 8 frames per second: 125 ms, stored in 1/100 s
 
 
+def test_a_gif_made_in_the_difference_view_shows_the_difference_map_and_lines():
+    """Issue #33: "Show the difference" on, the GIF showed the side-by-side maps."""
+    from matplotlib.colors import to_rgb
+
+    from cogov_sim.frontends.viz.feed import DIFFERENCE_STYLE  # the app's difference line
+    from cogov_sim.frontends.viz.render import ROLE_STYLE, difference_colormap
+
+    both = Settings(size=30, preset="full_package", seed=7)
+    difference = both.replace("difference", True)
+
+    def last_frame(s: Settings) -> np.ndarray:
+        gif = Image.open(io.BytesIO(record_classroom(s, 6, "gif", every=3)))
+        gif.seek(gif.n_frames - 1)
+        return np.asarray(gif.convert("RGB")).astype(int)
+
+    def pixels_of(frame, colour) -> int:
+        rgb = np.array([round(255 * v) for v in to_rgb(colour)])
+        return int(np.all(frame == rgb, axis=2).sum())
+
+    plain, shown = last_frame(both), last_frame(difference)
+    orange, green = DIFFERENCE_STYLE[0], ROLE_STYLE["treatment"][0]
+    assert pixels_of(shown, orange) > 100  # the difference lines, one per chart
+    assert pixels_of(plain, orange) == 0
+    assert pixels_of(shown, green) < pixels_of(plain, green) / 5  # no mechanisms' lines
+    # The map's colours are those of the difference scale (purple-white-orange), not cividis.
+    scale = np.array(
+        [[round(255 * v) for v in difference_colormap()(i / 255)[:3]] for i in range(256)]
+    )
+    near = lambda frame: int(  # noqa: E731 - pixels within 6 of a colour of the scale
+        (np.abs(frame.reshape(-1, 1, 3) - scale[None, ::8]).max(axis=2).min(axis=1) <= 6).sum()
+    )
+    assert near(shown) > 2 * near(plain)
+
+
 @pytest.mark.parametrize("palette", ["cividis", "classic"])
 def test_the_gif_keeps_the_apps_exact_colours_of_markers_legend_and_colour_bar(tmp_path, palette):
     # Issue #16: a palette adapted to each frame turned firms grey, workers teal and
@@ -535,6 +569,69 @@ def test_viz_server_binds_to_this_machine_by_default():
     )
     assert r.returncode == 2
     assert "invalid port 0 (allowed: 1-65535)" in r.stderr
+
+
+def test_viz_server_on_a_taken_port_fails_at_once_in_one_line():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        r = subprocess.run(
+            [sys.executable, "-m", "cogov_sim.frontends.viz.server", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert r.returncode == 1
+    assert "serving on" not in r.stdout + r.stderr
+    assert r.stderr.strip().splitlines() == [
+        f"cogov-sim-viz: cannot serve on http://127.0.0.1:{port}/: port {port} is in use "
+        "(another server? choose one with --port)"
+    ]
+
+
+def test_viz_server_says_serving_on_once_it_answers_and_no_cookie_warning_per_page(tmp_path):
+    """Issue #33: "serving on" came before the port was bound (and on a taken port), and
+    every page load printed Solara's 11-line warning about the session cookie."""
+    import os
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    from cogov_sim.frontends.viz.local import free_port
+
+    port = free_port()
+    log = tmp_path / "server.log"
+    env = {k: v for k, v in os.environ.items() if k != "VSCODE_PID"}
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cogov_sim.frontends.viz.server", "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 90
+        while "serving on" not in log.read_text():
+            assert proc.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.02)
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()  # already bound
+        for _ in range(2):  # two page loads
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as r:
+                assert r.status == 200
+        time.sleep(0.5)
+        text = log.read_text()
+        assert text.count(f"cogov-sim-viz: serving on http://127.0.0.1:{port}/") == 1
+        assert "samesite" not in text.lower() and "Warning" not in text, text
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
 
 
 def test_a_vanished_pages_session_is_freed_after_minutes_not_solaras_day():

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import base64
 import io
+import socket
+import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -19,7 +23,7 @@ import numpy as np
 import pytest
 from conftest import ROOT, require_chromium
 from PIL import Image
-from viz_server import viz_server
+from viz_server import viz_app, viz_server
 
 pytestmark = [pytest.mark.browser]
 SHOTS = ROOT / "build" / "screenshots"
@@ -32,10 +36,23 @@ def server_log(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def app_url(server_log):
+def local_app(server_log):
     require_chromium()
-    with viz_server(server_log) as url:
-        yield url
+    with viz_app(server_log) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def app_url(local_app):
+    return local_app.url
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of process ``pid`` so far (Linux)."""
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class AppPage:
@@ -115,6 +132,71 @@ def test_page_loads_offline_with_no_console_errors_and_saves_a_screenshot(app):
     app.assert_clean()
 
 
+@pytest.fixture(scope="module")
+def trapped_app(tmp_path_factory):
+    """A server of its own whose every outbound HTTP(S) request goes to a local trap: the
+    proxy variables of its environment name a socket here that records each connection
+    and closes it (a fetch fails at once, and loudly in the record). Yields (address,
+    the recorded connections' first bytes)."""
+    require_chromium()
+    trap = socket.socket()
+    trap.bind(("127.0.0.1", 0))
+    trap.listen(64)
+    calls: list[bytes] = []
+
+    def record():
+        while True:
+            try:
+                conn, _ = trap.accept()
+            except OSError:  # closed at the end
+                return
+            with conn:
+                conn.settimeout(2)
+                try:
+                    calls.append(conn.recv(200) or b"(nothing sent)")
+                except OSError:
+                    calls.append(b"(nothing sent)")
+
+    threading.Thread(target=record, daemon=True).start()
+    proxy = f"http://127.0.0.1:{trap.getsockname()[1]}"
+    env = {k: proxy for k in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")}
+    env = {**env, **{k.lower(): v for k, v in env.items()}}
+    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    log = tmp_path_factory.mktemp("viz_trapped") / "server.log"
+    try:
+        with viz_server(log, env=env) as url:
+            yield url, calls
+    finally:
+        trap.close()
+
+
+def test_the_server_serves_only_its_own_assets_and_never_calls_out(page, trapped_app):
+    """Solara's server fetched any asset it did not hold from a public CDN (about 7 s a
+    request with no internet, a server thread held meanwhile): now 404 at once, and
+    nothing leaves the machine, neither from the server nor from the page."""
+    url, calls = trapped_app
+    own = url + "_solara/cdn/requirejs@2.3.6/require.js"
+    with urllib.request.urlopen(own, timeout=10) as r:  # its own assets are served
+        assert r.status == 200 and len(r.read()) > 1000
+    for path in (
+        "nope@1.0.0/x.js",
+        "requirejs@2.3.6/not-there.js",
+        "left-pad",  # a bare package name: its main file
+        "@widgetti/solara-vuetify-app@10.1.1/missing.css",
+        "..%2F..%2F..%2Fetc/passwd",
+    ):
+        t0 = time.monotonic()
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(url + "_solara/cdn/" + path, timeout=30)
+        took = time.monotonic() - t0
+        assert answer.value.code == 404, path
+        assert took < 1.0, f"{path}: {took:.1f} s"
+    app = AppPage(page, url).open()
+    app.step(1)
+    app.assert_clean()
+    assert calls == [], f"the server called out: {calls}"
+
+
 def test_stepping_n_times_redraws_chart_and_map_and_reset_brings_back_the_first_map(app):
     app.open()
     map0 = app.pixels(".cogov-map-treatment canvas")
@@ -158,7 +240,8 @@ def test_toggling_a_mechanism_restarts_the_run_with_its_sliders_and_title(app):
     app.page.locator(".cogov-mechanisms").get_by_text("Integrated grid", exact=True).click()
     app.page.get_by_text("worker hours x: 1.5", exact=True).wait_for()  # value always shown
     app.page.get_by_text("Step: 0", exact=True).wait_for()
-    assert "Integrated grid" in app.page.locator(".cogov-map-treatment").inner_text()
+    # (the title comes with the new run's scene, which may land just after the counter)
+    app.page.locator(".cogov-map-treatment").get_by_text("Integrated grid").wait_for()
     app.page.locator(".cogov-mechanisms").get_by_text("Integrated grid", exact=True).click()
     app.page.get_by_text("worker hours x: 1.5", exact=True).wait_for(state="detached")
     app.assert_clean()
@@ -239,6 +322,24 @@ def test_bad_page_address_parameters_are_reported_and_do_not_break_the_app(app, 
     AppPage(app.page.context.new_page(), app_url).open().assert_clean()
 
 
+def test_an_address_with_thousands_of_unknown_keys_is_cheap_and_warns_in_a_few_lines(
+    app, local_app
+):
+    """Issue #33: 3,000 unknown keys cost the server seconds (a warning on the page each)."""
+    app.open()  # the server's first page (model and renderers built once) is not counted
+    query = "?" + "&".join(f"junk{i}=1" for i in range(3000)) + "&seed=7"
+    before = _cpu_seconds(local_app.pid)
+    app.open(query)
+    app.page.get_by_text("2,995 more unknown settings ignored", exact=False).wait_for()
+    spent = _cpu_seconds(local_app.pid) - before
+    warnings = app.page.locator(".v-alert").all_inner_texts()
+    assert len(warnings) == 6, warnings  # five named, the rest counted
+    assert "junk0: unknown setting 'junk0'" in warnings[0]
+    assert app.page.get_by_label("Seed (0-4294967295)").input_value() == "7"  # still read
+    assert spent < 3.0, f"{spent:.1f} s of server CPU for one page"
+    app.assert_clean()
+
+
 def test_export_gif_downloads_an_animation_of_the_steps_taken(app):
     app.open()
     app.step(3)
@@ -297,6 +398,77 @@ def test_on_a_projector_both_maps_the_numbers_and_the_charts_are_in_view(sized_p
     # Nothing beside or below them to scroll to for the key views, and no sideways scroll.
     assert app.page.evaluate("document.documentElement.scrollWidth") <= width
     app.shot(f"app_{width}x{height}_{lang}")
+    app.assert_clean()
+
+
+#: Every visible control's box (sliders, buttons, checkboxes with their labels), each
+#: slider label's overflow, and the horizontal overflow of the sidebar and its cards.
+MEASURE_CONTROLS = """() => {
+  const shown = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+  const name = (e) => (e.innerText || e.getAttribute('aria-label') || e.className || '')
+      .trim().slice(0, 50);
+  const narrow = [], spilt = [], wide = [];
+  const controls = document.querySelectorAll(
+      '.v-slider, button, .v-input--checkbox .v-input__slot');
+  for (const e of controls) {
+    if (!shown(e)) continue;
+    const r = e.getBoundingClientRect();
+    if (r.width < 44) {
+      const input = e.closest('.v-input');
+      narrow.push([name(input || e), Math.round(r.width)]);
+    }
+  }
+  for (const input of document.querySelectorAll('.v-input__slider')) {
+    const label = input.querySelector('.v-label');
+    if (!label || !shown(label)) continue;
+    const l = label.getBoundingClientRect(), b = input.getBoundingClientRect();
+    if (label.scrollHeight > label.clientHeight + 1 || l.bottom > b.bottom + 1)
+      spilt.push(name(label));
+  }
+  const boxes = document.querySelectorAll(
+      '.v-navigation-drawer__content, .v-card, .cogov-settings-inline, html');
+  for (const e of boxes) {
+    if (shown(e) && e.scrollWidth > e.clientWidth + 1)
+      wide.push([name(e).slice(0, 30), e.scrollWidth, e.clientWidth]);
+  }
+  return {narrow, spilt, wide};
+}"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 720), (390, 844)])
+def test_every_control_is_wide_enough_and_nothing_spills_sideways(sized_page, size, lang):
+    """Issue #33: with every mechanism on, key-parameter sliders were 0-40 px wide (a
+    click set them to their minimum), slider labels ran into the next heading, the GIF's
+    download button overflowed its card (and the Chinese sidebar scrolled sideways),
+    and on a phone the settings were behind an unlabelled icon."""
+    from cogov_sim.core.mechanisms import MECHANISMS
+
+    width, height = size
+    app = sized_page(width, height)
+    counter = "Step: 0" if lang == "en" else "第 0 步"
+    app.open(f"?mechanisms={','.join(MECHANISMS)}&lang={lang}&size=20", counter=counter)
+    seed = "Seed (0-4294967295)" if lang == "en" else "随机种子 (0-4294967295)"
+    if width < 700:  # a phone: the settings open from a button that says so
+        app.page.locator(".cogov-bar-controls").wait_for()  # the phone layout is in place
+        app.page.get_by_label(seed).wait_for(state="hidden")
+        app.button("Settings" if lang == "en" else "设置").click()
+    app.page.get_by_label(seed).wait_for()
+    app.page.get_by_label(seed).scroll_into_view_if_needed()
+    assert app.page.get_by_label(seed).is_visible()
+    # A GIF to download: its button is the widest control of the sidebar.
+    app.button("Step" if lang == "en" else "单步").first.click()
+    app.page.get_by_text("Step: 1" if lang == "en" else "第 1 步", exact=True).first.wait_for()
+    app.button("Make GIF" if lang == "en" else "生成 GIF").click()
+    app.page.locator(".cogov-download button, .cogov-download .v-btn").first.wait_for(
+        timeout=60_000
+    )
+    found = app.page.evaluate(MEASURE_CONTROLS)
+    assert found["narrow"] == [], f"controls under 44 px wide: {found['narrow']}"
+    assert found["spilt"] == [], f"slider labels spilling out of their control: {found['spilt']}"
+    assert found["wide"] == [], f"overflowing sideways (scrollWidth, clientWidth): {found['wide']}"
+    app.shot(f"app_controls_{width}x{height}_{lang}")
     app.assert_clean()
 
 
@@ -549,7 +721,8 @@ def test_an_installed_plugin_is_ticked_played_and_explained_in_its_info_panel(
         app.page.get_by_text("stations per community: 2", exact=True).wait_for()  # its slider
         app.page.wait_for_function("location.search === '?mechanisms=life_circle'")
         app.page.get_by_text("Step: 0", exact=True).wait_for()
-        assert "15-minute life circle" in app.page.locator(".cogov-map-treatment").inner_text()
+        # (the title comes with the new run's scene, which may land just after the counter)
+        app.page.locator(".cogov-map-treatment").get_by_text("15-minute life circle").wait_for()
         app.button("Play").click()
         steps = "parseInt(document.querySelector('.cogov-steps').innerText.split(' ').pop())"
         app.page.wait_for_function(f"() => {steps} >= 3")  # the step counter advances

@@ -42,6 +42,7 @@ from cogov_sim.frontends.viz.labels import (
     t,
 )
 from cogov_sim.frontends.viz.memory import release_soon
+from cogov_sim.frontends.viz.server import prepare_server_process
 from cogov_sim.frontends.viz.session import (
     SEED_RANGE,
     SIZE_RANGE,
@@ -50,6 +51,10 @@ from cogov_sim.frontends.viz.session import (
     Settings,
     SettingsError,
 )
+
+# In Solara's server: assets from this machine only, no cookie warning per page, and the
+# "serving on" line once the port is bound (cogov_sim.frontends.viz.server).
+prepare_server_process()
 
 
 def page_connection():
@@ -126,6 +131,26 @@ CSS = """
 .cogov-info p { margin: 2px 0 6px 0; }
 .cogov-legend { color: #333; }
 .cogov-glyph { font-size: 1.25em; -webkit-text-stroke: 0.7px #222; paint-order: stroke fill; }
+/* Sliders: the label on a line of its own, above a track as wide as the card. Beside
+   the track, a long label (or a Chinese one) squeezed it to a few pixels or none in the
+   320 px sidebar, where a click set the slider to its minimum, and a label wrapped onto
+   the next heading. */
+.v-input__slider .v-input__slot { flex-wrap: wrap; }
+.v-input__slider .v-input__slot > .v-label {
+  flex: 1 1 100%; max-width: 100%; height: auto !important; white-space: normal;
+  line-height: 1.3em !important; margin: 0 0 2px 0 !important;
+}
+.v-input__slider .v-slider { flex: 1 1 100%; min-width: 120px; }
+/* The download button names its file: it wraps inside its card instead of overflowing
+   it (and, in Chinese, making the sidebar scroll sideways). */
+.cogov-download .v-btn {
+  max-width: 100%; height: auto !important; min-height: 36px; padding: 6px 10px !important;
+  text-transform: none;
+}
+.cogov-download .v-btn__content {
+  white-space: normal; flex: 1 1 auto; min-width: 0; overflow-wrap: anywhere; text-align: left;
+}
+.cogov-settings-inline { margin-bottom: 10px; }
 /* A narrower sidebar than Solara's 400 px leaves the maps room at 1366 x 768. */
 .v-navigation-drawer { min-width: 320px !important; width: 320px !important; }
 .v-navigation-drawer .v-card { margin-bottom: 8px !important; }
@@ -134,11 +159,9 @@ CSS = """
 @media (max-width: 700px) {
   .cogov-map, .cogov-single .cogov-map { width: 100%; }
   .cogov-numbers { max-width: none; }
-  .v-toolbar .v-btn { min-width: 0 !important; padding: 0 8px !important; }
-  .cogov-present-toggle { font-size: 0 !important; }  /* the icon only; the name stays */
+  .v-toolbar .v-btn { min-width: 44px !important; padding: 0 8px !important; }
   .cogov-bar-steps { display: none; }  /* the day is under the charts */
   .v-toolbar__title { display: none; }  /* room for the buttons */
-  .cogov-present-toggle .v-icon { font-size: 22px !important; margin: 0 !important; }
 }
 """
 
@@ -385,14 +408,24 @@ def Page():
         if present.value:  # the run's controls, for the class to see it move
             with solara.Div(classes=["cogov-bar-controls"]):
                 PlayButtons(run.value, live, playing, do_step, busy.value, lang, bar=True)
-        solara.Button(
-            t("present", lang),
-            icon_name="mdi-projector-screen",
-            on_click=lambda: present.set(not present.value),
-            outlined=True,
-            classes=["cogov-present", "cogov-present-toggle"],
-            attributes={"aria-pressed": "true" if present.value else "false"},
-        )
+        if narrow.value:  # a phone: the settings show above the page, from a named button
+            solara.Button(
+                t("settings", lang),
+                icon_name="mdi-tune",
+                on_click=lambda: present.set(not present.value),
+                outlined=True,
+                classes=["cogov-present", "cogov-settings-toggle"],
+                attributes={"aria-expanded": "false" if present.value else "true"},
+            )
+        else:
+            solara.Button(
+                t("present", lang),
+                icon_name="mdi-projector-screen",
+                on_click=lambda: present.set(not present.value),
+                outlined=True,
+                classes=["cogov-present", "cogov-present-toggle"],
+                attributes={"aria-pressed": "true" if present.value else "false"},
+            )
         # One button naming the other language: 中文 while in English, EN while in Chinese.
         other = "zh" if lang == "en" else "en"
         solara.Button(
@@ -404,21 +437,28 @@ def Page():
             disabled=busy.value,
         )
 
+    def settings_panel() -> None:
+        Controls(run.value, s, live, playing, speed, do_step, do_reset, busy.value)
+        with solara.Div(classes=["cogov-busy-box"] if busy.value else []):
+            ScenarioCard(s, change)
+            MechanismCard(s, change)
+            ParameterCard(s, change)
+            ExportCard(run.value, s)  # inside: no export of a run being replaced
+        with solara.Card(t("link", lang)):
+            CopyLink(
+                query=s.to_query(),
+                label=t("copy_link", lang),
+                copied=t("copied", lang),
+                linkLabel=t("link", lang),
+            )
+
     if not present.value:
-        with solara.Sidebar():
-            Controls(run.value, s, live, playing, speed, do_step, do_reset, busy.value)
-            with solara.Div(classes=["cogov-busy-box"] if busy.value else []):
-                ScenarioCard(s, change)
-                MechanismCard(s, change)
-                ParameterCard(s, change)
-                ExportCard(run.value, s)  # inside: no export of a run being replaced
-            with solara.Card(t("link", lang)):
-                CopyLink(
-                    query=s.to_query(),
-                    label=t("copy_link", lang),
-                    copied=t("copied", lang),
-                    linkLabel=t("link", lang),
-                )
+        if narrow.value:  # a phone: above the page (a drawer would cover it)
+            with solara.Div(classes=["cogov-settings-inline"]):
+                settings_panel()
+        else:
+            with solara.Sidebar():
+                settings_panel()
 
     for w in url_warnings:
         solara.Warning(f"{t('url_warning', lang)}: {_say(w, lang)}", dense=True)

@@ -39,7 +39,10 @@ class Recorder:
         lang="en",
         palette="cividis",
         zoom=False,
+        difference=False,
     ):
+        """``difference``: the app's difference view (one map and chart lines of the
+        mechanisms minus the baseline); ``models`` must then be a baseline and a treatment."""
         path = Path(path)
         fmt = path.suffix.lstrip(".").lower()
         if fmt not in FORMATS:
@@ -49,8 +52,10 @@ class Recorder:
         if not 1 <= int(fps) <= 60:
             raise ValueError(f"invalid frame rate {fps!r} (allowed: an integer in [1, 60])")
         self.path, self.fmt, self.fps = path, fmt, int(fps)
-        self.renderer = FrameRenderer(models, mechanisms, variable, lang, palette, zoom)
-        self._palette = gif_palette(variable, palette) if fmt == "gif" else None
+        self.renderer = FrameRenderer(
+            models, mechanisms, variable, lang, palette, zoom, difference=difference
+        )
+        self._palette = gif_palette(variable, palette, difference) if fmt == "gif" else None
         self.frames: list = []
         self._writer = None
         self.seconds = 0.0  # time spent rendering and encoding
@@ -110,10 +115,10 @@ class Recorder:
         return self.path
 
 
-def gif_palette(variable: str = "satisfaction", palette: str = "cividis"):
+def gif_palette(variable: str = "satisfaction", palette: str = "cividis", difference=False):
     """The GIF's 256 colours, a (256, 3) uint8 array: every colour the figure draws with
-    exactly, then greys for text and edges, then the map's colour scale (``palette``)
-    sampled evenly.
+    exactly, then greys for text and edges, then the map's colour scale (``palette``, or
+    the difference map's with ``difference``) sampled evenly.
 
     An adaptive palette per frame (Pillow's median cut) merged the few pixels of a
     marker into their neighbours' colour: firms came out grey, workers teal, and the
@@ -127,6 +132,7 @@ def gif_palette(variable: str = "satisfaction", palette: str = "cividis"):
         NO_HOUSEHOLD,
         ROLE_STYLE,
         colormap,
+        difference_colormap,
     )
     from cogov_sim.results.plots import HOUSING_COLOURS
 
@@ -135,7 +141,7 @@ def gif_palette(variable: str = "satisfaction", palette: str = "cividis"):
     exact += [c for c, _ in ROLE_STYLE.values()] + list(HOUSING_COLOURS.values())
     colours = list(dict.fromkeys(tuple(round(255 * v) for v in to_rgb(c)) for c in exact))
     colours += [(g, g, g) for g in range(8, 255, 8)]  # antialiased text and grid lines
-    cmap = colormap(variable, palette)
+    cmap = difference_colormap() if difference else colormap(variable, palette)
     n = 256 - len(colours)
     colours += [tuple(round(255 * v) for v in cmap(i / (n - 1))[:3]) for i in range(n)]
     return np.array(colours[:256], dtype=np.uint8)
@@ -194,6 +200,7 @@ def record_classroom(
             lang=settings.lang,
             palette=settings.palette,
             zoom=settings.zoom,
+            difference=settings.shows_difference,  # the view the class is looking at
         )
         for i, day in enumerate(marks, 1):
             run.step(day - run.steps)

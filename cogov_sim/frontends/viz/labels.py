@@ -81,6 +81,7 @@ TEXT: dict[str, dict[str, str]] = {
     "link": {"en": "Link to these settings", "zh": "当前设置的链接"},
     "busy": {"en": "Building the model…", "zh": "正在构建模型…"},
     "present": {"en": "Presentation mode", "zh": "演示模式"},
+    "settings": {"en": "Settings", "zh": "设置"},  # a phone's button that shows them
     "play": {"en": "Play", "zh": "播放"},
     "pause": {"en": "Pause", "zh": "暂停"},
     "table_outcome": {"en": "Outcome", "zh": "指标"},

@@ -68,6 +68,8 @@ ROLE_STYLE = {
     "baseline": ("#555555", "--"),
     "treatment": ("#1a9850", "-"),
     "single": ("#1a9850", "-"),
+    # mechanisms - baseline: the orange end of the difference map's scale
+    "difference": ("#b35806", "-"),
 }
 #: Room above 100 % and below 0 on a share's axis (percentage points).
 PAD = 1.5
@@ -344,8 +346,11 @@ class _ChartArtists:
     def __init__(
         self, axes, roles, lang: str, *, blit: bool = False, charts=CHARTS, zoom: bool = False
     ):
+        """A role ``difference`` (mechanisms - baseline, alone) gets axes symmetric about
+        a zero line, at least 10 points (or hours) either side, as in the app's view."""
         self.axes = axes
         self.zoom = zoom
+        self.difference = "difference" in roles
         self.charts = charts
         self.lines = {}
         self.blit = blit
@@ -360,7 +365,10 @@ class _ChartArtists:
             ax.yaxis.set_major_locator(MaxNLocator(4))
             ax.ticklabel_format(axis="y", useOffset=False)
             ax.grid(alpha=0.3)
-            if scale == 100.0 and not zoom:
+            if self.difference:
+                ax.axhline(0.0, color="#333333", linewidth=1.0, zorder=2.5)
+                ax.set_ylim(-13.0, 13.0)
+            elif scale == 100.0 and not zoom:
                 ax.yaxis.set_major_locator(FixedLocator([0, 25, 50, 75, 100]))
                 ax.set_ylim(-PAD, 100 + PAD)
             else:
@@ -386,7 +394,11 @@ class _ChartArtists:
                     lo, hi = min(lo, finite.min()), max(hi, finite.max())
             x0, y0, y1 = self.limits.get(key, (0.0, np.nan, np.nan))
             xmax = x0 if n <= x0 else float(max(20, 2 ** int(np.ceil(np.log2(n)))))
-            if np.isfinite(lo) and not self.zoom:
+            if self.difference:
+                m = max(abs(lo), abs(hi), 10.0) if np.isfinite(lo) else 10.0
+                if not (np.isfinite(y1) and m <= y1 and m > y1 / 3):
+                    y0, y1 = -1.3 * m, 1.3 * m
+            elif np.isfinite(lo) and not self.zoom:
                 # From 0; shares to 100 %, hours to above the highest value (with slack).
                 # (Shares get 1.5 points either side, so that a line at 0 or 100 % shows
                 # whole, not cut in half by the frame; the ticks stay 0-100.)
@@ -560,8 +572,32 @@ class ChartRenderer:
         return _encode(self.rgba(charts))
 
 
+def _difference_of(maps, charts, variable: str):
+    """The snapshot of a baseline and a treatment as their difference (treatment minus
+    baseline): one map of :func:`difference_shades` without issue markers, and one series
+    per outcome."""
+    (_, base), (_, treat) = maps
+    empty = np.zeros(0)
+    diff_map = MapData(
+        values=difference_shades(treat.values - base.values, variable),  # NaN: no household
+        issue_x=empty,
+        issue_y=empty,
+        issue_type=np.zeros(0, dtype=int),
+        issue_latent=np.zeros(0, dtype=bool),
+        day=treat.day,
+    )
+    (_, base_c), (_, treat_c) = charts
+    diff_charts = {key: treat_c[key] - base_c[key] for key in treat_c}
+    return [("difference", diff_map)], [("difference", diff_charts)]
+
+
 class FrameRenderer:
-    """Maps and charts in one titled frame (RGB array), for GIF/MP4 export."""
+    """Maps and charts in one titled frame (RGB array), for GIF/MP4 export.
+
+    With ``difference`` (``models`` a baseline and a treatment), what the app's difference
+    view shows: one map of each household's value with the mechanisms minus in the
+    baseline (diverging colours, no issue markers) and one chart line per outcome, the
+    mechanisms minus the baseline."""
 
     def __init__(
         self,
@@ -571,10 +607,16 @@ class FrameRenderer:
         lang: str = "en",
         palette: str = "cividis",
         zoom: bool = False,
+        difference: bool = False,
     ):
         self.lang = lang = figure_language(lang)
         self.variable = variable
         roles = [role for role, _ in models]
+        if difference:
+            if roles != ["baseline", "treatment"]:
+                raise ValueError(f"a difference needs a baseline and a treatment, not {roles}")
+            roles = ["difference"]
+        self.difference = difference
         world = models[0][1].world
         n = len(roles)
         W, H, side, gap = max(10.5, 4.8 * n + 1.4), 7.4, 4.3, 0.35
@@ -586,7 +628,10 @@ class FrameRenderer:
         for i, role in enumerate(roles):
             x = (left + i * (side + gap)) / W
             ax = self.fig.add_axes((x, 0.355, side / W, side / H))
-            self.maps.append(_MapArtists(ax, world, variable, palette=palette, marker_scale=0.8))
+            cmap = difference_colormap() if difference else None
+            self.maps.append(
+                _MapArtists(ax, world, variable, palette=palette, marker_scale=0.8, cmap=cmap)
+            )
             label = t(role, lang)
             if role != "baseline":
                 mechs = list(mechanisms)
@@ -599,7 +644,12 @@ class FrameRenderer:
         self.fig.colorbar(self.maps[0].image, cax=cax)
         cax.tick_params(labelsize=7)
         cax.set_ylabel(VARIABLES[variable][lang], fontsize=8, family=family)
-        if variable == "housing":
+        if difference:  # in percentage points, like the app's difference map
+            limit = DIFFERENCE_LIMIT[variable]
+            cax.set_yticks([0, 0.25, 0.5, 0.75, 1])
+            points = np.linspace(-100 * limit, 100 * limit, 5)
+            cax.set_yticklabels([f"{v:+.0f}" if v else "0" for v in points])
+        elif variable == "housing":
             k = len(HOUSING_NAMES)
             cax.set_yticks([(i + 0.5) / k for i in range(k)])
             cax.set_yticklabels(
@@ -635,6 +685,8 @@ class FrameRenderer:
     def rgb(self, models, lock=None) -> np.ndarray:
         """The frame of ``models`` (same roles as at construction) as an RGB array."""
         maps, charts = snapshot(models, self.variable, lock)
+        if self.difference:
+            maps, charts = _difference_of(maps, charts, self.variable)
         for artists, (_, data) in zip(self.maps, maps, strict=True):
             artists.update(data)
         self.charts.update(charts)

@@ -64,6 +64,21 @@ def _is_scenario(name: str) -> bool:
     return name in SCENARIO_MECHANISMS or (name not in MECHANISMS and resolve(name).scenario)
 
 
+#: The page-address keys of settings (besides key parameters and ``mechanisms``).
+ADDRESS_FIELDS = (
+    "preset",
+    "seed",
+    "size",
+    "side_by_side",
+    "variable",
+    "palette",
+    "zoom",
+    "difference",
+    "lang",
+)
+#: Unknown page-address keys named in a warning each; the rest are counted in one.
+MAX_UNKNOWN_REPORTED = 5
+
 SIZE_RANGE = (20, 80)
 SEED_RANGE = (0, 2**32 - 1)
 #: The app's run length: long enough for any lesson.
@@ -265,10 +280,12 @@ class Settings:
         s, warnings = cls(), []
         items = {k: (v[-1] if isinstance(v, list) and v else v) for k, v in query.items()}
         order = ["preset", "mechanisms"] + [k for k in items if k not in ("preset", "mechanisms")]
+        unknown = 0
         for key in order:
             if key not in items:
                 continue
             value = items[key]
+            name = key if len(key) <= 40 else key[:40] + "…"  # as a message quotes it
             try:
                 if key == "mechanisms":
                     names = [check_mechanism(n) for n in str(value).split(",") if n]
@@ -278,10 +295,23 @@ class Settings:
                     or key_param(f"mechanism_params.{key}", s.mechanisms)
                 ):
                     s = s.replace(kp.dotted, value)
-                else:
+                elif key in ADDRESS_FIELDS:
                     s = s.replace(key, value)
+                else:
+                    # Ignored cheaply: each warning is a line on the page, and a page
+                    # address with thousands of keys cost seconds of server time to show.
+                    unknown += 1
+                    if unknown <= MAX_UNKNOWN_REPORTED:
+                        raise SettingsError(f"unknown setting {name!r}", f"未知的设置 {name!r}")
             except SettingsError as exc:
-                warnings.append(Message(f"{key}: {exc}", f"{key}: {exc.text('zh')}"))
+                warnings.append(Message(f"{name}: {exc}", f"{name}: {exc.text('zh')}"))
+        if unknown > MAX_UNKNOWN_REPORTED:
+            more = unknown - MAX_UNKNOWN_REPORTED
+            warnings.append(
+                Message(
+                    f"{more:,} more unknown settings ignored", f"另有 {more:,} 个未知设置被忽略"
+                )
+            )
         return s, warnings
 
     def to_query(self) -> str:
