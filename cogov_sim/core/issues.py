@@ -18,6 +18,8 @@ from enum import IntEnum
 import numpy as np
 import pandas as pd
 
+from cogov_sim.core.errors import ContractError
+
 
 class IssueType(IntEnum):
     NEIGHBOUR_DISPUTE = 0  # 邻里纠纷
@@ -191,8 +193,13 @@ class IssueTable:
     in use (length ``n``); writing through it writes the table. Room for more rows is
     reserved once (uninitialised, so the system commits memory only as rows are added)."""
 
+    read_only = False  # (for tables pickled before the attribute existed)
+
     def __init__(self, capacity: int = 1024):
         self.n = 0
+        #: while True (a mechanism's hook runs), columns read as read-only views and the
+        #: buffers are not handed out: a write fails where it is made
+        self.read_only = False
         self._cap = max(16, capacity)
         self._data = {
             name: np.empty(self._cap, dtype=dtype) for name, (dtype, _) in _ISSUE_COLUMNS.items()
@@ -202,7 +209,13 @@ class IssueTable:
         return self.n
 
     def storage(self, name: str) -> np.ndarray:
-        """The whole buffer of column ``name`` (rows in use and reserved room)."""
+        """The whole buffer of column ``name`` (rows in use and reserved room): the
+        processes' way to write; refused while the table is read-only."""
+        if self.read_only:
+            raise ContractError(
+                f"the issue table's buffer {name!r} is the processes' to write; a "
+                "mechanism changes an open issue's start and hours with CoGovModel.schedule"
+            )
         return self._data[name]
 
     def _grow(self, need: int) -> None:
@@ -231,7 +244,10 @@ class IssueTable:
         return ids
 
     def column(self, name: str) -> np.ndarray:
-        return self._data[name][: self.n]
+        view = self._data[name][: self.n]
+        if self.read_only:
+            view.setflags(write=False)
+        return view
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame({name: self.column(name) for name in _ISSUE_COLUMNS})
@@ -246,7 +262,10 @@ class IssueTable:
 
 def _issue_column(name: str) -> property:
     def get(self):
-        return self._data[name][: self.n]
+        view = self._data[name][: self.n]
+        if self.read_only:
+            view.setflags(write=False)
+        return view
 
     return property(get, doc=f"issue column {name!r} (rows in use)")
 

@@ -271,16 +271,14 @@ class CoGovModel(mesa.Model):
     def outcome_arrays(self) -> list[np.ndarray]:
         """Every array that outcomes are computed from; read-only while mechanisms act.
 
-        Every column of the issue table is among them: a mechanism changes when an issue
-        can start, how many hours it needs and whether it was whistled only through
+        Every column of the issue table is outcome-bearing too; the table itself reads
+        as read-only while a hook runs (``issues.read_only``): a mechanism changes when an
+        issue can start, how many hours it needs and whether it was whistled only through
         :meth:`schedule`."""
-        iss = self.issues
         return [
             *self.residents.outcome_arrays(),
             *self.firms.outcome_arrays(),
             *self.handlers.outcome_arrays(),
-            # the buffers, not views: views taken during a hook inherit read-only
-            *(iss.storage(name) for name in ISSUE_COLUMNS),
         ]
 
     def outcome_labels(self) -> list[str]:
@@ -327,14 +325,12 @@ class CoGovModel(mesa.Model):
             values["hours_needed"] = h
         if whistled is not None:
             values["whistled"] = np.broadcast_to(np.asarray(whistled, dtype=bool), ids.shape)
-        for name, v in values.items():
-            buf = iss.storage(name)
-            was = buf.flags.writeable
-            buf.flags.writeable = True
-            try:
-                buf[ids] = v
-            finally:
-                buf.flags.writeable = was
+        was, iss.read_only = iss.read_only, False
+        try:
+            for name, v in values.items():
+                iss.storage(name)[ids] = v
+        finally:
+            iss.read_only = was
 
     def _hook_name(self) -> str:
         where = getattr(self, "_hook_where", None)

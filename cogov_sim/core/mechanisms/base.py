@@ -152,6 +152,7 @@ class MechanismSet:
     def __init__(self, model: CoGovModel, mechanisms: list[Mechanism]):
         self.model = model
         self.items = list(mechanisms)
+        self._fields = None
         self._by_hook = {
             hook: [m for m in self.items if getattr(type(m), hook) is not getattr(Mechanism, hook)]
             for hook in HOOKS
@@ -178,29 +179,45 @@ class MechanismSet:
         return None
 
     @contextmanager
-    def guard(self, mechanism: Mechanism | None = None, hook: str = ""):
-        """One hook of one mechanism under the contract: outcome-bearing arrays (and every
-        issue column) read-only, issue transitions refused, and no outcome-bearing field
-        rebound. A breach raises :class:`~cogov_sim.core.errors.ContractError` naming
-        the mechanism, the hook and the field; a rebound field is put back first."""
+    def locked(self):
+        """Outcome-bearing arrays (and every issue column) read-only and issue transitions
+        refused while a phase's hooks run (once per phase: a flag costs a microsecond and
+        there are some fifty arrays)."""
         model = self.model
-        arrays = model.outcome_arrays()
-        labels = model.outcome_labels()
-        locked = [a for a in arrays if a.flags.writeable]
-        bound = [(label, owner, attr, getattr(owner, attr)) for label, owner, attr in
-                 model.outcome_fields()]  # fmt: skip
+        locked = [a for a in model.outcome_arrays() if a.flags.writeable]
         for a in locked:
-            a.flags.writeable = False
+            a.setflags(write=False)
+        table, was = model.issues, model.issues.read_only
+        table.read_only = True
+        model._in_hook += 1
+        try:
+            yield
+        finally:
+            model._in_hook -= 1
+            table.read_only = was
+            for a in locked:
+                a.setflags(write=True)
+
+    @contextmanager
+    def watched(self, mechanism: Mechanism | None, hook: str):
+        """One hook of one mechanism, inside :meth:`locked`: a write to a read-only array
+        or a rebound outcome-bearing field raises :class:`~cogov_sim.core.errors.
+        ContractError` naming the mechanism, the hook and the field (a rebound field is
+        put back first)."""
+        model = self.model
+        if self._fields is None:  # the owners are the model's own sets: fixed for a run
+            self._fields = model.outcome_fields()
+        bound = [(label, owner, attr, getattr(owner, attr)) for label, owner, attr in
+                 self._fields]  # fmt: skip
         where = (mechanism.name if mechanism is not None else "?", hook or "?")
         outer = getattr(model, "_hook_where", None)
         model._hook_where = where
-        model._in_hook += 1
         try:
             yield
         except ValueError as exc:
             if "read-only" not in str(exc):
                 raise
-            fields = _fields_in_failing_line(exc, labels)
+            fields = _fields_in_failing_line(exc, model.outcome_labels())
             raise ContractError(
                 f"mechanism {where[0]!r} in hook {where[1]!r} wrote "
                 + (" or ".join(fields) if fields else "an outcome-bearing array")
@@ -208,10 +225,7 @@ class MechanismSet:
                 + LEVERS
             ) from None
         finally:
-            model._in_hook -= 1
             model._hook_where = outer
-            for a in locked:
-                a.flags.writeable = True
         rebound = [label for label, owner, attr, obj in bound if getattr(owner, attr) is not obj]
         if rebound:
             for _label, owner, attr, obj in bound:
@@ -223,10 +237,21 @@ class MechanismSet:
                 + LEVERS
             )
 
+    @contextmanager
+    def guard(self, mechanism: Mechanism | None = None, hook: str = ""):
+        """One hook of one mechanism under the whole contract (:meth:`locked` and
+        :meth:`watched`)."""
+        with self.locked(), self.watched(mechanism, hook):
+            yield
+
     def _each(self, hook: str, *args) -> None:
-        for m in self._by_hook[hook]:
-            with self.guard(m, hook):
-                getattr(m, hook)(self.model, *args)
+        ms = self._by_hook[hook]
+        if not ms:
+            return
+        with self.locked():
+            for m in ms:
+                with self.watched(m, hook):
+                    getattr(m, hook)(self.model, *args)
 
     def setup(self) -> None:
         self._each("setup")
@@ -248,11 +273,15 @@ class MechanismSet:
 
     def patrol_targets(self, per_zone: int) -> list[np.ndarray]:
         out = []
-        for m in self._by_hook["patrol_targets"]:
-            with self.guard(m, "patrol_targets"):
-                extra = m.patrol_targets(self.model, per_zone)
-            if extra is not None and len(extra):
-                out.append(np.asarray(extra, dtype=np.int64))
+        ms = self._by_hook["patrol_targets"]
+        if not ms:
+            return out
+        with self.locked():
+            for m in ms:
+                with self.watched(m, "patrol_targets"):
+                    extra = m.patrol_targets(self.model, per_zone)
+                if extra is not None and len(extra):
+                    out.append(np.asarray(extra, dtype=np.int64))
         return out
 
     def discover(self, ids: np.ndarray, report) -> None:
@@ -298,7 +327,8 @@ def _checked(s: Sightings, latent: np.ndarray, model, mechanism) -> Sightings:
     accurate = np.broadcast_to(np.asarray(s.accurate, dtype=bool), (n,))
     if np.unique(ids).size != n:
         raise ContractError(f"{where} returned an issue more than once in its Sightings")
-    if not np.isin(ids, latent).all():
+    shown = (ids >= 0) & (ids < model.issues.n)
+    if not shown.all() or not np.all(model.issues.state[ids] == IssueState.LATENT):
         raise ContractError(
             f"{where} returned issues it was not shown: Sightings.ids must be among the "
             "latent issues the hook was given"
