@@ -180,3 +180,26 @@ def test_a_world_beyond_a_virtual_memory_limit_is_refused_before_it_is_built():
         timeout=120,
     )  # fmt: skip
     assert "a limit on virtual memory (ulimit -v) leaves" in proc.stdout, proc.stderr[-1500:]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["-m", "world=classroom,street", "steps=2"],
+        ["-m", "world=choice(classroom,street)"],
+        ["-m", "preset=full_package,none"],
+        ["-cd", "my_configs", "-m", "+experiment=dose_patrol"],
+        ["--config-dir=my_configs", "world=village"],
+        ["hydra.searchpath=[file://my_configs]", "+experiment=mine"],
+    ],
+    ids=["group sweep", "choice", "preset sweep", "own experiment", "own world", "searchpath"],
+)
+def test_the_precheck_leaves_group_sweeps_and_the_users_own_configs_to_hydra(argv):
+    """A review found these refused by the group check (they worked before it)."""
+    from cogov_sim.frontends.cli import _check_groups, precheck
+
+    args = [a for a in argv if "=" in a and not a.startswith("-")]
+    if not any(a.startswith(("-cd", "--config-dir", "hydra.searchpath")) for a in argv):
+        _check_groups(args)  # sweeps and functions over options pass
+    else:
+        assert precheck(argv) is None

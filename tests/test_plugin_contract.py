@@ -11,7 +11,7 @@ import pytest
 from omegaconf import OmegaConf
 
 from cogov_sim.core.errors import ContractError
-from cogov_sim.core.issues import Channel, IssueState, IssueType, register_channel
+from cogov_sim.core.issues import Channel, EventKind, IssueState, IssueType, register_channel
 from cogov_sim.core.mechanisms import MECHANISMS, Mechanism
 from cogov_sim.core.mechanisms.base import Sightings
 from cogov_sim.core.mechanisms.registry import builtin
@@ -381,3 +381,97 @@ def test_sightings_that_would_corrupt_the_log_are_refused(how, says):
     with pytest.raises(ContractError) as exc:
         m.run(10)
     assert str(exc.value).startswith(f"mechanism 'bad_sightings' in hook 'discover' {says}")
+
+
+class _RewritesDue(Mechanism):
+    name = "rewrites_due"
+
+    def route(self, model, ids, kind, target):
+        ids[0] = 0  # the issues to route are the model's, not the hook's
+
+
+class _LogsAResolve(Mechanism):
+    name = "logs_a_resolve"
+
+    def after_handle(self, model):
+        ids = model.open_ids[:3]
+        if ids.size:
+            model.log_events(ids, EventKind.RESOLVE, t=model.day_end)
+
+
+class _EmptiesOpenIssues(Mechanism):
+    name = "empties_open_issues"
+
+    def begin_step(self, model):
+        model.open_ids = model.open_ids[:0]
+
+
+class _ForgetsTodaysClosures(Mechanism):
+    name = "forgets_todays_closures"
+
+    def after_handle(self, model):
+        model.today.closed = model.today.closed[:0]
+
+
+class _AddsAnIssue(Mechanism):
+    name = "adds_an_issue"
+
+    def begin_step(self, model):
+        model.issues.add(hh=np.array([0]))
+
+
+@pytest.mark.parametrize(
+    ("cls", "says"),
+    [
+        (_RewritesDue, "in hook 'route' wrote a read-only array"),
+        (_LogsAResolve, "in hook 'after_handle' logged a RESOLVE event"),
+        (_EmptiesOpenIssues, "in hook 'begin_step' rebound open_ids"),
+        (_ForgetsTodaysClosures, "in hook 'after_handle' rebound today.closed"),
+        (_AddsAnIssue, "issues arise from the occurrence process, not from a hook"),
+    ],
+    ids=lambda v: v.name if isinstance(v, type) else "",
+)
+def test_the_model_s_own_records_are_out_of_a_hook_s_reach(cls, says):
+    """Found by a review: a hook could route other issues than those due, log fake
+    resolutions, empty the open issues or today's closures, or add issues."""
+    m = _model_with(cls)
+    with pytest.raises(ContractError, match=re.escape(says)):
+        m.run(10)
+
+
+class _BackdatesAFind(_BadSightings):
+    name = "bad_sightings"
+    how = "backdated"
+
+    def discover(self, model, ids):
+        iss = model.issues
+        old = ids[iss.t_occur[ids] < model.day_start - 24.0][:1]
+        if old.size == 0:
+            return None
+        t = iss.t_occur[old] + 1.0  # found before today
+        return Sightings(old, t, t + 1.0, int(Channel.PARTY), np.ones(1, bool))
+
+
+class _UnknownChannel(_BadSightings):
+    how = "unknown channel"
+
+    def discover(self, model, ids):
+        pick = ids[:1]
+        if pick.size == 0:
+            return None
+        t = np.maximum(model.issues.t_occur[pick], model.day_start) + 1.0
+        return Sightings(pick, t, t + 1.0, 99, np.ones(1, bool))
+
+
+@pytest.mark.parametrize(
+    ("cls", "says"),
+    [
+        (_BackdatesAFind, "dated a find before its issue arose or outside today"),
+        (_UnknownChannel, "reported on channel 99, which is neither built in"),
+    ],
+    ids=["backdated", "unknown channel"],
+)
+def test_sightings_dated_before_today_or_on_an_unknown_channel_are_refused(cls, says):
+    m = _model_with(cls)
+    with pytest.raises(ContractError, match=says):
+        m.run(30)

@@ -229,7 +229,12 @@ class IssueTable:
         self._cap = cap
 
     def add(self, **cols: np.ndarray) -> np.ndarray:
-        """Append issues given as equal-length columns; return their ids."""
+        """Append issues given as equal-length columns; return their ids.
+
+        Raises:
+            ContractError: while the table is read-only (a mechanism's hook)."""
+        if self.read_only:
+            raise ContractError("issues arise from the occurrence process, not from a hook")
         k = len(next(iter(cols.values())))
         unknown = set(cols) - _ISSUE_COLUMNS.keys()
         if unknown:

@@ -92,6 +92,11 @@ class Day:
     scores: np.ndarray = field(default_factory=lambda: np.empty(0))
 
 
+#: the event kinds a mechanism's hook may log (records that move no issue and that no
+#: outcome counts as the processes' work)
+HOOK_EVENT_KINDS = frozenset({int(EventKind.WHISTLE)})
+
+
 class Ledger:
     """Funds spent beyond handlers' wages (points, platforms, purchases), by item."""
 
@@ -258,11 +263,17 @@ class CoGovModel(mesa.Model):
     #: the actor sets and stores whose outcome-bearing fields hooks may not rebind
     OUTCOME_OWNERS = ("residents", "firms", "handlers")
 
+    #: the model's own records of the day and of open issues, which processes read
+    DAY_FIELDS = ("closed", "complaints", "timeliness", "scores")
+
     def outcome_fields(self) -> list[tuple[str, object, str]]:
         """Every rebindable field that outcomes are computed from, as (label, owner,
-        attribute): the model's actor sets and stores themselves, and each set's
-        ``OUTCOME_FIELDS``. A mechanism's hook that rebinds one fails."""
-        out = [(name, self, name) for name in (*self.OUTCOME_OWNERS, "issues", "events")]
+        attribute): the model's actor sets and stores themselves, its lists of open
+        issues and today's record, and each set's ``OUTCOME_FIELDS``. A mechanism's hook
+        that rebinds one fails."""
+        own = (*self.OUTCOME_OWNERS, "issues", "events", "today", "open_ids", "case_ids")
+        out = [(name, self, name) for name in own]
+        out += [(f"today.{f}", self.today, f) for f in self.DAY_FIELDS]
         for name in self.OUTCOME_OWNERS:
             owner = getattr(self, name)
             out += [(f"{name}.{f}", owner, f) for f in owner.OUTCOME_FIELDS]
@@ -275,18 +286,25 @@ class CoGovModel(mesa.Model):
         as read-only while a hook runs (``issues.read_only``): a mechanism changes when an
         issue can start, how many hours it needs and whether it was whistled only through
         :meth:`schedule`."""
+        today = self.today
         return [
             *self.residents.outcome_arrays(),
             *self.firms.outcome_arrays(),
             *self.handlers.outcome_arrays(),
+            self.open_ids,
+            self.case_ids,
+            *(getattr(today, f) for f in self.DAY_FIELDS),
         ]
 
     def outcome_labels(self) -> list[str]:
-        """Names of :meth:`outcome_arrays`, in the same order (for error messages)."""
+        """Names of the outcome-bearing arrays and issue columns (for error messages)."""
         return [
             *(f"residents.{f}" for f in self.residents.OUTCOME_FIELDS),
             *(f"firms.{f}" for f in self.firms.OUTCOME_FIELDS),
             *(f"handlers.{f}" for f in self.handlers.OUTCOME_FIELDS),
+            "open_ids",
+            "case_ids",
+            *(f"today.{f}" for f in self.DAY_FIELDS),
             *(f"issues.{name}" for name in ISSUE_COLUMNS),
         ]
 
@@ -341,7 +359,7 @@ class CoGovModel(mesa.Model):
         # their WRITEABLE flag, so give every actor-set array its own memory.
         self.__dict__.update(state)
         self.__dict__.pop("_occurrence_groups", None)  # a cache: rebuilt on first use
-        for obj in (self.residents, self.firms, self.handlers):
+        for obj in (self, self.today, self.residents, self.firms, self.handlers):
             for k, v in vars(obj).items():
                 if isinstance(v, np.ndarray) and not v.flags.owndata:
                     setattr(obj, k, np.array(v))
@@ -376,10 +394,12 @@ class CoGovModel(mesa.Model):
             uniform, targeted = drawn
             self.workers.patrol(self, uniform, self.mechanisms.patrol_targets(targeted))
         latent = discovery.discover(self)
+        latent.setflags(write=False)  # what the hooks are shown, not theirs to change
         self.mechanisms.discover(latent, partial(discovery.report_sightings, self))
         # dispatch (分流): the baseline's routes, then the mechanisms' re-routing
         due = dispatch.due(self)
         if due.size:
+            due.setflags(write=False)  # hooks route these issues, they do not choose them
             kind, target = dispatch.default_route(self, due)
             self.mechanisms.route(due, kind, target)
             dispatch.assign(self, due, kind, target)
@@ -434,7 +454,20 @@ class CoGovModel(mesa.Model):
         value=0.0,
         parent=-1,
     ) -> None:
-        """Append one event per issue in ``ids`` (defaults read from the issue table)."""
+        """Append one event per issue in ``ids`` (defaults read from the issue table).
+
+        From a mechanism's hook only a record that moves nothing may be logged (a
+        whistle): kinds in :data:`HOOK_EVENT_KINDS`, with no state given.
+
+        Raises:
+            ContractError: any other event from a hook."""
+        if self._in_hook and (
+            int(kind) not in HOOK_EVENT_KINDS or state_from is not None or state_to is not None
+        ):
+            raise ContractError(
+                f"{self._hook_name()} logged a {EventKind(int(kind)).name} event: a mechanism "
+                "may log only records that move no issue (WHISTLE); the processes log the rest"
+            )
         iss = self.issues
         st = iss.state[ids]
         self.events.append(

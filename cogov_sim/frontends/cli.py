@@ -83,6 +83,9 @@ def _write_error(folder: str, exc: BaseException) -> None:
         log.error("cogov-sim: cannot record the failure of %s (%s): %s", folder, err, exc)
 
 
+#: flags that point Hydra at the user's own config tree (with or without "=value")
+_OWN_CONFIG_FLAGS = {"--config-dir", "-cd", "--config-path", "-cp", "--config-name", "-cn"}
+
 _FLAGS_WITH_VALUE = {
     "--config-dir",
     "-cd",
@@ -113,18 +116,22 @@ def precheck(argv: list[str]) -> str | None:
         if skip:
             skip = False
             continue
+        flag = a.partition("=")[0]
+        if flag in _OWN_CONFIG_FLAGS:  # the user's own config tree: Hydra checks it
+            own_configs = True
         if a in _FLAGS_WITH_VALUE:
             skip = True
-            own_configs = own_configs or a in ("--config-dir", "-cd", "--config-name", "-cn")
             continue
         if a.startswith("-") or "=" not in a:
             continue
+        own_configs = own_configs or a.startswith(("hydra.searchpath", "+hydra.searchpath"))
         args.append(a)
     syntax = _syntax_error(args)
     if syntax:
         return f"cogov-sim: error: {syntax}"
     try:
-        _check_groups(args)
+        if not own_configs:
+            _check_groups(args)
         check_overrides(args)
         if not own_configs and not ({"-m", "--multirun"} & set(argv)):
             _check_whole_config(args)
@@ -166,15 +173,22 @@ def _syntax_error(args: list[str]) -> str | None:
 
 def _check_groups(args: list[str]) -> None:
     """An unknown option of a config group (``world=village``) named with the known ones."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
     from cogov_sim.core.errors import ConfigError
 
+    parser = OverridesParser.create()
     for a in args:
         key, _, value = a.partition("=")
         group = key.lstrip("+~")
-        if group in ("world", "preset", "experiment") and value:
-            known = group_options(group)
-            if value not in known:
-                raise ConfigError(group, f"one of {', '.join(known)}", value)
+        if group not in ("world", "preset", "experiment") or not value:
+            continue
+        ov = parser.parse_override(a)
+        if ov.is_sweep_override() or not isinstance(ov.value(), str):
+            continue  # a sweep or a function over options (-m world=classroom,street)
+        known = group_options(group)
+        if ov.value() not in known:
+            raise ConfigError(group, f"one of {', '.join(known)}", ov.value())
 
 
 def _check_whole_config(args: list[str]) -> None:
@@ -242,7 +256,7 @@ def print_help() -> None:
 
 def _hydra_command(argv: list[str]) -> bool:
     """True for Hydra's own commands (shell completion, its help, config printing)."""
-    return any(a in _HYDRA_COMMANDS or a.startswith("--shell-completion=") for a in argv)
+    return any(a.partition("=")[0] in _HYDRA_COMMANDS for a in argv)
 
 
 def main() -> None:

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from cogov_sim.core.errors import ContractError
-from cogov_sim.core.issues import IssueState
+from cogov_sim.core.issues import IssueState, channel_names
 
 if TYPE_CHECKING:  # pragma: no cover
     from cogov_sim.core.model import CoGovModel
@@ -118,7 +118,8 @@ class Mechanism:
         """After handling; ``model.closed_today`` holds the issues closed so far today."""
 
     def monthly(self, model: CoGovModel) -> None:
-        """Before the monthly billing and property-firm review."""
+        """Before the monthly billing and property-firm review (on billing days of a
+        street that has managed compounds; none without them)."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.params})"
@@ -205,10 +206,11 @@ class MechanismSet:
         ContractError` naming the mechanism, the hook and the field (a rebound field is
         put back first)."""
         model = self.model
-        if self._fields is None:  # the owners are the model's own sets: fixed for a run
-            self._fields = model.outcome_fields()
+        if self._fields is None:  # the sets and stores are fixed for a run; today is not
+            self._fields = [f for f in model.outcome_fields() if f[1] is not model.today]
+        today = [(f"today.{f}", model.today, f) for f in model.DAY_FIELDS]
         bound = [(label, owner, attr, getattr(owner, attr)) for label, owner, attr in
-                 self._fields]  # fmt: skip
+                 (*self._fields, *today)]  # fmt: skip
         where = (mechanism.name if mechanism is not None else "?", hook or "?")
         outer = getattr(model, "_hook_where", None)
         model._hook_where = where
@@ -218,11 +220,10 @@ class MechanismSet:
             if "read-only" not in str(exc):
                 raise
             fields = _fields_in_failing_line(exc, model.outcome_labels())
+            what = " or ".join(fields) if fields else "a read-only array (" + str(exc) + ")"
             raise ContractError(
-                f"mechanism {where[0]!r} in hook {where[1]!r} wrote "
-                + (" or ".join(fields) if fields else "an outcome-bearing array")
-                + ": outcome-bearing state is the processes' to change; "
-                + LEVERS
+                f"mechanism {where[0]!r} in hook {where[1]!r} wrote {what}: outcome-bearing "
+                "state is the processes' to change; " + LEVERS
             ) from None
         finally:
             model._hook_where = outer
@@ -307,7 +308,7 @@ def _fields_in_failing_line(exc: BaseException, labels: list[str]) -> list[str]:
         if "numpy" not in code.co_filename:
             line = linecache.getline(code.co_filename, tb.tb_lineno)
         tb = tb.tb_next
-    target = line.split("=")[0] if "=" in line else line
+    target = re.split(r"(?<![=!<>])=(?!=)", line, maxsplit=1)[0]
     names = {label.rpartition(".")[2]: label for label in labels}
     return [label for attr, label in names.items() if re.search(rf"\b{attr}\b", target)]
 
@@ -333,11 +334,17 @@ def _checked(s: Sightings, latent: np.ndarray, model, mechanism) -> Sightings:
             f"{where} returned issues it was not shown: Sightings.ids must be among the "
             "latent issues the hook was given"
         )
-    t_occur = model.issues.t_occur[ids]
-    if not (np.all(t_found >= t_occur) and np.all(t_found <= model.day_end)):
+    earliest = np.maximum(model.issues.t_occur[ids], model.day_start)
+    if not (np.all(t_found >= earliest) and np.all(t_found <= model.day_end)):
         raise ContractError(
-            f"{where} dated a find before its issue arose or after today: Sightings.t_found "
-            "must lie in [t_occur, model.day_end] (hours from the start of day 0)"
+            f"{where} dated a find before its issue arose or outside today: Sightings."
+            "t_found must lie in [max(t_occur, model.day_start), model.day_end] (hours "
+            "from the start of day 0)"
+        )
+    if not 0 <= int(s.channel) < len(channel_names()):
+        raise ContractError(
+            f"{where} reported on channel {s.channel!r}, which is neither built in "
+            "(cogov_sim.core.issues.Channel) nor registered (register_channel)"
         )
     if not np.all(t_report >= t_found):
         raise ContractError(f"{where} reported an issue before it was found (t_report < t_found)")

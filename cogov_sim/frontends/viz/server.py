@@ -134,6 +134,8 @@ def port_problem(host: str, port: int) -> str | None:
             except OSError as exc:
                 if exc.errno == errno.EADDRINUSE:
                     return f"port {port} is in use (another server? choose one with --port)"
+                if exc.errno == errno.EADDRNOTAVAIL:
+                    continue  # e.g. ::1 with IPv6 off: uvicorn skips it too
                 return exc.strerror or str(exc)
     return None
 
@@ -153,7 +155,12 @@ def prepare_server_process() -> None:
     - ``cogov-sim-viz: serving on ...`` once the port is bound (under ``cogov-sim-viz``).
     """
     if "solara.server.starlette" in sys.modules:
-        serve_cdn_locally()
+        if not serve_cdn_locally():
+            print(
+                "cogov-sim-viz: warning: Solara's CDN route was not found; unknown page "
+                "assets may be fetched from the network",
+                file=sys.stderr,
+            )
         warnings.filterwarnings(
             "ignore",
             message="Cookies with samesite=none require https",
