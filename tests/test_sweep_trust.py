@@ -434,3 +434,17 @@ def test_a_summary_with_a_non_numeric_outcome_is_unreadable_not_a_crash(sweep_co
     assert report == {**report, "runs": 2, "ok": 1, "unreadable": 1}
     failures = pd.read_csv(sweep_copy / "failures.csv")
     assert "outcome 'closure_rate' is not a number: 'high'" in failures["error"][0]
+
+
+def test_a_run_without_an_event_log_leaves_no_earlier_one_beside_its_summary(tmp_path):
+    """A rerun with output.events=false kept the earlier run's events.parquet (found by
+    a review): a folder's files all belong to its summary."""
+    from cogov_sim.frontends.api import compose, run
+
+    run(compose(["world=classroom", "steps=3"]), tmp_path)
+    assert (tmp_path / "events.parquet").exists() and (tmp_path / "map.png").exists()
+    run(compose(["world=classroom", "steps=3", "output.events=false", "output.figures=false"]),
+        tmp_path)  # fmt: skip
+    assert (tmp_path / "summary.json").exists() and (tmp_path / "timeseries.parquet").exists()
+    assert not (tmp_path / "events.parquet").exists()
+    assert not (tmp_path / "map.png").exists() and not (tmp_path / "outcomes.png").exists()

@@ -57,6 +57,20 @@ def _clean(value):
     return value
 
 
+#: every file a run may write into its folder (what an earlier run left is removed)
+RESULT_FILES = frozenset(
+    {
+        "summary.json",
+        "timeseries.parquet",
+        "events.parquet",
+        "outcomes.png",
+        "map.png",
+        "animation.gif",
+        "animation.mp4",
+    }
+)
+
+
 class AtomicWriter:
     """Collects files written under temporary names and renames them at commit."""
 
@@ -83,8 +97,13 @@ class AtomicWriter:
 
     def commit(self, summary_name: str = "summary.json") -> None:
         """Put every file in place, ``summary_name`` last. An earlier run's summary goes
-        first, so that a kill between the renames leaves no summary beside new files."""
+        first, so that a kill between the renames leaves no summary beside new files, and
+        so do an earlier run's files that this one does not write (its event log when
+        this run writes none, its figures when this one draws none)."""
         (self.folder / summary_name).unlink(missing_ok=True)
+        written = {final.name for _, final in self._pending}
+        for name in RESULT_FILES - written:
+            (self.folder / name).unlink(missing_ok=True)
         pending = sorted(self._pending, key=lambda p: p[1].name == summary_name)
         for tmp, final in pending:
             os.replace(tmp, final)
