@@ -102,9 +102,12 @@ _HYDRA_COMMANDS = ("--shell-completion", "-sc", "--hydra-help", "--info", "-i", 
 
 
 def precheck(argv: list[str]) -> str | None:
-    """Return an error message for the first override naming a key the schema lacks, or
-    giving a key a value of the wrong type
-    (:func:`cogov_sim.frontends.hydra_setup.check_overrides`).
+    """Return the error message of the first problem of a command line, before Hydra
+    makes any folder: an override Hydra's grammar cannot read (with how to write it), an
+    unknown option of a config group, an unknown key or a value of the wrong type
+    (:func:`cogov_sim.frontends.hydra_setup.check_overrides`), and for a single run the
+    whole config's ranges and cross-key checks. Group sweeps and the user's own config
+    trees (``-cd``, ``hydra.searchpath``) are left to Hydra.
 
     Hydra itself rejects unknown keys and wrong types too, but its message does not list
     the allowed keys or values, and ``+key=value`` bypasses it; this check names both.
