@@ -89,12 +89,9 @@ class Resident(CellAgent):
 
     def __getattr__(self, name):
         # Only called when normal lookup fails: read the resident arrays.
-        if name in ("model", "idx"):
+        if name in ("model", "idx") or not _is_resident_array(self, name):
             raise AttributeError(name)
-        arr = getattr(self.model.residents, name, None)
-        if isinstance(arr, np.ndarray) and arr.shape[:1] == (self.model.n_households,):
-            return arr[self.idx].item()
-        raise AttributeError(name)
+        return getattr(self.model.residents, name)[self.idx].item()
 
     def __setattr__(self, name, value):
         # A resident's state lives in the model's arrays: a write here would change a

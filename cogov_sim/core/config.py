@@ -902,7 +902,7 @@ def _world_preset(name: str) -> dict:
     return dict(presets[name])
 
 
-def _world_presets_named(dotted: dict) -> dict:
+def _expand_world_preset(dotted: dict) -> dict:
     """``world="classroom"`` as the preset's keys; ``world.name`` naming a preset alone
     (no size given with it) refused with the preset's way, so that it never silently
     builds a world of another size under the preset's name."""
@@ -955,7 +955,7 @@ def make_config(cfg: DictConfig | dict | None = None, **dotted) -> DictConfig:
     """
     from omegaconf.errors import OmegaConfBaseException
 
-    dotted = _world_presets_named(dotted)
+    dotted = _expand_world_preset(dotted)
     if isinstance(cfg, dict) and isinstance(cfg.get("world"), str):
         cfg = {**cfg, "world": _world_preset(cfg["world"])}
     extra = tuple(resolve(n) for n in _named_mechanisms(cfg, dotted) if n not in known())

@@ -57,17 +57,13 @@ def _clean(value):
     return value
 
 
+#: a run's data files, and whether every run has it
+RUN_FILES = (("timeseries.parquet", True), ("events.parquet", False))
+
 #: every file a run may write into its folder (what an earlier run left is removed)
 RESULT_FILES = frozenset(
-    {
-        "summary.json",
-        "timeseries.parquet",
-        "events.parquet",
-        "outcomes.png",
-        "map.png",
-        "animation.gif",
-        "animation.mp4",
-    }
+    {"summary.json", *(name for name, _ in RUN_FILES), "outcomes.png", "map.png"}
+    | {"animation.gif", "animation.mp4"}
 )
 
 
@@ -113,10 +109,6 @@ class AtomicWriter:
         for tmp, _ in self._pending:
             tmp.unlink(missing_ok=True)
         self._pending.clear()
-
-
-#: a run's data files, and whether every run has it
-RUN_FILES = (("timeseries.parquet", True), ("events.parquet", False))
 
 
 def _unreadable_parquet(path: Path) -> str | None:

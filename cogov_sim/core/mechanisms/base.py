@@ -295,7 +295,7 @@ class MechanismSet:
             with self.guard(m, "discover"):
                 found = m.discover(self.model, ids)
             if found is not None and len(found.ids):
-                report(_checked(found, ids, self.model, m))
+                report(_checked(found, self.model, m))
                 ids = ids[iss.state[ids] == IssueState.LATENT]
 
 
@@ -313,10 +313,10 @@ def _fields_in_failing_line(exc: BaseException, labels: list[str]) -> list[str]:
     return [label for attr, label in names.items() if re.search(rf"\b{attr}\b", target)]
 
 
-def _checked(s: Sightings, latent: np.ndarray, model, mechanism) -> Sightings:
-    """``s`` as the discovery process may report it: each issue once, among the latent
-    issues the hook was shown, found after it arose and within today, reported no
-    earlier than found.
+def _checked(s: Sightings, model, mechanism) -> Sightings:
+    """``s`` as the discovery process may report it: each issue once, still latent
+    (every latent issue is among those the hook was shown), found after it arose and
+    within today, reported no earlier than found.
 
     Raises:
         ContractError: naming the mechanism and what is wrong."""
