@@ -17,7 +17,8 @@ CLASSROOM = {"world.width": 50, "world.height": 50, "world.name": "classroom"}
 
 
 def small(**kw):
-    """A small, fast world for unit tests."""
+    """A small, fast world for unit tests (its runs are too short for a warm-up: outcomes
+    count from day 0)."""
     base = {
         "world.width": 30,
         "world.height": 30,

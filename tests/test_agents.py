@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pickle
 
+import pytest
+
 from cogov_sim.core.agents import NGO, Department, GridWorker, PartyBranch, PropertyFirm, Resident
 from cogov_sim.core.model import CoGovModel
 from tests.conftest import small
@@ -46,8 +48,12 @@ def test_agents_read_the_current_state_of_the_arrays():
     m.residents.trust[res.idx] = 0.123
     assert res.trust == 0.123
     worker = next(iter(m.agents_by_type[GridWorker]))
-    assert worker.hours_per_day == m.cfg.workers.hours_per_day
-    assert 0 <= worker.hours_used_today <= worker.hours_per_day
+    assert worker.hours_per_day == pytest.approx(
+        m.cfg.workers.hours_per_day * m.workers.staff[worker.owner]
+    )
+    # its hours, and at most its overtime on a busy day
+    overtime = 1 + m.cfg.workers.overtime_share
+    assert 0 <= worker.hours_used_today <= worker.hours_per_day * overtime + 1e-9
     firm = next(iter(m.agents_by_type[PropertyFirm]))
     assert firm.quality == m.firms.quality[firm.owner]
     dept = next(iter(m.agents_by_type[Department]))

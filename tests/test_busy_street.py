@@ -52,7 +52,8 @@ def test_idle_staff_are_paid():
     base = _runs()
     more = _runs(**{"ngos.hours_per_day": 60.0})
     m = CoGovModel(**CLASSROOM)
-    added = (60.0 - m.cfg.ngos.hours_per_day) * m.ngos.n * m.cfg.steps
+    counted = m.cfg.steps - m.window_start  # hours are counted after the warm-up
+    added = (60.0 - m.cfg.ngos.hours_per_day) * m.ngos.n * counted
     mean, lo, hi = _diff(more, base, "cost_hours")
     assert lo > 0.75 * added, (mean, lo, hi, added)
     assert _diff(more, base, "utilisation_ngo")[2] < 0
@@ -74,55 +75,57 @@ def test_integrated_grid_speeds_light_matters_only_through_its_pooled_hours():
 
 
 @pytest.mark.slow
-def test_whistling_speeds_departments_only_through_the_staff_they_send():
-    """Departments work this street's cases on a rota; a whistle makes the department
-    send staff that day (capacity). Without those hours the whistle only reorders the
-    department's queue, and its response time does not fall."""
-    base = _runs()
-    whistle = _runs(["whistle_response"])
-    no_staff = _runs(
-        ["whistle_response"],
-        **{"mechanism_params.whistle_response.department_hours_per_whistle": 0.0},
-    )
-    assert _diff(whistle, base, "department_response_hours")[2] < -50.0
-    mean, lo, hi = _diff(no_staff, base, "department_response_hours")
-    assert lo > -25.0, (mean, lo, hi)  # no sizeable gain without the capacity
+def test_a_whistle_s_deadline_sets_how_soon_the_department_responds():
+    """The whistle adds no hours: the department takes whistled cases first out of its
+    own queue and keeps their waits within the deadline, so a 24-hour deadline gives a
+    faster department response than a 72-hour one."""
+    key = "mechanism_params.whistle_response.response_deadline_hours"
+    fast = _runs(["whistle_response"], **{key: 24.0})
+    slow = _runs(["whistle_response"], **{key: 72.0})
+    mean, lo, hi = _diff(fast, slow, "department_response_hours")
+    assert hi < 0, (mean, lo, hi)
 
 
-def test_departments_work_the_street_on_their_rota_days_only():
+def test_departments_share_their_hours_with_the_other_streets_cases_every_day():
+    """No rota: a department works every day from one queue that holds this street's
+    cases and the cases of the streets outside the model; switching the outside
+    streets off leaves its hours mostly idle."""
     from cogov_sim.core.issues import EventKind, HandlerKind
 
-    m = CoGovModel(**CLASSROOM, steps=60, seed=3)
+    m = CoGovModel(**{"steps": 120, "seed": 3})
+    assert (m.departments.outside_streets == 9).all()
     m.run()
     ev = m.events.to_frame()
     att = ev[(ev["kind"] == EventKind.ATTEMPT) & (ev["handler_kind"] == HandlerKind.DEPARTMENT)]
-    dept = att["handler"].to_numpy() - m.handlers.offset["department"]
-    day = att["step"].to_numpy()
-    d = m.departments
-    assert len(att) > 0
-    assert ((day - d.visit_offset[dept]) % d.visit_interval[dept] == 0).all()
+    assert att["step"].nunique() > 0.8 * (120 - m.window_start)
+    assert m.departments.out_done.sum() > 20 * m.departments.n
+    quiet = CoGovModel(**{"steps": 120, "seed": 3, "departments.other_cases_per_day": 0.0})
+    quiet.run()
+    a, b = m.summary(), quiet.summary()
+    assert b["utilisation_department"] < 0.5 * a["utilisation_department"]
 
 
-def test_every_street_has_its_own_departments_so_a_district_is_as_busy_as_a_street():
-    """Departments' staff scale with streets (街道): a district of ten streets has ten
-    sets of silos, each case goes to its own street's silo (a misrouted one to another
-    silo of the same street), and a department's load is the same as in one street."""
+@pytest.mark.slow
+def test_a_district_s_streets_share_one_team_per_silo_with_no_outside_streets():
+    """A team serves ``streets_per_team`` streets: in a district of ten modelled streets
+    the seven teams serve all of them and nothing arrives from outside, so a
+    department is busy with the district's own cases alone (less than with nine outside
+    streets, whose rate also carries matters the model has no type for)."""
     import numpy as np
 
     from cogov_sim.core.issues import EventKind, HandlerKind
 
-    street = CoGovModel(**{"world.width": 110, "world.height": 110, "steps": 90, "seed": 3})
-    district = CoGovModel(**{"world.width": 345, "world.height": 345, "steps": 90, "seed": 3})
+    street = CoGovModel(**{"world.width": 110, "world.height": 110, "steps": 150, "seed": 3})
+    district = CoGovModel(**{"world.width": 345, "world.height": 345, "steps": 150, "seed": 3})
     assert street.world.n_streets == 1 and street.departments.n == 7
-    assert district.world.n_streets == 10 and district.departments.n == 70
+    assert district.world.n_streets == 10 and district.departments.n == 7
+    assert (district.departments.outside_streets == 0).all()
     for m in (street, district):
         m.run()
     ev = district.events.columns()
     rows = (ev["kind"] == EventKind.DISPATCH) & (ev["handler_kind"] == HandlerKind.DEPARTMENT)
     dept = ev["handler"][rows] - district.handlers.offset["department"]
-    community = district.issues.community[ev["issue"][rows]]
     assert rows.sum() > 1000
-    assert np.array_equal(dept // 7, district.world.community_street[community])
+    assert np.array_equal(dept // 7, np.zeros(dept.size, dtype=dept.dtype))
     a, b = street.summary(), district.summary()
-    assert b["utilisation_department"] == pytest.approx(a["utilisation_department"], rel=0.25)
-    assert b["department_response_hours"] == pytest.approx(a["department_response_hours"], rel=0.25)
+    assert 0.3 <= b["utilisation_department"] < a["utilisation_department"]

@@ -70,12 +70,14 @@ def test_the_information_test_catches_a_mechanism_that_peeks_at_latent_issues():
     class Oracle(RiskGrading):
         def patrol_targets(self, model, per_zone):
             iss = model.issues
-            saved = iss.t_discover.copy()
+            saved, saved_type = iss.t_discover.copy(), iss.rtype.copy()
             iss.t_discover[: iss.n] = iss.t_occur[: iss.n]  # "knows" every issue
+            iss.rtype[: iss.n] = iss.itype[: iss.n]  # and what each one is
             try:
                 return super().patrol_targets(model, per_zone)
             finally:
                 iss.t_discover[:] = saved
+                iss.rtype[:] = saved_type
 
     from cogov_sim.core.errors import ContractError
     from cogov_sim.core.mechanisms.base import MechanismSet

@@ -164,9 +164,7 @@ def test_help_lists_groups_mechanisms_and_defaults(cli):
     assert "legal_mediators" in proc.stdout and "steps = 365" in proc.stdout
     # ranges, units and meanings come from the fields' metadata
     assert "  world.density = 0.85   a share in [0.01, 1] [share]   share of cells" in proc.stdout
-    assert "mechanism_params.red_property.hours_factor = 1.3   a factor in [0, 100]" in (
-        proc.stdout
-    )
+    assert "mechanism_params.red_property.service_level = 2.0   a factor in [0, 5]" in (proc.stdout)
 
 
 def _small_model(steps=30):

@@ -225,8 +225,8 @@ class _Riders(Mechanism):
 
     def discover(self, model, ids):
         iss = model.issues
-        found = ids[iss.itype[ids] == IssueType.SAFETY_HAZARD][:5]
-        t = np.full(found.size, model.day_start + 12.0)
+        found = ids[iss.itype[ids] == IssueType.URBAN_MATTER][:5]
+        t = np.maximum(iss.t_occur[found], model.day_start + 12.0)
         return Sightings(found, t, t, RIDERS, np.ones(found.size, dtype=bool))
 
 
@@ -299,11 +299,11 @@ def test_an_out_of_range_value_is_refused_with_the_range_from_the_field():
 
     with pytest.raises(ConfigError) as exc:
         CoGovModel(**small(mechanisms=["red_property"]), **{
-            "mechanism_params.red_property.hours_factor": 200.0
+            "mechanism_params.red_property.service_level": 200.0
         })  # fmt: skip
     assert str(exc.value) == (
-        "invalid value for 'mechanism_params.red_property.hours_factor': 200.0 "
-        "(allowed: a factor in [0, 100])"
+        "invalid value for 'mechanism_params.red_property.service_level': 200.0 "
+        "(allowed: a factor in [0, 5])"
     )
 
 

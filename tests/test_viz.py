@@ -343,8 +343,16 @@ def test_share_charts_run_from_0_to_100_unless_zoom_is_asked_for_and_marked(zoom
         (ax,) = artists.axes
         lo, hi = ax.get_ylim()
         assert ax.get_title().endswith("↕") == zoom, key
-        if zoom:
-            assert hi - lo < 100, key  # fitted to the data
+        if zoom:  # fitted to the data, not to 0-100
+            ys = np.concatenate(
+                [np.asarray(ln.get_ydata(), float) for ln in artists.lines.values()]
+            )
+            ys = ys[np.isfinite(ys)]
+            span = ys.max() - ys.min()
+            assert lo <= ys.min() and hi >= ys.max(), key
+            # at least 10 units tall, refitted when the data fill under a third of it
+            assert hi - lo <= 3 * 1.3 * max(span, 10.0) + 1e-9, key
+            assert (lo, hi) != (-1.5, 101.5), key
         elif scale == 100.0:
             assert (lo, hi) == (-1.5, 101.5), key
             assert list(ax.get_yticks()) == [0, 25, 50, 75, 100], key

@@ -66,13 +66,18 @@ def report(
     progress: bool = True,
     posterior: str | os.PathLike | None = None,
     posterior_draws: int = 20,
+    decompose_seeds: int = 6,
 ) -> pd.DataFrame:
     """Run every pattern and write ``patterns.csv``, ``patterns.md`` and ``patterns.png``.
 
     With ``posterior`` (a folder of ``cogov-sim-explore calibrate``), also the posterior
     predictive interval of every pattern and validation item: ``posterior_draws`` draws,
     one new seed each, at this report's scale (``posterior_predictive.csv`` and a section
-    of ``patterns.md``)."""
+    of ``patterns.md``).
+
+    With ``decompose_seeds`` >= 2, every pattern's effect is also decomposed by pathway
+    (:mod:`cogov_sim.analysis.decompose`; ``decomposition.csv``, ``decomposition.png``
+    and a section of ``patterns.md``)."""
     from cogov_sim.core.config import WORLD_PRESETS
 
     if world not in WORLD_PRESETS:
@@ -115,6 +120,10 @@ def report(
         + housing_table(results, seed_list)
         + "\n"
     )
+    if decompose_seeds >= 2:
+        text += "\n" + _decomposition_section(
+            patterns, decompose_seeds, params, jobs, progress, outdir
+        )
     if posterior is not None:
         text += "\n" + _posterior_section(
             patterns, held, posterior, posterior_draws, params, jobs, progress, outdir
@@ -122,6 +131,37 @@ def report(
     (outdir / "patterns.md").write_text(text, encoding="utf-8")
     figure(df, outdir / "patterns.png")
     return df
+
+
+def _decomposition_section(patterns, seeds, params, jobs, progress, outdir) -> str:
+    """Each pattern's mechanism decomposed on the pattern's outcome."""
+    from cogov_sim.analysis import decompose as dec
+
+    by_mech: dict[str, list[str]] = {}
+    for p in patterns:
+        outs = by_mech.setdefault(p.mechanism, [])
+        if p.outcome not in outs:
+            outs.append(p.outcome)
+    frames = [
+        dec.decompose([m], outs, list(range(seeds)), params, jobs=jobs, progress=progress)
+        for m, outs in by_mech.items()
+    ]
+    df = pd.concat(frames, ignore_index=True)
+    df.to_csv(outdir / "decomposition.csv", index=False)
+    dec.figure(df, outdir / "decomposition.png")
+    lines = [
+        f"{r.mechanism}: `{r.outcome}` mostly through **{r.pathway}** ({100 * r.share:.0f}%)"
+        for r in dec.main_pathway(df).itertuples()
+    ]
+    return (
+        f"**What each pattern's effect comes through** ({seeds} seeds; the share of the "
+        "effect lost when one pathway is switched off, 95% bootstrap interval over seeds; "
+        "`rest`: what the pathways do only together; `cogov-sim-explore decompose`):\n\n"
+        + dec.markdown(df)
+        + "\n"
+        + "\n".join(f"- {line}" for line in lines)
+        + "\n\n![Pathway shares](figures/decomposition.png)\n"
+    )
 
 
 def _posterior_section(patterns, held, posterior, draws, params, jobs, progress, outdir) -> str:
@@ -172,6 +212,12 @@ def main(argv: list[str] | None = None) -> None:
         "intervals beside the reported values",
     )
     ap.add_argument("--posterior-draws", type=int, default=20, help="posterior draws (default 20)")
+    ap.add_argument(
+        "--decompose-seeds",
+        type=int,
+        default=6,
+        help="seeds of the decomposition of every pattern's effect by pathway (0: none; default 6)",
+    )
     args = ap.parse_args(argv)
     try:
         df = report(
@@ -183,6 +229,7 @@ def main(argv: list[str] | None = None) -> None:
             args.out,
             posterior=args.posterior,
             posterior_draws=args.posterior_draws,
+            decompose_seeds=args.decompose_seeds,
         )
     except (PatternError, ValueError) as exc:
         print(f"cogov-sim-patterns: error: {exc}", file=sys.stderr)

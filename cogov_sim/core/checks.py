@@ -15,6 +15,7 @@ from omegaconf import DictConfig, OmegaConf
 from cogov_sim.core.config import allowed_keys
 from cogov_sim.core.errors import ConfigError
 from cogov_sim.core.issues import EVENTS_PER_ISSUE, ISSUE_KEYS
+from cogov_sim.core.mechanisms.pathways import PATHWAYS
 from cogov_sim.core.mechanisms.registry import resolve
 from cogov_sim.core.params import param_infos
 from cogov_sim.core.world import HOUSING_TYPES
@@ -54,6 +55,11 @@ def validate(cfg: DictConfig) -> None:
             raise ConfigError(
                 f"mechanism_params.{cls.name}", "a section made by make_config", "missing"
             )
+    if cfg.workers.staffing not in ("workload", "households"):
+        raise ConfigError("workers.staffing", "workload or households", cfg.workers.staffing)
+    for p in cfg.pathways_off:
+        if p not in PATHWAYS:
+            raise ConfigError("pathways_off", "pathways: " + ", ".join(PATHWAYS), p)
     for t in cfg.workers.remit:
         if t not in ISSUE_KEYS:
             raise ConfigError("workers.remit", "issue types: " + ", ".join(ISSUE_KEYS), t)

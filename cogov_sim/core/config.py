@@ -129,6 +129,14 @@ class HousingTypeConfig(Frozen):
         "mean years a household has lived here (exponential)",
         unit="years",
     )
+    households_per_grid: float = param(
+        250.0,
+        10.0,
+        100000.0,
+        "a number of households in [10, 100000]",
+        "households one grid worker serves in this kind of neighbourhood (the report: about "
+        "300 in ordinary communities, 200 in urban villages); sets the street's staff",
+    )
     dispute_factor: float = param(
         1.0,
         0.0,
@@ -167,6 +175,7 @@ class HousingConfig(Frozen):
 
     old_estate: HousingTypeConfig = field(
         default_factory=lambda: _ht(
+            households_per_grid=250.0,
             managed=0.3,
             vulnerable_share=0.23,
             party_member_share=0.12,
@@ -181,6 +190,7 @@ class HousingConfig(Frozen):
     )
     commodity: HousingTypeConfig = field(
         default_factory=lambda: _ht(
+            households_per_grid=300.0,
             managed=1.0,
             vulnerable_share=0.06,
             party_member_share=0.08,
@@ -195,6 +205,7 @@ class HousingConfig(Frozen):
     )
     rental: HousingTypeConfig = field(
         default_factory=lambda: _ht(
+            households_per_grid=200.0,
             managed=0.5,
             vulnerable_share=0.07,
             party_member_share=0.03,
@@ -209,6 +220,7 @@ class HousingConfig(Frozen):
     )
     urban_village: HousingTypeConfig = field(
         default_factory=lambda: _ht(
+            households_per_grid=200.0,
             managed=0.0,
             vulnerable_share=0.14,
             party_member_share=0.05,
@@ -248,7 +260,7 @@ class ResidentConfig(Frozen):
         0.3, "pull of a closed property dispute's outcome on property satisfaction"
     )
     burden_per_day: float = share(
-        0.001, "satisfaction an open problem costs its household per day, per unit of severity"
+        0.005, "satisfaction an open problem costs its household per day, per unit of severity"
     )
     neighbour_burden: float = share(
         0.2, "share of a problem's daily cost that each Moore neighbour bears (they see it)"
@@ -260,12 +272,17 @@ class ResidentConfig(Frozen):
         0.05,
         "satisfaction lost when a problem is closed unresolved (twice that when it turns criminal)",
     )
-    satisfaction_drift: float = share(0.002, "daily drift back to a resident's own baseline")
+    satisfaction_drift: float = share(0.01, "daily drift back to a resident's own baseline")
     trust_rate: float = share(0.02, "daily pull of trust toward satisfaction")
     contact_trust: float = share(0.003, "trust gained from a visit (patrol, party member)")
     complaint_penalty: float = share(0.05, "satisfaction lost at each hotline complaint")
     report_trust_floor: float = share(0.3, "reporting propensity at zero trust (share of max)")
     resident_report_accuracy: float = share(0.7, "a resident report has type and place right")
+    hotline_share: float = share(
+        0.4,
+        "share of residents' own reports made to the 12345 hotline rather than to the "
+        "community or grid worker (the hotline dispatches them to the street's handlers)",
+    )
     vulnerable_report_factor: float = factor(0.4, "vulnerable households report less", unit="")
 
 
@@ -377,6 +394,12 @@ class IssuesConfig(Frozen):
     )
     neglect_days: int = days(60, "days without patrol at which neglect saturates")
     need_lapse_days: int = days(30, "an undiscovered service need lapses (unmet) after this")
+    dispute_intractable: float = share(
+        0.2,
+        "a dispute nobody can settle by agreement: with probability dispute_intractable x "
+        "(0.5 + severity) x (1 - 0.5 x the household's legal literacy), drawn when it "
+        "arises; every attempt on it fails and it ends referred on (FAILED)",
+    )
     max_attempts: int = integer(
         3, 1, 100, "failed handling attempts before an issue closes as failed"
     )
@@ -415,6 +438,16 @@ class WorkerConfig(Frozen):
     small_threshold: float = share(
         0.3, "severity up to which the worker handles on the spot", unit="severity"
     )
+    staffing: str = "workload"  # workload or households: how the street's workers are shared
+    overtime_share: float = param(
+        0.25,
+        0.0,
+        2.0,
+        "a share of daily hours in [0, 2]",
+        "paid overtime a worker adds (at most this share of its hours) on a day that starts "
+        "with more work waiting than its hours",
+        unit="share",
+    )
     remit: list[str] = field(  # issue types of the worker's own silo
         default_factory=lambda: ["neighbour_dispute", "safety_hazard", "urban_matter"]
     )
@@ -429,11 +462,36 @@ class DepartmentConfig(Frozen):
     response_delay_hours: float = hours(
         4.0, "mean of an exponential travel and scheduling delay before work starts"
     )
-    visit_interval_days: int = days(
-        11,
-        "a department works this street's cases on a rota, one day every this many days "
-        "(staggered between departments), with the hours of the whole interval",
-        hi=365,
+    streets_per_team: int = integer(
+        10,
+        1,
+        1000,
+        "streets a district department's team serves: this world's streets and, for the "
+        "rest, streets outside the model whose cases arrive as other_cases_per_day",
+    )
+    other_cases_per_day: float = param(
+        0.36,
+        0.0,
+        10000.0,
+        "a rate in cases per day in [0, 10000]",
+        "cases a team receives per day from each street outside the model (Poisson; "
+        "every silo alike: the other streets' transport, market or housing matters)",
+        unit="/day",
+    )
+    other_case_hours: float = hours(3.0, "mean handler hours of another street's case")
+    visit_hours: float = hours(
+        1.5,
+        "a department case starts with a site visit of this many hours (travel and "
+        "inspection); the remedy follows after remedy_lag_days",
+    )
+    remedy_lag_days: float = param(
+        5.0,
+        0.0,
+        365.0,
+        "a number of days in [0, 365]",
+        "mean (exponential) elapsed days from a department's site visit to the start of "
+        "its remedy: crews, materials, a second department's consent",
+        unit="days",
     )
     misroute_prob: float = share(0.1, "an accurate report sent to the wrong silo")
     misroute_inaccurate: float = share(0.4, "extra misroute probability of an inaccurate report")
@@ -444,18 +502,51 @@ class DepartmentConfig(Frozen):
 
 @dataclass
 class FirmConfig(Frozen):
-    """物业公司."""
+    """物业公司: staff paid from the fees collected; routine service and repairs."""
 
-    quality_mean: float = share(0.6, "initial mean service quality (also the reference)")
+    quality_mean: float = share(
+        0.6, "initial mean service quality (also the reference of the property-dispute rate)"
+    )
     quality_sd: float = share(0.05, "spread of initial quality between firms")
-    hours_per_day: float = hours(6.0, "handling hours per day, per firm")
+    fee_yuan_month: float = param(
+        150.0,
+        0.0,
+        100000.0,
+        "a number of yuan in [0, 100000]",
+        "property fee per managed household per month (about 1.5-2.5 yuan per m2 of an 80 m2 flat)",
+        unit="yuan",
+    )
+    staff_share: float = share(
+        0.45,
+        "share of the fees collected that a firm spends on staff hours (the rest: "
+        "materials, utilities, overhead and a normal margin)",
+    )
+    skim_share: float = share(
+        0.25,
+        "share of the fees collected that a firm keeps beyond a normal margin; oversight "
+        "(an owners' committee auditing the accounts) turns it back into staff hours",
+    )
+    service_hours_per_household: float = param(
+        0.06,
+        0.0,
+        24.0,
+        "hours per managed household per day in [0, 24]",
+        "routine service the contract sets (cleaning, security, upkeep); a firm delivers "
+        "it from its staff hours before repairs and disputes, as far as its hours allow",
+        unit="h",
+    )
+    quality_half: float = param(
+        0.35,
+        0.01,
+        100.0,
+        "a ratio in [0.01, 100]",
+        "quality target = r / (r + quality_half), r the routine service delivered "
+        "against the contract's standard over the last month",
+    )
     skill_base: float = share(0.3, "skill = skill_base + skill_quality * quality")
     skill_quality: float = share(0.8, "skill gained per unit of quality")
     response_delay_hours: float = hours(24.0, "mean exponential delay before work starts")
-    quality_adjust: float = share(0.2, "monthly pull of quality toward its target")
-    income_effect: float = param(
-        0.3, 0.0, 10.0, "a number in [0, 10]", "target quality rises with fee collection"
-    )
+    quality_adjust: float = share(0.35, "monthly pull of quality toward its target")
     property_sat_rate: float = share(0.02, "daily pull of property satisfaction toward quality")
     fee_slope: float = param(
         6.0,
@@ -472,9 +563,56 @@ class FirmConfig(Frozen):
 class NGOConfig(Frozen):
     """社会组织 / 社工: one per community by default."""
 
-    hours_per_day: float = hours(6.0, "handling hours per day, per NGO")
+    hours_per_day: float = hours(
+        12.0, "staff hours per day, per NGO (a community social-work station of 1-2 workers)"
+    )
     skill: float = share(0.85, "handling skill", unit="")
     response_delay_hours: float = hours(24.0, "mean exponential delay before work starts")
+    visits_per_household_month: float = param(
+        0.75,
+        0.0,
+        30.0,
+        "visits per month in [0, 30]",
+        "contracted home visits to each vulnerable household of the community (elderly "
+        "living alone, disabled, low income), made in turn as far as the hours allow",
+        unit="/month",
+    )
+    hours_per_visit: float = hours(1.0, "hours of one home visit, travel included")
+    visit_find_prob: float = share(
+        0.9, "a home visit finds a latent problem of the household (a need, a fault...)"
+    )
+
+
+@dataclass
+class MediatorConfig(Frozen):
+    """人民调解委员会: the community's people's mediation committee."""
+
+    members_per_community: int = integer(
+        3, 0, 1000, "mediators on the community's committee (3-5 is the national norm)"
+    )
+    hours_each_per_day: float = hours(1.0, "hours each mediator gives per day")
+    skill: float = share(
+        0.6,
+        "a session's skill: it fails with probability (1 - skill) * (0.5 + severity) * difficulty",
+        unit="",
+    )
+    convene_days: float = param(
+        3.0,
+        0.0,
+        365.0,
+        "a number of days in [0, 365]",
+        "mean (exponential) days from taking a dispute to the first session with both parties",
+        unit="days",
+    )
+    session_interval_days: float = param(
+        5.0,
+        0.0,
+        365.0,
+        "a number of days in [0, 365]",
+        "days between sessions when one ends without agreement; after issues.max_attempts "
+        "sessions without agreement the dispute is referred on (FAILED)",
+        unit="days",
+    )
 
 
 @dataclass
@@ -483,6 +621,20 @@ class PartyConfig(Frozen):
 
     hours_per_day: float = hours(4.0, "staff hours per day, per party branch")
     skill: float = share(0.8, "handling skill", unit="")
+    hours_per_participant: float = hours(
+        0.05, "staff hours of organising per resident taking part in an activity"
+    )
+    visits_per_household_year: float = param(
+        1.0,
+        0.0,
+        365.0,
+        "visits per year in [0, 365]",
+        "home visits (入户走访) the branch's staff make to each household of the community, "
+        "in turn, as far as the hours allow",
+        unit="/year",
+    )
+    hours_per_visit: float = hours(0.5, "hours of one home visit")
+    visit_find_prob: float = share(0.5, "a home visit finds a latent problem of the household")
     volunteer_share: float = share(0.05, "share of yesterday's volunteer hours at its disposal")
     acceptance_intercept: float = param(
         -0.55,
@@ -615,6 +767,17 @@ class EscalationConfig(Frozen):
 
 
 @dataclass
+class CallbackConfig(Frozen):
+    """回访: the loop closes with the resident (processes/callbacks.py)."""
+
+    survey_share: float = share(
+        0.1,
+        "share of closed issues that households wait for (other than hotline requests, "
+        "which are always called back) that a third party's survey calls back",
+    )
+
+
+@dataclass
 class ReviewConfig(Frozen):
     """考核: handlers are reviewed and adapt their effort."""
 
@@ -643,6 +806,19 @@ class ReviewConfig(Frozen):
 
 @dataclass
 class OutcomeConfig(Frozen):
+    coverage_days: int = days(
+        30,
+        "vulnerable_coverage: a vulnerable household counts as covered when a service "
+        "reached it (a home visit, a need met) within this many days",
+    )
+    warmup_days: int = days(
+        90,
+        "days at the start of a run that outcomes leave out (the street settles into its "
+        "steady state), when the run is at least twice as long; a shorter run (a class, a "
+        "test) counts from day 0. The summary states its window (window_start_day)",
+        lo=0,
+        hi=100000,
+    )
     need_standard_hours: float = param(
         72.0,
         1.0,
@@ -711,6 +887,9 @@ class ModelConfig(Frozen):
     seed: int = integer(42, 0, 4294967295, "the run's one random stream")
     steps: int = days(365, "days", hi=100000)
     mechanisms: list[str] = field(default_factory=list)  # policy mechanisms switched on
+    #: the mechanisms' pathways switched off (a decomposition of their effect):
+    #: hours, information, routing, behaviour, money, skill (core/mechanisms/pathways.py)
+    pathways_off: list[str] = field(default_factory=list)
     world: WorldConfig = field(default_factory=WorldConfig)
     housing: HousingConfig = field(default_factory=HousingConfig)
     residents: ResidentConfig = field(default_factory=ResidentConfig)
@@ -719,9 +898,11 @@ class ModelConfig(Frozen):
     departments: DepartmentConfig = field(default_factory=DepartmentConfig)
     firms: FirmConfig = field(default_factory=FirmConfig)
     ngos: NGOConfig = field(default_factory=NGOConfig)
+    mediators: MediatorConfig = field(default_factory=MediatorConfig)
     party: PartyConfig = field(default_factory=PartyConfig)
     participation: ParticipationConfig = field(default_factory=ParticipationConfig)
     escalation: EscalationConfig = field(default_factory=EscalationConfig)
+    callbacks: CallbackConfig = field(default_factory=CallbackConfig)
     review: ReviewConfig = field(default_factory=ReviewConfig)
     outcomes: OutcomeConfig = field(default_factory=OutcomeConfig)
     #: one typed section per mechanism, ``mechanism_params.<name>``: each mechanism's

@@ -90,7 +90,10 @@ class Channel(IntEnum):
     RESIDENT = 0  # the household reports it (worker, hotline or app)
     WORKER = 1  # the zone's grid worker finds it on patrol
     PLATFORM = 2  # a sensor / the platform detects it
-    PARTY = 3  # a party member on a household visit finds it
+    PARTY = 3  # a party member (or the party branch's staff) on a household visit finds it
+    NGO = 4  # a social worker on a contracted home visit finds it
+    HOTLINE = 5  # the household reports it to the 12345 hotline
+    CALLBACK = 6  # a callback finds the problem not fixed and reopens it
 
 
 #: report channels that plug-ins registered (codes follow the built-in ones, in order)
@@ -147,6 +150,8 @@ class EventKind(IntEnum):
     PETITION = 11  # petition (信访) (no transition)
     WHISTLE = 12  # the community whistles a department (no transition)
     DECIDE = 13  # a collective decision is taken (no transition)
+    VISIT = 14  # a department's site visit done; the remedy follows later (no transition)
+    CALLBACK = 15  # the household is called back after closure (value 1: satisfied)
 
 
 _ISSUE_COLUMNS: dict[str, tuple[type, object]] = {
@@ -179,6 +184,11 @@ _ISSUE_COLUMNS: dict[str, tuple[type, object]] = {
     "parent": (np.int32, -1),  # the issue this one recurs from, or -1
     "false_closure": (np.bool_, False),  # closed as resolved without being fixed
     "burden": (np.float64, 0.0),  # satisfaction its household has lost to it while open
+    "stage": (np.int8, 0),  # 1: a department case awaiting its site visit, else 0
+    "rtype": (np.int8, -1),  # the type the report gives (the truth when accurate)
+    "rseverity": (np.float64, 0.0),  # the severity the report gives (an estimate)
+    "child": (np.int32, -1),  # the issue that a false closure of this one left behind
+    "tractable": (np.bool_, True),  # a dispute that can be settled by agreement
 }
 
 

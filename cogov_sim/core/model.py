@@ -64,7 +64,15 @@ from cogov_sim.core.mechanisms.base import MechanismSet
 from cogov_sim.core.mechanisms.registry import resolve
 from cogov_sim.core.params import freeze
 from cogov_sim.core.places import rate_factors
-from cogov_sim.core.processes import discovery, dispatch, escalation, handling, occurrence
+from cogov_sim.core.processes import (
+    callbacks,
+    discovery,
+    dispatch,
+    escalation,
+    handling,
+    occurrence,
+    visits,
+)
 from cogov_sim.core.world import build_world
 
 
@@ -82,6 +90,10 @@ class Day:
             feedback).
         scores: the outcome score of each closed issue (aligned with ``closed``; set
             by feedback, read by the review).
+        surveyed: whether each closed issue's household will be called back (aligned
+            with ``closed``; set by callbacks, read by the review).
+        visited: the households visited at home today (NGO and party rounds), and
+            ``visit_channel`` the report channel of each visit.
     """
 
     number: int = -1
@@ -90,6 +102,9 @@ class Day:
     complaints: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     timeliness: np.ndarray = field(default_factory=lambda: np.empty(0))
     scores: np.ndarray = field(default_factory=lambda: np.empty(0))
+    surveyed: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
+    visited: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    visit_channel: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int8))
 
 
 #: the event kinds a mechanism's hook may log (records that move no issue and that no
@@ -142,6 +157,8 @@ class CoGovModel(mesa.Model):
         )
         freeze(self.cfg)
         self.day = -1
+        #: the first day that outcomes count (the warm-up before it is left out)
+        self.window_start = outcomes.window_start(self.cfg)
         self.world = build_world(self.cfg.world, self.rng, self.cfg.housing)
         self.n_households = self.world.n
         self._in_hook = 0
@@ -192,7 +209,8 @@ class CoGovModel(mesa.Model):
                 "firm": w.n_firms,
                 "ngo": w.n_communities,
                 "party": w.n_communities,
-                "department": cfg.world.n_departments * w.n_streets,
+                "department": cfg.world.n_departments
+                * Departments.teams_per_silo(cfg, w.n_streets),
                 "mediator": w.n_communities,
                 "self": 1,
             },
@@ -204,7 +222,11 @@ class CoGovModel(mesa.Model):
         self.ngos = NGOs(h, cfg)
         self.party = PartyBranches(h, cfg)
         self.departments = Departments(h, cfg, w)
-        self.mediators = Mediators(h)
+        self.mediators = Mediators(h, cfg)
+        #: the callback desk (回访): who is called back after closure
+        self.callbacks = callbacks.CallbackDesk(cfg)
+        h.retry_delay[:] = cfg.issues.reopen_delay_hours
+        self.mediators.retry_delay = 24.0 * cfg.mediators.session_interval_days
         self.parties = Parties(h)
 
     def _init_issue_params(self) -> None:
@@ -264,7 +286,7 @@ class CoGovModel(mesa.Model):
     OUTCOME_OWNERS = ("residents", "firms", "handlers")
 
     #: the model's own records of the day and of open issues, which processes read
-    DAY_FIELDS = ("closed", "complaints", "timeliness", "scores")
+    DAY_FIELDS = ("closed", "complaints", "timeliness", "scores", "surveyed")
 
     def outcome_fields(self) -> list[tuple[str, object, str]]:
         """Every rebindable field that outcomes are computed from, as (label, owner,
@@ -370,6 +392,11 @@ class CoGovModel(mesa.Model):
 
     # ------------------------------------------------------------- schedule
     @property
+    def counting(self) -> bool:
+        """Whether today is in the outcome window (after the warm-up)."""
+        return self.day >= self.window_start
+
+    @property
     def day_start(self) -> float:
         return 24.0 * self.day
 
@@ -382,10 +409,14 @@ class CoGovModel(mesa.Model):
         self.day += 1
         self.today = Day(self.day, self.issues.n)
         self.handlers.start_day()
-        self.departments.start_day(self.day)
+        self.workers.add_overtime()
+        self.party.organise(self)
+        self.firms.set_aside_routine(self)
+        self.departments.arrive(self)
         self.rate_multiplier[:] = 1.0
         self.residents.contacted[:] = False
         self.mechanisms.begin_step()
+        callbacks.call_back(self)
         occurrence.occur(self)
         # discover: patrols (uniform, then where mechanisms point), residents and workers,
         # then the mechanisms' own actors
@@ -393,6 +424,7 @@ class CoGovModel(mesa.Model):
         if drawn is not None:
             uniform, targeted = drawn
             self.workers.patrol(self, uniform, self.mechanisms.patrol_targets(targeted))
+        visits.visit(self)
         latent = discovery.discover(self)
         latent.setflags(write=False)  # what the hooks are shown, not theirs to change
         self.mechanisms.discover(latent, partial(discovery.report_sightings, self))
@@ -408,13 +440,14 @@ class CoGovModel(mesa.Model):
         self.mechanisms.after_handle()
         escalation.escalate(self)
         self.residents.feel(self)
+        callbacks.choose(self)
         self.firms.serve(self)
         if self.firms.billing_day(self.day):
             self.mechanisms.monthly()
             self.firms.bill(self)
         self.handlers.review(self)
         self.residents.participate(self)
-        self.handlers.end_day()
+        self.handlers.end_day(self.counting)
         self._compact_open()
         self._obs = outcomes.step_observables(self)
         self.datacollector.collect(self)

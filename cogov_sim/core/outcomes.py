@@ -21,13 +21,31 @@ Definitions (t_end = 24 * steps hours):
   came back (a dispute closed unresolved that flared up again) / reported issues;
 - grid_level_share: resolved issues resolved by a zone-level handler (resident,
   mediator, grid worker, property firm, NGO) / resolved issues;
-- vulnerable_coverage: vulnerable residents' service needs resolved / those
-  that occurred at least their deadline before t_end;
-- fairness_gap: closure rate of other residents' issues minus that of
-  vulnerable residents' issues; fairness_gap_response_hours: mean response of
-  vulnerable minus others;
-- mediation_success_rate: successful handling attempts of disputes / attempts,
-  by every handler except property firms (whose attempts are repairs, not mediation);
+- vulnerable_coverage: share of vulnerable households reached by a service in
+  the last ``outcomes.coverage_days`` days at the end of the run (a home visit,
+  a linked member's visit, or a need of theirs met): the service coverage of
+  special groups; needs_met_share: their service needs resolved / those that
+  occurred at least their deadline before t_end (was vulnerable_coverage);
+- fairness_gap: closure from occurrence (every case that arose, reported or
+  not, service needs included, fixed within its type's deadline) of other
+  households minus that of vulnerable households; fairness_gap_by_type: the
+  same gap within each case type, weighted by the vulnerable's cases (service
+  needs, which only the vulnerable have, drop out); fairness_gap_response_hours:
+  mean response of vulnerable minus others;
+- mediation_success_rate: disputes settled / disputes closed by a mediating
+  handler (mediation committee, NGO, grid worker, party branch, the parties
+  themselves; not departments, nor the firm that is a party to a property
+  dispute); mediation_session_success: successful sessions / sessions of those
+  handlers on disputes;
+- closure_rate_standardised, response_hours_standardised: closure and response
+  of each case type, averaged with fixed weights (each type's expected share of
+  cases at the configured rates), so that a change of mix does not move them;
+- worker_reports_per_day: reports the grid workers collected (found on patrol)
+  per worker per day; worker_events_per_day: matters they handled (attempts);
+- hotline_requests_per_1000: residents' own reports to the 12345 hotline;
+  complaints_light_share: complaints and petitions about light matters / all;
+- callback_satisfaction, reopened_share: of the closed issues called back, the
+  share satisfied and the share reopened (not fixed);
 - decision_execution_rate: collective decisions carried out / taken;
 - report_accuracy: accurate reports / reports, of reports made by the grid
   system (grid workers, platform, party members' visits);
@@ -130,6 +148,8 @@ SUMMARY_KEYS = (
     "light_matters_per_1000",
     "hazards_discovered_per_1000",
     "mediation_days",
+    "mediation_days_p50",
+    "mediation_days_p90",
     "ngo_cost_per_need_met",
     "light_closure_rate",
     "light_response_hours",
@@ -165,6 +185,17 @@ SUMMARY_KEYS = (
     "property_satisfaction",
     "fee_collection_rate",
     "mediation_success_rate",
+    "mediation_session_success",
+    "closure_rate_standardised",
+    "response_hours_standardised",
+    "worker_reports_per_day",
+    "hotline_requests_per_1000",
+    "complaints_light_share",
+    "callback_satisfaction",
+    "reopened_share",
+    "needs_met_share",
+    "fairness_gap_by_type",
+    "window_start_day",
     "decision_execution_rate",
     "report_accuracy",
     "report_accuracy_all",
@@ -203,6 +234,12 @@ RATE_KEYS = (
     "property_satisfaction",
     "fee_collection_rate",
     "mediation_success_rate",
+    "mediation_session_success",
+    "closure_rate_standardised",
+    "complaints_light_share",
+    "callback_satisfaction",
+    "reopened_share",
+    "needs_met_share",
     "decision_execution_rate",
     "report_accuracy",
     "report_accuracy_all",
@@ -276,6 +313,39 @@ def _queues(model) -> dict[str, float]:
     return out
 
 
+def window_start(cfg) -> int:
+    """The first day outcomes count: ``outcomes.warmup_days`` when the run is at least
+    twice that long; a shorter run (a class, a test) counts from day 0."""
+    w = int(cfg.outcomes.warmup_days)
+    return w if cfg.steps >= 2 * w else 0
+
+
+def _coverage(model) -> float:
+    """Share of vulnerable households reached by a service (a visit, or a need of theirs
+    met) in the last ``outcomes.coverage_days`` days."""
+    r = model.residents
+    v = r.vulnerable_idx
+    if v.size == 0:
+        return math.nan
+    recent = model.day - r.last_served[v] < model.cfg.outcomes.coverage_days
+    return float(np.mean(recent))
+
+
+def _type_weights(model) -> np.ndarray:
+    """Each issue type's expected share of cases at the configured rates (eligible
+    households times rate, by housing type)."""
+    w = model.world
+    n_by = np.bincount(w.housing, minlength=len(HOUSING_TYPES)).astype(np.float64)
+    managed = np.bincount(w.housing[model.firms.managed_idx], minlength=n_by.size)
+    vul = np.bincount(w.housing[model.residents.vulnerable_idx], minlength=n_by.size)
+    elig = np.tile(n_by[:, None], (1, model.it_rate.size))
+    elig[:, IssueType.PROPERTY_DISPUTE] = managed
+    elig[:, IssueType.SERVICE_NEED] = vul
+    expected = (elig * model.it_housing_factor).sum(axis=0) * model.it_rate
+    total = expected[: int(min(LIGHT_TYPES))].sum()
+    return expected / total if total > 0 else expected
+
+
 def final_state(model) -> dict[str, float]:
     """The agent state that the summary needs besides the event log."""
     r, cfg, h = model.residents, model.cfg, model.handlers
@@ -294,6 +364,9 @@ def final_state(model) -> dict[str, float]:
     return {
         "n_households": int(model.n_households),
         "steps": int(model.day + 1),
+        "window_start_day": int(min(model.window_start, model.day + 1)),
+        "vulnerable_coverage": _coverage(model),
+        "type_weights": [float(x) for x in _type_weights(model)],
         "participation_rate": float(
             np.mean(model.day - r.last_part < cfg.participation.window_days)
         ),
@@ -491,7 +564,10 @@ def _from_occurrence(df, state, t_end, due, met, case, vul, resolved, t_close, l
             ro = np.count_nonzero(sel & ~vul & met) / no
             gaps.append(ro - rv)
             weights.append(nv)
-    out["fairness_gap"] = float(np.average(gaps, weights=weights)) if weights else math.nan
+    out["fairness_gap_by_type"] = float(np.average(gaps, weights=weights)) if weights else math.nan
+    out["fairness_gap"] = (
+        out["closure_from_occurrence_others"] - out["closure_from_occurrence_vulnerable"]
+    )
     need = (it == IssueType.SERVICE_NEED) & vul
     std = float(state.get("need_standard_hours", math.nan))
     need_due = need & (df["t_occur"] + std <= t_end)
@@ -507,7 +583,29 @@ def _from_occurrence(df, state, t_end, due, met, case, vul, resolved, t_close, l
     return out
 
 
-def _places(df, state, per1000, due, met, case, lag_all) -> dict:
+def _standardised(df, due, on_time, resolved, t_close, t_rep, weights):
+    """Closure and mean response of each case type, averaged with fixed ``weights``
+    (one per issue type; light matters and types with no case are left out)."""
+    it = df["itype"]
+    close, resp, wc, wr = [], [], [], []
+    for k in range(int(min(LIGHT_TYPES))):
+        if k >= weights.size or weights[k] <= 0:
+            continue
+        sel = it == k
+        n_due = np.count_nonzero(sel & due)
+        if n_due:
+            close.append(np.count_nonzero(sel & due & on_time) / n_due)
+            wc.append(weights[k])
+        r = (t_close - t_rep)[sel & resolved]
+        if r.size:
+            resp.append(float(r.mean()))
+            wr.append(weights[k])
+    c = float(np.average(close, weights=wc)) if wc else math.nan
+    r = float(np.average(resp, weights=wr)) if wr else math.nan
+    return c, r
+
+
+def _places(df, state, per1000, due, met, case, lag_all, t0: float = 0.0) -> dict:
     """Hot spots (Moran's I of issues per zone, persistence between quarters) and
     outcomes by housing type (ODD 7.10)."""
     nan = math.nan
@@ -532,16 +630,17 @@ def _places(df, state, per1000, due, met, case, lag_all) -> dict:
             seed=int(state.get("seed", 0)),
         )
         out["hotspot_moran_i"], out["hotspot_p"] = m["I"], m["p_sim"]
+        days = int(state["steps"] - state.get("window_start_day", 0))
         out["hotspot_persistence"] = places.persistence(
-            df["zone"], df["t_occur"], rows * cols, int(state["steps"])
+            df["zone"], df["t_occur"] - t0, rows * cols, days
         )
         disp = np.isin(df["itype"], [int(d) for d in DISPUTES])
         out["hotspot_prediction_accuracy"] = places.prediction_accuracy(
             df["zone"][disp],
-            df["t_occur"][disp],
-            df["t_discover"][disp],
+            df["t_occur"][disp] - t0,
+            df["t_discover"][disp] - t0,
             rows * cols,
-            int(state["steps"]),
+            days,
         )
     by = state.get("households_by_housing")
     if "housing" in df and by:
@@ -565,11 +664,19 @@ def summarize(events, state: dict, place: dict | None = None) -> dict[str, float
     carries it)."""
     n_hh = state["n_households"]
     steps = state["steps"]
+    start = int(state.get("window_start_day", 0))
     t_end = 24.0 * steps
-    years = steps / 365.0
+    t0 = 24.0 * start
+    years = (steps - start) / 365.0
     per1000 = 1000.0 / n_hh / years
     ev = _columns(events)
     df = issue_arrays(ev, place)
+    if start > 0:
+        # the outcome window: issues that arose after the warm-up, events within it
+        keep = df["t_occur"] >= t0
+        df = {k: v[keep] for k, v in df.items()}
+        rows = ev["t"] >= t0
+        ev = {k: v[rows] for k, v in ev.items()}
     st = df["state"]
     it = df["itype"]
     resolved = st == IssueState.RESOLVED
@@ -635,6 +742,27 @@ def summarize(events, state: dict, place: dict | None = None) -> dict[str, float
         )
     )
     dept_resp = (t_close - t_rep)[dept]
+    weights = np.asarray(state.get("type_weights") or [], dtype=np.float64)
+    std_close, std_resp = _standardised(df, due, on_time, resolved, t_close, t_rep, weights)
+    cb_rows = ekind == EventKind.CALLBACK
+    cb_value = ev["value"][cb_rows]
+    # disputes closed by a mediating handler (not the department, not the firm that is
+    # a party to a property dispute): settled or not
+    mediating = (
+        disp
+        & closed
+        & np.isin(
+            hk,
+            [
+                int(HandlerKind.MEDIATOR),
+                int(HandlerKind.NGO),
+                int(HandlerKind.RESIDENT_SELF),
+                int(HandlerKind.GRID_WORKER),
+                int(HandlerKind.PARTY_BRANCH),
+            ],
+        )
+        & (st != IssueState.ESCALATED)
+    )
 
     out = {
         "department_response_hours": float(dept_resp.mean()) if dept_resp.size else math.nan,
@@ -654,6 +782,14 @@ def summarize(events, state: dict, place: dict | None = None) -> dict[str, float
         * per1000,
         "mediation_days": (
             float(np.mean((t_close - t_rep)[mediated]) / 24.0) if mediated.any() else math.nan
+        ),
+        "mediation_days_p50": (
+            float(np.median((t_close - t_rep)[mediated]) / 24.0) if mediated.any() else math.nan
+        ),
+        "mediation_days_p90": (
+            float(np.percentile((t_close - t_rep)[mediated], 90) / 24.0)
+            if mediated.any()
+            else math.nan
         ),
         "ngo_cost_per_need_met": _ratio(
             state.get("ngo_funds", math.nan), np.count_nonzero(need & resolved)
@@ -677,16 +813,33 @@ def summarize(events, state: dict, place: dict | None = None) -> dict[str, float
             np.count_nonzero(case & resolved & np.isin(hk, [int(z) for z in ZONE_LEVEL])),
             np.count_nonzero(case & resolved),
         ),
-        "vulnerable_coverage": _ratio(
-            np.count_nonzero(need_due & resolved), np.count_nonzero(need_due)
-        ),
+        "vulnerable_coverage": state.get("vulnerable_coverage", math.nan),
         "fairness_gap_reported": closure(case & ~vul) - closure(case & vul),
         "fairness_gap_response_hours": (
             float(resp_v.mean() - resp_o.mean()) if resp_v.size and resp_o.size else math.nan
         ),
         "property_satisfaction": state["property_satisfaction"],
         "fee_collection_rate": _ratio(state["fees_paid"], state["fees_billed"]),
-        "mediation_success_rate": float(att_value.mean()) if att_value.size else math.nan,
+        "mediation_success_rate": _ratio(
+            np.count_nonzero(mediating & resolved & ~df["false_closure"]),
+            np.count_nonzero(mediating),
+        ),
+        "mediation_session_success": float(att_value.mean()) if att_value.size else math.nan,
+        "closure_rate_standardised": std_close,
+        "response_hours_standardised": std_resp,
+        "worker_reports_per_day": _ratio(
+            np.count_nonzero(channel == int(Channel.WORKER)),
+            state.get("n_workers", math.nan) * (steps - start),
+        ),
+        "callback_satisfaction": float(cb_value.mean()) if cb_value.size else math.nan,
+        "reopened_share": _ratio(
+            np.count_nonzero(channel == int(Channel.CALLBACK)), float(cb_value.size)
+        ),
+        "needs_met_share": _ratio(
+            np.count_nonzero(need_due & resolved), np.count_nonzero(need_due)
+        ),
+        "hotline_requests_per_1000": np.count_nonzero(channel == int(Channel.HOTLINE)) * per1000,
+        "complaints_light_share": _ratio(float(comp[light].sum()), float(comp.sum())),
         "decision_execution_rate": float(dec_value.mean()) if dec_value.size else math.nan,
         "report_accuracy": float(np.nanmean(df["accurate"][grid_system & case]))
         if (grid_system & case).any()
@@ -698,7 +851,9 @@ def summarize(events, state: dict, place: dict | None = None) -> dict[str, float
         "cost_funds": state["cost_funds"],
         "cost_per_resolved_issue": _ratio(state["cost_funds"], np.count_nonzero(resolved)),
         "mechanism_funds": state.get("mechanism_funds", math.nan),
-        "worker_events_per_day": _ratio(worker_attempts, state.get("n_workers", math.nan) * steps),
+        "worker_events_per_day": _ratio(
+            worker_attempts, state.get("n_workers", math.nan) * (steps - start)
+        ),
         **{f"utilisation_{g}": v for g, v in (state.get("utilisation") or {}).items()},
         "issues_occurred": int(df["issue"].shape[0]),
         "issues_resolved": int(np.count_nonzero(resolved)),
@@ -710,7 +865,7 @@ def summarize(events, state: dict, place: dict | None = None) -> dict[str, float
     out.update(
         _from_occurrence(df, state, t_end, occ_due, occ_met, case, vul, resolved, t_close, lag_all)
     )
-    out.update(_places(df, state, per1000, occ_due, occ_met, case, lag_all))
+    out.update(_places(df, state, per1000, occ_due, occ_met, case, lag_all, t0))
     ws, wd, wi = (
         state["weight_satisfaction"],
         state["weight_disposal"],
@@ -725,4 +880,5 @@ def summarize(events, state: dict, place: dict | None = None) -> dict[str, float
     ) / tot
     out["n_households"] = n_hh
     out["steps"] = steps
+    out["window_start_day"] = start
     return {k: (float(v) if not isinstance(v, int) else v) for k, v in out.items()}

@@ -136,7 +136,8 @@ COLUMNS: tuple[Column, ...] = (
         "success",
         "bool",
         "the handling attempt succeeded (attempt rows); the decision was carried out "
-        "(decide rows); null otherwise",
+        "(decide rows); the household called back was satisfied (callback rows); null "
+        "otherwise",
         nullable=True,
     ),
     Column(
@@ -171,7 +172,7 @@ _VALUE_OF = {
     "severity": EventKind.OCCUR,
     "accurate": EventKind.DISCOVER,
     "deadline_hours": EventKind.REPORT,
-    "success": (EventKind.ATTEMPT, EventKind.DECIDE),
+    "success": (EventKind.ATTEMPT, EventKind.DECIDE, EventKind.CALLBACK),
     "false_closure": EventKind.RESOLVE,
 }
 

@@ -135,6 +135,28 @@ def cmd_optimise(args) -> None:
     print(f"written: {out}/pareto.csv, pareto.md, pareto.png, trials.csv")
 
 
+def cmd_decompose(args) -> None:
+    from cogov_sim.analysis.calibration.point import overrides_to_params
+    from cogov_sim.analysis.decompose import DecomposeError, decompose, main_pathway, write
+
+    try:
+        params = overrides_to_params(args.overrides)
+        df = decompose(
+            args.mechanisms,
+            args.outcomes,
+            list(range(args.seeds)),
+            params=params,
+            jobs=args.jobs,
+        )
+    except DecomposeError as exc:
+        raise ExploreError(str(exc)) from None
+    out = Path(args.out)
+    write(df, out)
+    for r in main_pathway(df).itertuples():
+        print(f"{r.mechanism}: {r.outcome} mostly through {r.pathway} ({100 * r.share:.0f}%)")
+    print(f"written: {out}/decomposition.csv, decomposition.md, decomposition.png")
+
+
 # ---------------------------------------------------------------------- main
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n")[0])
@@ -204,6 +226,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="keep finished runs of --out")
     common(p, "explore/discover")
     p.set_defaults(func=cmd_discover)
+
+    p = sub.add_parser(
+        "decompose", help="what a mechanism's effect comes through: one pathway off at a time"
+    )
+    p.add_argument(
+        "--mechanisms",
+        nargs="+",
+        required=True,
+        help="a mechanism, or several (a package): decomposed together",
+    )
+    p.add_argument(
+        "--outcomes",
+        nargs="+",
+        default=["closure_rate", "response_hours_mean", "satisfaction_mean"],
+    )
+    p.add_argument("--seeds", type=int, default=6, help="seeds 0..N-1 (default: %(default)s)")
+    common(p, "explore/decompose")
+    p.set_defaults(func=cmd_decompose)
 
     p = sub.add_parser("optimise", help="policy packages under a budget (NSGA-II)")
     p.add_argument("--levers", default="levers_default", help="levers file (mechanisms, knobs)")

@@ -1,19 +1,34 @@
-"""Property firms (物业公司): service quality, property satisfaction and fees.
+"""Property firms (物业公司): money, staff hours, service quality, fees.
 
-Rules:
+Rules (docs/ODD.md, 7.7):
 
-- Daily, a managed household's property satisfaction moves toward its firm's
-  quality at ``property_sat_rate``.
-- Every ``billing_days`` each managed household is billed and pays with
-  probability ``1 / (1 + exp(-fee_slope * (property_sat - fee_midpoint)))``.
-- Then each firm's quality moves toward its target at ``quality_adjust``:
-  ``target = quality_mean + income_effect * (collection - 0.6) + oversight``,
-  where collection is the firm's share of this bill paid and oversight is the
-  pressure on the firm from the community and party (0 by default). Skill
-  follows quality: ``skill_base + skill_quality * quality``.
+- **Money buys hours.** A firm's staff hours per day for the next month are
+  what the fees collected this month pay for:
+  ``fee_yuan_month * households paying * (staff_share + oversight * skim_share)
+  / wage_firm / billing_days``. Before the first bill a firm expects the
+  payment its households' initial satisfaction gives.
+- **Routine service first.** Each day the firm sets aside the routine service
+  its contract sets, ``service_hours_per_household * service_level`` per
+  managed household (cleaning, security, upkeep), as far as a share 0.9 of its
+  hours allows; repairs (facility faults in its compounds) and property
+  disputes are handled from the rest, and a busy day's repairs eat into
+  tomorrow's routine service, never the other way round.
+- **Quality follows what was delivered.** Monthly, each firm's quality moves
+  toward ``r / (r + quality_half)`` at ``quality_adjust``, ``r`` the routine
+  service delivered over the month against the contract's standard (not the
+  raised level). Skill follows quality: ``skill_base + skill_quality * quality``.
+- **Residents judge the service.** Daily, a managed household's property
+  satisfaction moves toward its firm's quality at ``property_sat_rate``, and a
+  closed property dispute or repair of its own moves it toward the case's
+  outcome score (feedback). Every ``billing_days`` each managed household
+  pays with probability ``1 / (1 + exp(-fee_slope * (property_sat -
+  fee_midpoint)))``.
 
-Fields a mechanism may change (levers): ``oversight`` (per firm), and the
-handler fields ``hours``, ``delay``. Outcome-bearing: ``billed``, ``paid``.
+Fields a mechanism may change (levers): ``oversight`` (per firm, 0-1: the share
+of the skimmed fees that oversight turns back into staff hours),
+``service_level`` (per firm: the routine service the owners hold the firm to,
+a multiple of the contract's), and the handler field ``delay``.
+Outcome-bearing: ``billed``, ``paid``.
 """
 
 from __future__ import annotations
@@ -28,34 +43,70 @@ class PropertyFirms(HandlerGroup):
 
     group = "firm"
 
+    #: the largest share of a firm's hours it sets aside for routine service
+    ROUTINE_CAP = 0.85
+
     def __init__(self, handlers, cfg, world, residents, rng):
         super().__init__(handlers)
         fc = cfg.firms
         nf = world.n_firms
         self.world = world
         self.quality = np.clip(rng.normal(fc.quality_mean, fc.quality_sd, nf), 0.05, 0.95)
-        #: pressure on each firm's quality target from community and party oversight
+        #: share of the skimmed fees that oversight turns back into staff hours (0-1)
         self.oversight = np.zeros(nf)
+        #: routine service the firm is held to, a multiple of the contract's standard
+        self.service_level = np.ones(nf)
         self.billed = np.zeros(nf)
         self.paid = np.zeros(nf)
         self.billing_days = fc.billing_days
-        self.hours = fc.hours_per_day
         self.delay = fc.response_delay_hours
         self.skill = np.clip(fc.skill_base + fc.skill_quality * self.quality, 0, 1)
         #: the households of managed compounds
         self.managed_idx = np.flatnonzero(world.firm >= 0)
         self._managed_firm = world.firm[self.managed_idx]
+        #: managed households per firm
+        self.households = np.bincount(self._managed_firm, minlength=nf).astype(np.float64)
+        #: routine service hours delivered and due (at the contract's standard) this month
+        self.routine_done = np.zeros(nf)
+        self.routine_due = np.zeros(nf)
+        self._wage = cfg.outcomes.wage_firm
         if self.managed_idx.size:
             q = self.quality[world.firm[self.managed_idx]]
             residents.property_sat[self.managed_idx] = np.clip(
                 q + rng.normal(0, 0.05, q.size), 0, 1
             )
+            expected = self.payment_prob(fc, residents.property_sat[self.managed_idx])
+            pay = np.bincount(self._managed_firm, weights=expected, minlength=nf)
+            self.hours = self._hours_paid_by(fc, pay)
+        else:
+            self.hours = 0.0
 
     #: the firms' fee ledgers, which outcomes are computed from (see Residents)
     OUTCOME_FIELDS = ("billed", "paid")
 
     def outcome_arrays(self) -> list[np.ndarray]:
         return [getattr(self, f) for f in self.OUTCOME_FIELDS]
+
+    @staticmethod
+    def payment_prob(fc, property_sat: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-fc.fee_slope * (property_sat - fc.fee_midpoint)))
+
+    def _hours_paid_by(self, fc, paying: np.ndarray) -> np.ndarray:
+        """Staff hours per day that ``paying`` households' fees pay for."""
+        share = fc.staff_share + self.oversight * fc.skim_share
+        return paying * fc.fee_yuan_month * share / max(self._wage, 1e-9) / fc.billing_days
+
+    def set_aside_routine(self, model) -> None:
+        """Start of day: set aside today's routine service from the hours left."""
+        fc = model.cfg.firms
+        h = self.handlers
+        sl = self.slice
+        want = self.households * fc.service_hours_per_household * self.service_level
+        free = np.maximum(h.cap_today[sl] * self.ROUTINE_CAP - h.used_today[sl], 0.0)
+        done = np.minimum(want, free)
+        h.used_today[sl] += done
+        self.routine_done += done
+        self.routine_due += self.households * fc.service_hours_per_household
 
     def serve(self, model) -> None:
         """Daily: residents' satisfaction with their firm moves toward its quality."""
@@ -75,23 +126,29 @@ class PropertyFirms(HandlerGroup):
         return self.managed_idx.size > 0 and (day + 1) % self.billing_days == 0
 
     def bill(self, model) -> None:
-        """Monthly: residents pay fees by their satisfaction with the service; each firm's
-        quality moves toward a target set by its fee collection and oversight."""
+        """Monthly: residents pay by their satisfaction with the service; the fees pay
+        next month's staff hours; quality moves toward what the month's routine service
+        gave."""
         fc, r, w = model.cfg.firms, model.residents, self.world
         idx, f, ps = self.managed_idx, self._managed_firm, r.property_sat
-        p_pay = 1.0 / (1.0 + np.exp(-fc.fee_slope * (ps[idx] - fc.fee_midpoint)))
-        paid = model.rng.random(idx.size) < p_pay
-        r.fees_billed[idx] += 1
-        r.fees_paid[idx] += paid
+        paid = model.rng.random(idx.size) < self.payment_prob(fc, ps[idx])
         nf = w.n_firms
-        billed = np.bincount(f, minlength=nf).astype(np.float64)
         got = np.bincount(f, weights=paid, minlength=nf)
-        self.billed += billed
-        self.paid += got
-        collection = np.divide(got, billed, out=np.zeros(nf), where=billed > 0)
-        target = np.clip(
-            fc.quality_mean + fc.income_effect * (collection - 0.6) + self.oversight, 0.0, 0.98
+        if model.counting:
+            r.fees_billed[idx] += 1
+            r.fees_paid[idx] += paid
+            self.billed += self.households
+            self.paid += got
+        self.hours = self._hours_paid_by(fc, got)
+        ratio = np.divide(
+            self.routine_done,
+            self.routine_due,
+            out=np.zeros(nf),
+            where=self.routine_due > 0,
         )
+        target = ratio / (ratio + fc.quality_half)
         q = self.quality
         q += fc.quality_adjust * (target - q)
+        self.routine_done[:] = 0.0
+        self.routine_due[:] = 0.0
         self.skill = np.clip(fc.skill_base + fc.skill_quality * q, 0.0, 1.0)

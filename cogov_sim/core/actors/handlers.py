@@ -16,11 +16,17 @@ and ``review`` (the weights and response of the performance review).
 
 The review (考核) is this set's own behaviour (:meth:`Handlers.review`): every
 ``period_days`` each handler that closed issues in the period gets a score
-``w_c * on-time share + w_r * timeliness + w_s * outcome score`` (weights
-normalised to sum 1; timeliness ``exp(-max(0, r - e) / e)``), and its effort
-(the multiplier of its daily hours) becomes
-``clip(1 + effort_gain * (target_score - score), 1 - max_change, 1 + max_change)``:
-a handler below target works more hours, one above target fewer.
+``w_c * on-time share + w_r * timeliness + w_s * surveyed outcome score``
+(weights normalised to sum 1; timeliness ``exp(-max(0, r - e) / e)``; the
+outcome score is the mean over the closed cases whose residents were called
+back, a sample as a third-party survey takes). The review never changes paid
+hours: a handler puts its effort where the review weighs,
+``thoroughness = clip(d * (1 + effort_gain * (target_score - score)), -1, 1) *
+max_effort_change`` with ``d = (w_s - w_r) / (w_c + w_r + w_s)``. A thorough
+handler (satisfaction weighed) gives each case more hours (``x (1 +
+thoroughness)``) and fails less often (``x (1 - thoroughness)``); a hurried one
+(response weighed) the reverse. Closure weighed too heavily brings gaming
+(handling).
 """
 
 from __future__ import annotations
@@ -91,9 +97,12 @@ class Handlers:
         self.reserved = np.zeros(n)  # hours per day not available for handling (patrol)
         self.skill = np.zeros(n)
         self.delay = np.zeros(n)  # mean response delay (hours) before work starts
-        self.effort = np.ones(n)  # review-driven multiplier of hours
+        self.effort = np.ones(n)  # multiplier of hours (a lever; the review leaves it)
+        self.thoroughness = np.zeros(n)  # review-driven care per case (handling)
         self.util_yesterday = np.zeros(n)  # hours used / hours on duty, the day before
-        self.teams = np.ones(n)  # teams working in parallel today (a rota day's staff)
+        self.teams = np.ones(n)  # teams working in parallel (a department's inspectors)
+        self.retry_delay = np.zeros(n)  # hours from a failed attempt to the next one
+        self.backlog = np.zeros(n)  # hours of available work left undone at the end of today
         self.staff_today = np.zeros(n)  # paid staff hours added today (e.g. sent by a department)
         self.paid_total = np.zeros(n)  # staff hours on duty (paid, used or not)
         self.volunteer_share = np.zeros(n)  # share of the community's volunteer hours
@@ -109,8 +118,11 @@ class Handlers:
         self.rev_on_time = np.zeros(n)
         self.rev_timeliness = np.zeros(n)
         self.rev_score = np.zeros(n)
+        self.rev_surveyed = np.zeros(n)
         self.review_score = np.full(n, np.nan)
         self.review_rule = review
+        #: hours added during the run are refused (a decomposition with ``hours`` off)
+        self.hours_locked = False
         self._paid_mask = np.isin(self.kind, self.PAID_KINDS)
 
     def slice(self, group: str) -> slice:
@@ -132,19 +144,20 @@ class Handlers:
 
     def start_day(self) -> None:
         self.cap_today = self.hours * self.effort + self.extra
-        self.teams[:] = 1.0
         self.staff_today[:] = 0.0
         self.used_today[:] = self.reserved
         # patrol hours are part of the worker's hours: never above what it has
         np.minimum(self.used_today, self.cap_today, out=self.used_today)
 
-    def end_day(self) -> None:
+    def end_day(self, counting: bool = True) -> None:
+        """Close the day's books; totals count only in the outcome window (``counting``)."""
         over = float(np.max(self.used_today - self.cap_today)) if self.n else 0.0
         self.max_overrun = max(self.max_overrun, over)
-        self.cap_total += self.cap_today
-        self.used_total += self.used_today
-        paid = self._paid_mask
-        self.paid_total += np.where(paid, self.hours * self.effort, 0.0) + self.staff_today
+        if counting:
+            self.cap_total += self.cap_today
+            self.used_total += self.used_today
+            paid = self._paid_mask
+            self.paid_total += np.where(paid, self.hours * self.effort, 0.0) + self.staff_today
         np.divide(
             self.used_today,
             self.cap_today,
@@ -162,6 +175,7 @@ class Handlers:
         "rev_on_time",
         "rev_timeliness",
         "rev_score",
+        "rev_surveyed",
         "review_score",
     )
 
@@ -170,7 +184,8 @@ class Handlers:
         return [getattr(self, f) for f in self.OUTCOME_FIELDS]
 
     def review(self, model) -> None:
-        """考核: tally today's closures; every ``period_days`` score handlers and adapt effort."""
+        """考核: tally today's closures; every ``period_days`` score handlers and set their
+        thoroughness (never their paid hours)."""
         rc, iss = self.review_rule, model.issues
         today = model.today
         ids = today.closed
@@ -178,14 +193,17 @@ class Handlers:
             hd = iss.handler[ids]
             ok = hd >= 0
             ids, hd = ids[ok], hd[ok]
-            score = today.scores[ok]  # the outcome scores feedback computed today
+            # the outcome scores of the cases whose residents were called back (a survey)
+            score = today.scores[ok]
+            surveyed = today.surveyed[ok]
             resolved = iss.state[ids] == IssueState.RESOLVED
             on_time = resolved & (iss.t_close[ids] <= iss.deadline[ids])
             timely = np.where(resolved, today.timeliness[ok], 0.0)
             self.rev_closed += np.bincount(hd, minlength=self.n)
             self.rev_on_time += np.bincount(hd, weights=on_time, minlength=self.n)
             self.rev_timeliness += np.bincount(hd, weights=timely, minlength=self.n)
-            self.rev_score += np.bincount(hd, weights=score, minlength=self.n)
+            self.rev_score += np.bincount(hd, weights=score * surveyed, minlength=self.n)
+            self.rev_surveyed += np.bincount(hd, weights=surveyed, minlength=self.n)
         if (model.day + 1) % rc.period_days:
             return
         n = self.rev_closed
@@ -194,15 +212,28 @@ class Handlers:
         if wsum <= 0:
             wsum = 1.0
         s = np.full(self.n, np.nan)
+        # the survey's mean score; where nobody was surveyed, the review weighs the rest
+        sat = np.divide(
+            self.rev_score, self.rev_surveyed, out=np.zeros(self.n), where=self.rev_surveyed > 0
+        )
+        w_s = np.where(self.rev_surveyed > 0, rc.weight_satisfaction, 0.0)
+        wsum_h = np.maximum(rc.weight_closure + rc.weight_response + w_s, 1e-12)
         s[has] = (
-            rc.weight_closure * self.rev_on_time[has]
-            + rc.weight_response * self.rev_timeliness[has]
-            + rc.weight_satisfaction * self.rev_score[has]
-        ) / (wsum * n[has])
+            rc.weight_closure * self.rev_on_time[has] / n[has]
+            + rc.weight_response * self.rev_timeliness[has] / n[has]
+            + w_s[has] * sat[has]
+        ) / wsum_h[has]
         self.review_score = s
-        eff = 1 + rc.effort_gain * (rc.target_score - s[has])
-        self.effort[has] = np.clip(eff, 1 - rc.max_effort_change, 1 + rc.max_effort_change)
-        for arr in (self.rev_closed, self.rev_on_time, self.rev_timeliness, self.rev_score):
+        d = (rc.weight_satisfaction - rc.weight_response) / wsum
+        lean = np.clip(d * (1 + rc.effort_gain * (rc.target_score - s[has])), -1.0, 1.0)
+        self.thoroughness[has] = lean * rc.max_effort_change
+        for arr in (
+            self.rev_closed,
+            self.rev_on_time,
+            self.rev_timeliness,
+            self.rev_score,
+            self.rev_surveyed,
+        ):
             arr[:] = 0.0
 
 
@@ -242,6 +273,7 @@ class HandlerGroup:
     effort = _view("effort")
     extra = _view("extra")
     teams = _view("teams")
+    retry_delay = _view("retry_delay")
     used_today = _view("used_today")
     cap_today = _view("cap_today")
     del _view
@@ -253,12 +285,16 @@ class HandlerGroup:
 
     def add_staff_hours(self, owner, hours) -> None:
         """Paid staff hours for today on top of the group's own (e.g. sent by a department)."""
+        if self.handlers.hours_locked:
+            return
         i = self.index(owner)
         np.add.at(self.handlers.cap_today, i, hours)
         np.add.at(self.handlers.staff_today, i, hours)
 
     def add_volunteer_hours(self, owner, hours) -> None:
         """Unpaid volunteer hours for today (e.g. party members' teams)."""
+        if self.handlers.hours_locked:
+            return
         np.add.at(self.handlers.cap_today, self.index(owner), hours)
 
     def spend_hours(self, owner, hours) -> None:

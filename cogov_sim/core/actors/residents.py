@@ -90,10 +90,15 @@ class Residents:
         self.last_part = np.full(n, NEVER, dtype=np.int64)
         self.last_dispute = np.full(n, NEVER, dtype=np.int64)
         self.last_patrol = np.zeros(n, dtype=np.int64)
+        #: the last day a service reached the household (a home visit, a need met)
+        self.last_served = np.full(n, NEVER, dtype=np.int64)
         self.property_sat = np.full(n, np.nan)
         self.fees_billed = np.zeros(n, dtype=np.int32)
         self.fees_paid = np.zeros(n, dtype=np.int32)
         # ---- levers (documented fields mechanisms may change)
+        #: a resident's report (to the community or the hotline) records type and place
+        #: right with this probability (a platform's classification raises it)
+        self.report_accuracy = cfg.residents.resident_report_accuracy
         #: multiplier of every resident's daily reporting propensity (channels, incentives)
         self.report_factor = 1.0
         #: value of participation incentives, enters the participation logit
@@ -126,6 +131,7 @@ class Residents:
         "points",
         "last_part",
         "last_dispute",
+        "last_served",
         "property_sat",
         "fees_billed",
         "fees_paid",
@@ -155,7 +161,9 @@ class Residents:
         if ids.size:
             cost = rc.burden_per_day * iss.severity[ids]
             hh = iss.hh[ids]
-            np.subtract.at(sat, hh, cost)
+            # a matter seen from the street burdens its cell as it burdens the neighbours
+            own = np.where(model.it_street_visible[iss.itype[ids]], rc.neighbour_burden, 1.0)
+            np.subtract.at(sat, hh, own * cost)
             iss.burden[ids] += cost
             if rc.neighbour_burden > 0:
                 sat -= spread_to_neighbours(w, hh, rc.neighbour_burden * cost)
@@ -171,11 +179,15 @@ class Residents:
             # Resolution restores part of what the problem cost, more when it was timely.
             back = np.where(fixed, rc.restore_share * timely, 0.0)
             back = back * iss.burden[closed]
-            np.add.at(sat, hh, back)
+            own = np.where(model.it_street_visible[iss.itype[closed]], rc.neighbour_burden, 1.0)
+            np.add.at(sat, hh, own * back)
             if rc.neighbour_burden > 0:
                 sat += spread_to_neighbours(w, hh, rc.neighbour_burden * back)
             lost = np.where(st == IssueState.ESCALATED, 2.0, (~fixed).astype(float))
-            np.subtract.at(sat, hh, rc.fail_penalty * lost)
+            own = np.where(model.it_street_visible[iss.itype[closed]], rc.neighbour_burden, 1.0)
+            np.subtract.at(sat, hh, rc.fail_penalty * lost * own)
+            met = closed[fixed & (iss.itype[closed] == IssueType.SERVICE_NEED)]
+            self.last_served[iss.hh[met]] = model.day
             prop = iss.itype[closed] == IssueType.PROPERTY_DISPUTE
             if prop.any():
                 score = today.scores
@@ -190,6 +202,7 @@ class Residents:
             np.add.at(self.trust, visited, rc.contact_trust)
         if self.contacted.any():
             self.trust[self.contacted] += rc.contact_trust
+            self.last_served[self.contacted] = model.day
         np.clip(self.trust, 0.0, 1.0, out=self.trust)
 
     def participate(self, model) -> None:
@@ -221,6 +234,9 @@ class Residents:
         z += 1.0
         p = np.reciprocal(z, out=z)
         took = np.flatnonzero(rng.random(self.n) < p)
+        model.party.participants = np.bincount(w.community[took], minlength=w.n_communities).astype(
+            np.float64
+        )
         self.last_part[took] = day
         #: households who took part in the last ``window_days`` (today's included)
         self.active_count = int(np.count_nonzero(recent)) + int(np.count_nonzero(~recent[took]))

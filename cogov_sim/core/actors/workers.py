@@ -28,6 +28,33 @@ import numpy as np
 
 from cogov_sim.core.actors.handlers import HandlerGroup
 from cogov_sim.core.issues import ISSUE_KEYS
+from cogov_sim.core.places import rate_factors
+from cogov_sim.core.world import HOUSING_TYPES
+
+
+def staff_by_zone(cfg, world) -> np.ndarray:
+    """Grid workers per zone. The street's staff is one worker per
+    ``households_per_grid`` households of each housing type (200 in urban villages,
+    300 in ordinary communities); ``workers.staffing`` shares it among zones by their
+    households' expected work (``workload``: issue rates of the worker's types times
+    hours, by housing type) or by their households (``households``)."""
+    ht = world.housing.astype(np.int64)
+    per_grid = np.array([getattr(cfg.housing, t).households_per_grid for t in HOUSING_TYPES])
+    total = float(np.sum(1.0 / per_grid[ht]))
+    if cfg.workers.staffing == "households":
+        load = np.ones(world.n)
+    else:
+        ic = cfg.issues
+        remit = set(cfg.workers.remit) | {"urban_matter"}
+        hours = np.array(
+            [
+                getattr(ic, k).rate * getattr(ic, k).base_hours if k in remit else 0.0
+                for k in ISSUE_KEYS
+            ]
+        )
+        load = (rate_factors(cfg.housing) @ hours)[ht]
+    by_zone = np.bincount(world.zone, weights=load, minlength=world.n_zones)
+    return total * by_zone / max(by_zone.sum(), 1e-12)
 
 
 class GridWorkers(HandlerGroup):
@@ -56,6 +83,13 @@ class GridWorkers(HandlerGroup):
         #: severity up to which the worker handles a report it found itself (silo)
         self.small_threshold = wc.small_threshold
         self.uniform_patrol_share = 1.0
+        #: an all-round worker (integrated grid) handles a wrongly recorded case as what it
+        #: is, without sending it back
+        self.all_round = False
+        #: paid overtime a worker may add on a busy day, a share of its hours
+        self.overtime_share = wc.overtime_share
+        #: workers per zone: the street's staff, shared by households or by workload
+        self.staff = staff_by_zone(cfg, world)
         self.patrolled_today = np.empty(0, dtype=np.int64)
         #: households seen from the street today (within one cell of a patrolled one)
         self.seen_today = np.zeros(world.n, dtype=bool)
@@ -63,9 +97,20 @@ class GridWorkers(HandlerGroup):
 
     def sync_capacity(self) -> None:
         """Write the workers' hours, patrol hours and skill into the handler arrays."""
-        self.hours = self.hours_per_day * self.staff_factor
+        self.hours = self.hours_per_day * self.staff * self.staff_factor
         self.reserved = self.patrol_hours
         self.skill = self.skill_level
+
+    def add_overtime(self) -> None:
+        """Start of day: a worker whose zone ended yesterday with more work waiting than
+        today's handling hours adds paid overtime, up to ``overtime_share`` of its hours."""
+        h = self.handlers
+        sl = self.slice
+        free = h.cap_today[sl] - h.used_today[sl]
+        extra = np.clip(h.backlog[sl] - free, 0.0, self.overtime_share * h.hours[sl])
+        if extra.any():
+            h.cap_today[sl] += extra
+            h.staff_today[sl] += extra
 
     def report_accuracy(self, itype: np.ndarray, zone: np.ndarray) -> np.ndarray:
         """Probability that the zone workers' reports of issues of types ``itype`` are right."""

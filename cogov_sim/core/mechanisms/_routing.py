@@ -22,13 +22,14 @@ def movable(kind) -> np.ndarray:
     return (kind == HandlerKind.DEPARTMENT) | (kind == HandlerKind.GRID_WORKER)
 
 
-def take_small(model, ids, kind, target, types, max_severity: float, group: str) -> None:
-    """Community-level handler ``group`` takes issues of ``types`` up to ``max_severity``
-    that are still bound for a department or a grid worker."""
+def take_small(model, ids, kind, target, types, max_severity: float, group: str, also=()) -> None:
+    """Community-level handler ``group`` takes issues reported as of ``types`` up to a
+    reported ``max_severity`` that are still bound for a department or a grid worker (or
+    for a handler kind in ``also``)."""
     iss = model.issues
     mask = (
-        movable(kind)
-        & np.isin(iss.itype[ids], [int(t) for t in types])
-        & (iss.severity[ids] <= max_severity)
+        (movable(kind) | np.isin(kind, [int(a) for a in also]))
+        & np.isin(iss.rtype[ids], [int(t) for t in types])
+        & (iss.rseverity[ids] <= max_severity)
     )
     reroute(model, kind, target, mask, group, iss.community[ids])

@@ -37,6 +37,7 @@ import numpy as np
 
 from cogov_sim.core.errors import ContractError
 from cogov_sim.core.issues import IssueState, channel_names
+from cogov_sim.core.mechanisms import pathways
 
 if TYPE_CHECKING:  # pragma: no cover
     from cogov_sim.core.model import CoGovModel
@@ -154,10 +155,18 @@ class MechanismSet:
         self.model = model
         self.items = list(mechanisms)
         self._fields = None
+        #: the pathways switched off (``pathways_off``, a decomposition; pathways.py)
+        self.off = tuple(getattr(model.cfg, "pathways_off", ()) or ())
+        skipped = {h for p in self.off for h in pathways.HOOKS.get(p, ())}
         self._by_hook = {
-            hook: [m for m in self.items if getattr(type(m), hook) is not getattr(Mechanism, hook)]
+            hook: [
+                m
+                for m in self.items
+                if getattr(type(m), hook) is not getattr(Mechanism, hook) and hook not in skipped
+            ]
             for hook in HOOKS
         }
+        self._baseline = None
 
     def __iter__(self):
         return iter(self.items)
@@ -255,10 +264,17 @@ class MechanismSet:
                     getattr(m, hook)(self.model, *args)
 
     def setup(self) -> None:
+        if self.off:
+            self._baseline = pathways.snapshot(self.model, self.off)
         self._each("setup")
+        if self.off:
+            pathways.restore(self._baseline)
+            self.model.handlers.hours_locked = "hours" in self.off
 
     def begin_step(self) -> None:
         self._each("begin_step")
+        if self.off and self._by_hook["begin_step"]:
+            pathways.restore(self._baseline)
 
     def route(self, ids, kind, target) -> None:
         self._each("route", ids, kind, target)

@@ -115,13 +115,13 @@ class Deliberation(Mechanism):
 
     def route(self, model, ids, kind, target) -> None:
         iss = model.issues
-        mask = iss.itype[ids] == IssueType.COLLECTIVE_MATTER
+        mask = iss.rtype[ids] == IssueType.COLLECTIVE_MATTER
         reroute(model, kind, target, mask, "party", iss.community[ids])
 
     def after_dispatch(self, model, ids) -> None:
         iss, p = model.issues, self.params
         c = ids[
-            (iss.itype[ids] == IssueType.COLLECTIVE_MATTER)
+            (iss.rtype[ids] == IssueType.COLLECTIVE_MATTER)
             & (iss.handler_kind[ids] == HandlerKind.PARTY_BRANCH)
         ]
         if c.size == 0:
@@ -135,7 +135,7 @@ class Deliberation(Mechanism):
         iss, p, w, r = model.issues, self.params, model.world, model.residents
         ids = model.open_ids
         pending = ids[
-            (iss.itype[ids] == IssueType.COLLECTIVE_MATTER)
+            (iss.rtype[ids] == IssueType.COLLECTIVE_MATTER)
             & (iss.handler_kind[ids] == HandlerKind.PARTY_BRANCH)
             & (iss.state[ids] == IssueState.ASSIGNED)
         ]

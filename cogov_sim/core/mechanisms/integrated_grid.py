@@ -14,9 +14,12 @@ Rules in the model:
 - One intake: reports are no longer sent to the wrong silo (the departments'
   ``single_intake``).
 - Routing: the zone worker takes every neighbour dispute, facility fault and
-  safety hazard of severity up to ``small_threshold`` that would otherwise go
-  to a department (property disputes, service needs and collective matters
-  keep their handlers).
+  safety hazard reported with severity up to ``small_threshold`` that would
+  otherwise go to a department, and small neighbour disputes that would go to
+  the mediation committee (property disputes, service needs and collective
+  matters keep their handlers).
+- An all-round worker handles a wrongly recorded case as what it is: the
+  report's error costs no transfer (the workers' ``all_round``).
 
 Calibrated to patterns ``integrated_grid_closure`` (closure 74.8% -> 96.8%,
 Qinhuai, Nanjing) and ``integrated_grid_level`` (over 90% solved at grid level).
@@ -28,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cogov_sim.core.issues import IssueType
+from cogov_sim.core.issues import HandlerKind, IssueType
 from cogov_sim.core.mechanisms._routing import movable, reroute
 from cogov_sim.core.mechanisms.base import Mechanism
 from cogov_sim.core.params import factor, share
@@ -123,12 +126,20 @@ class IntegratedGrid(Mechanism):
         wk.staff_factor *= p.worker_hours_factor
         wk.coverage = np.where(wk.in_remit, wk.coverage, p.coverage)
         model.departments.single_intake = True
+        wk.all_round = True
 
     def route(self, model, ids, kind, target) -> None:
         iss = model.issues
         mask = (
             movable(kind)
-            & np.isin(iss.itype[ids], [int(t) for t in GRID_TYPES])
-            & (iss.severity[ids] <= self.params.small_threshold)
+            & np.isin(iss.rtype[ids], [int(t) for t in GRID_TYPES])
+            & (iss.rseverity[ids] <= self.params.small_threshold)
+        )
+        # the all-round worker also settles small disputes on the spot that would go to
+        # the mediation committee
+        mask |= (
+            (kind == HandlerKind.MEDIATOR)
+            & (iss.rtype[ids] == IssueType.NEIGHBOUR_DISPUTE)
+            & (iss.rseverity[ids] <= self.params.small_threshold)
         )
         reroute(model, kind, target, mask, "worker", iss.zone[ids])

@@ -109,8 +109,10 @@ class LegalMediators(Mechanism):
 
     def setup(self, model) -> None:
         p, w, r = self.params, model.world, model.residents
-        model.mediators.hours = p.mediators_per_community * p.hours_each_per_day
-        model.mediators.skill = p.skill
+        model.mediators.hours = model.mediators.hours + p.mediators_per_community * (
+            p.hours_each_per_day
+        )
+        model.mediators.skill = np.maximum(model.mediators.skill, p.skill)
         order = np.lexsort((-r.literacy, w.community))
         comm = w.community[order]
         starts = np.r_[0, np.flatnonzero(comm[1:] != comm[:-1]) + 1]

@@ -6,13 +6,18 @@ resident-firm disputes, higher fee collection. Variant: party-led owners'
 committees (红色业委会).
 
 Rules in the model:
-- Party oversight adds ``oversight_quality`` to each firm's quality target
-  (the firms' ``oversight``); a firm's response delay is multiplied by
-  ``response_delay_factor`` and its daily hours by ``hours_factor``.
-- Everything else follows from the model's own paths: property disputes
-  occur at a rate that falls with quality; property satisfaction moves toward
-  quality and with how property disputes are handled; fee payment rises with
-  property satisfaction; fee income raises the quality target.
+- Money: party oversight and an owners' committee auditing the accounts turn
+  a share ``oversight`` of the fees a firm skims (``firms.skim_share``) back
+  into staff hours (the firms' ``oversight``).
+- Service: the owners' committee holds the firm to ``service_level`` times the
+  contract's routine service, as far as its hours allow (the firms'
+  ``service_level``); a firm's response delay is multiplied by
+  ``response_delay_factor``.
+- Everything else follows from the model's own paths: routine service
+  delivered sets the firm's quality; property disputes occur at a rate that
+  falls with quality; property satisfaction moves toward quality and with how
+  the household's own disputes and repairs are handled; fee payment rises with
+  property satisfaction; fees pay next month's staff hours.
 
 Calibrated to patterns ``red_property_satisfaction`` (62% -> 89%) and
 ``red_property_fees`` (+25 percentage points), Beijing and Shenzhen.
@@ -22,6 +27,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from cogov_sim.core.mechanisms.base import Mechanism
 from cogov_sim.core.params import factor, share
 
@@ -30,11 +37,16 @@ from cogov_sim.core.params import factor, share
 class RedPropertyParams:
     """红色物业: see :mod:`cogov_sim.core.mechanisms.red_property`."""
 
-    oversight_quality: float = share(
-        0.28,
-        "added to each firm's quality target",
-        slider=(0.0, 0.5, 0.02),
-        label=("oversight: firm quality +", "党建监督提升物业质量"),
+    oversight: float = share(
+        1.0,
+        "share of the fees a firm skims that oversight turns back into staff hours",
+        slider=(0.0, 1.0, 0.05),
+        label=("oversight: skimmed fees back to service", "党建监督：截留物业费回到服务"),
+    )
+    service_level: float = factor(
+        2.0,
+        "routine service the owners' committee holds the firm to, x the contract's",
+        hi=5.0,
     )
     response_delay_factor: float = factor(
         0.4,
@@ -42,7 +54,6 @@ class RedPropertyParams:
         slider=(0.1, 1.0, 0.05),
         label=("firm response delay x", "物业响应延迟倍数"),
     )
-    hours_factor: float = factor(1.3, "firm hours x factor")
 
 
 class RedProperty(Mechanism):
@@ -107,6 +118,6 @@ class RedProperty(Mechanism):
 
     def setup(self, model) -> None:
         p, firms = self.params, model.firms
-        firms.oversight += p.oversight_quality
-        firms.hours *= p.hours_factor
+        firms.oversight = np.maximum(firms.oversight, p.oversight)
+        firms.service_level = firms.service_level * p.service_level
         firms.delay *= p.response_delay_factor

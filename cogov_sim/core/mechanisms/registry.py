@@ -40,6 +40,7 @@ BUILTIN_MODULES = (
     "risk_grading",
     "professional_workers",
     "performance_review",
+    "closed_loop",
     "emergency",
 )
 

@@ -152,7 +152,7 @@ class RiskGrading(Mechanism):
         """Households of the cases discovered in the window (what the grid knows)."""
         iss, p = model.issues, self.params
         recent = (iss.t_discover >= model.day_start - 24.0 * p.window_days) & (
-            iss.itype < min(LIGHT_TYPES)
+            (iss.rtype < min(LIGHT_TYPES)) & (iss.rtype >= 0)
         )
         return iss.hh[recent]
 

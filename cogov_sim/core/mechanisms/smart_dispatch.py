@@ -10,12 +10,15 @@ Rules in the model:
   vulnerable household: the optional bias against some groups), at a uniform
   time after it occurred, reported at once with accuracy
   ``detection_accuracy`` (channel PLATFORM).
-- Routing: one intake, every report reaches the right silo (no misrouting,
-  transfers or losses); residents report through an app as well (reporting
+- Routing: one intake, every report reaches the right silo (no misrouting by
+  silo, no losses in transfer); the platform's operators classify residents'
+  reports (app and hotline) with ``detection_accuracy`` at least, so fewer
+  reach the wrong handler; residents report through an app as well (reporting
   propensity x ``1 + app_report_boost``).
 - Dispatch: response delays of departments, firms and NGOs, the departments'
-  rota interval in the street and grid workers' report delay x
-  ``1 - delay_cut * digital_literacy`` (work orders reach handlers at once).
+  wait from site visit to remedy and after a transfer, and grid workers'
+  report delay x ``1 - delay_cut * digital_literacy`` (work orders reach
+  handlers at once and are coordinated on the platform).
 - Cost: ``yuan_per_household_year`` per household per year.
 
 Calibrated to pattern ``smart_dispatch_time`` (event handling time 72 -> 8
@@ -51,7 +54,7 @@ class SmartDispatchParams:
         label=("detection loss at vulnerable homes", "弱势户发现偏差"),
     )
     digital_literacy: float = share(0.8, "of grid workers and handlers")
-    delay_cut: float = share(0.7, "response delays x (1 - delay_cut * digital_literacy)")
+    delay_cut: float = share(0.9, "response delays x (1 - delay_cut * digital_literacy)")
     app_report_boost: float = param(
         0.2,
         0.0,
@@ -127,10 +130,15 @@ class SmartDispatch(Mechanism):
         for group in (model.departments, model.firms, model.ngos):
             group.delay *= factor
         model.workers.report_delay_hours *= factor
-        model.departments.single_intake = True
-        # Work orders reach departments every day: their rota in this street shortens.
         dep = model.departments
-        dep.visit_interval = np.maximum(1, np.round(dep.visit_interval * factor)).astype(np.int64)
+        dep.single_intake = True
+        # Work orders are tracked and coordinated on the platform: the departments' waits
+        # between visit and remedy and after a transfer shrink like every other delay.
+        dep.remedy_lag_hours *= factor
+        dep.transfer_delay_hours *= factor
+        # The platform's operators classify residents' reports (app and hotline).
+        r = model.residents
+        r.report_accuracy = max(r.report_accuracy, p.detection_accuracy)
         model.residents.report_factor *= 1.0 + p.app_report_boost
 
     def begin_step(self, model) -> None:

@@ -11,8 +11,8 @@ Rules in the model:
 - Charitable funds cover ``funds_leverage`` of the NGO's cost (its wage bill
   in ``cost_funds`` x ``1 - funds_leverage``).
 - Social workers mediate: neighbour disputes of severity up to
-  ``mediation_max_severity`` that would go to a department or a grid worker go
-  to the community's NGO.
+  ``mediation_max_severity`` that would go to a department, a grid worker or
+  the mediation committee go to the community's NGO.
 
 Calibrated to pattern ``social_linkage_mediation`` (mediation success 81%,
 community social organisations, national).
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cogov_sim.core.issues import IssueType
+from cogov_sim.core.issues import HandlerKind, IssueType
 from cogov_sim.core.mechanisms._routing import take_small
 from cogov_sim.core.mechanisms.base import Mechanism
 from cogov_sim.core.params import factor, share
@@ -120,4 +120,5 @@ class SocialLinkage(Mechanism):
             [IssueType.NEIGHBOUR_DISPUTE],
             self.params.mediation_max_severity,
             "ngo",
+            also=(HandlerKind.MEDIATOR,),
         )

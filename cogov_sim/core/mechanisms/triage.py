@@ -112,7 +112,7 @@ class Triage(Mechanism):
 
     def route(self, model, ids, kind, target) -> None:
         iss, p = model.issues, self.params
-        k, sev = iss.itype[ids], iss.severity[ids]
+        k, sev = iss.rtype[ids], iss.rseverity[ids]
         free = movable(kind)
         private = free & (k == IssueType.NEIGHBOUR_DISPUTE) & (sev <= p.private_threshold)
         reroute(model, kind, target, private, "self", np.zeros(ids.size, dtype=np.int64))

@@ -9,12 +9,13 @@ Rules in the model:
   department for issues newly assigned to a department with severity at least
   ``severity_threshold``, most severe first, at most ``whistles_per_day`` per
   community and as far as its hours allow (``party_hours_per_whistle`` each).
-- The whistled department reports to the street (报到): it sends staff for
-  ``department_hours_per_whistle`` hours that day, whatever its rota (paid
-  staff hours: capacity), and the whistled issue comes first in its queue; its
-  start time is drawn uniformly within ``response_deadline_hours`` of the
-  report. The rest of the department's cases wait for its rota day, behind
-  the whistled ones.
+- The whistled department reports to the street (报到) out of its own hours:
+  the whistled case comes before every unwhistled one in its queue (this
+  street's and the other streets' cases), its start is drawn uniformly within
+  ``response_deadline_hours`` of the report, and the wait from its site visit
+  to its remedy is at most that deadline (the departments'
+  ``committed_hours``: the whistle gathers the departments on site). Its
+  other work waits longer.
 
 Calibrated to pattern ``whistle_response_time`` (response to hotline
 complaints 7 days -> 24 hours, Chaoyang district, Beijing).
@@ -52,9 +53,6 @@ class WhistleResponseParams:
         slider=(0, 30, 1),
         label=("whistles per community per day", "每社区每日吹哨数"),
     )
-    department_hours_per_whistle: float = hours(
-        3.0, "staff hours the whistled department sends to the street that day"
-    )
     party_hours_per_whistle: float = hours(0.25, "party branch hours per whistle")
 
 
@@ -68,8 +66,9 @@ class WhistleResponse(Mechanism):
         "overall response time fall; closure rate rises."
     )
     limitations = (
-        "The department's other streets are not modelled: the staff it sends are counted "
-        "as extra paid hours, not taken from elsewhere."
+        "The department's other streets are a stream of cases in its queue, not streets of "
+        "their own: what they lose to the whistle shows as the department's outside-case "
+        "wait, not in their residents' satisfaction."
     )
     Params = WhistleResponseParams
     info = {
@@ -82,8 +81,9 @@ class WhistleResponse(Mechanism):
             "rule": (
                 "Each day the community party branch whistles departments for newly assigned "
                 "department cases, most severe first (up to 10 a day, as its hours allow). A "
-                "whistled department sends staff that day, whatever its rota, and starts the "
-                "case within the deadline (24 h by default)."
+                "whistled department takes the case before its other work, this street's and "
+                "other streets', and starts it and its remedy within the deadline (24 h by "
+                "default)."
             ),
             "look_for": (
                 "Watch response time and on-time closure: both separate from the baseline "
@@ -104,8 +104,8 @@ class WhistleResponse(Mechanism):
             ),
             "rule": (
                 "社区党委每天为新派给部门的案件吹哨，越严重越优先（每天最多 10 次，视党委"
-                "工时而定）。被吹哨的部门当天派人到街道，不必等轮值日，并在时限内"
-                "（默认 24 小时）开始处置。"
+                "工时而定）。被吹哨的部门把该案件排在其他工作（本街道和其他街道的案件）之前，"
+                "并在时限内（默认 24 小时）到场并开始整改。"
             ),
             "look_for": (
                 "看响应时间和按时办结率：几周内就与基线明显拉开。基线地图上要等部门好几天的"
@@ -120,20 +120,14 @@ class WhistleResponse(Mechanism):
     }
 
     def setup(self, model) -> None:
-        #: staff visits promised for a later day: (day, department) -> hours
-        self.pending: dict[tuple[int, int], float] = {}
-
-    def begin_step(self, model) -> None:
-        due = [key for key in self.pending if key[0] <= model.day]
-        for key in due:
-            model.departments.add_staff_hours(np.array([key[1]]), self.pending.pop(key))
+        model.departments.committed_hours = self.params.response_deadline_hours
 
     def after_dispatch(self, model, ids: np.ndarray) -> None:
         p = self.params
         iss = model.issues
         cand = ids[
             (iss.handler_kind[ids] == HandlerKind.DEPARTMENT)
-            & (iss.severity[ids] >= p.severity_threshold)
+            & (iss.rseverity[ids] >= p.severity_threshold)
             & ~iss.whistled[ids]
         ]
         if cand.size == 0 or p.whistles_per_day == 0:
@@ -143,7 +137,7 @@ class WhistleResponse(Mechanism):
         hours_left = model.party.hours_left(community)
         hours_each = p.party_hours_per_whistle
         # Most severe first within each community; rank within community.
-        order = np.lexsort((-iss.severity[cand], party))
+        order = np.lexsort((-iss.rseverity[cand], party))
         cand, party, community = cand[order], party[order], community[order]
         starts = np.r_[0, np.flatnonzero(party[1:] != party[:-1]) + 1]
         rank = np.arange(cand.size) - np.repeat(starts, np.diff(np.r_[starts, cand.size]))
@@ -164,13 +158,6 @@ class WhistleResponse(Mechanism):
             t_available=np.minimum(iss.t_available[cand], np.maximum(limit, t_rep)),
             whistled=True,
         )
-        # The department's staff come on the day the whistled case can start.
-        dept = iss.handler[cand] - model.handlers.offset["department"]
-        day = np.maximum(np.floor(iss.t_available[cand] / 24.0).astype(np.int64), model.day)
-        today = day == model.day
-        model.departments.add_staff_hours(dept[today], p.department_hours_per_whistle)
-        for d, k in zip(day[~today].tolist(), dept[~today].tolist(), strict=True):
-            self.pending[(d, k)] = self.pending.get((d, k), 0.0) + p.department_hours_per_whistle
         model.log_events(
             cand, EventKind.WHISTLE, handler_kind=HandlerKind.PARTY_BRANCH, handler=party, t=t_rep
         )

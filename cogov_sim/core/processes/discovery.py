@@ -25,7 +25,11 @@ the remaining latent issues (platform sensors, party members' visits): each
 returns what its actors found (:class:`cogov_sim.core.mechanisms.base.Sightings`),
 and this process reports it.
 
-Reported issues get a deadline ``t_report + deadline_hours_k``.
+Reported issues get a deadline ``t_report + deadline_hours_k``. A report
+records a type and a severity (``rtype``, ``rseverity``): the true type when
+accurate, another type at random when not; the severity with a normal error
+(sd 0.05, four times that when the report is wrong). Dispatch, handlers and
+mechanisms route on the record, not on the truth (dispatch).
 """
 
 from __future__ import annotations
@@ -33,6 +37,11 @@ from __future__ import annotations
 import numpy as np
 
 from cogov_sim.core.issues import Channel, EventKind, IssueState, IssueType
+
+#: a home visitor's report (social worker, party branch staff) is right this often
+VISIT_ACCURACY = 0.95
+#: the spread of a reporter's judgement of severity (an inaccurate report: four times it)
+REPORT_SEVERITY_SD = 0.05
 
 
 def lapse_needs(model, ids: np.ndarray) -> np.ndarray:
@@ -81,22 +90,48 @@ def discover(model) -> np.ndarray:
     )
     found_w = in_view & (t_pat > t_occ) & (rng.random(n) < wk.find_prob * cov)
 
+    # home visits (NGO and party rounds) in the day's working hours
+    t_v = np.full(n, np.inf)
+    today = model.today
+    if today.visited.size:
+        vis = np.full(model.n_households, -1, dtype=np.int8)
+        vis[today.visited] = today.visit_channel
+        ch_v = vis[hh]
+        p_v = np.where(
+            ch_v == Channel.NGO,
+            cfg.ngos.visit_find_prob,
+            np.where(ch_v == Channel.PARTY, cfg.party.visit_find_prob, 0.0),
+        )
+        t_visit = d0 + 9.0 + rng.random(n) * 8.0
+        found_v = (ch_v >= 0) & (t_visit > t_occ) & (rng.random(n) < p_v)
+        t_v = np.where(found_v, t_visit, np.inf)
+    else:
+        ch_v = None
+
     t_w = np.where(found_w, t_pat, np.inf)
     t_r = np.where(found_res, t_res, np.inf)
-    found = found_w | found_res
+    t_first = np.minimum(np.minimum(t_w, t_r), t_v)
+    found = np.isfinite(t_first)
     if found.any():
-        by_worker = t_w <= t_r
         sel = ids[found]
-        bw = by_worker[found]
-        t_disc = np.minimum(t_w, t_r)[found]
+        t_disc = t_first[found]
+        bw = (t_w <= t_first)[found]
+        bv = ~bw & (t_v <= t_first)[found]
+        br = ~bw & ~bv
+        # a resident's own report goes to the 12345 hotline or to the community
+        hot = br & (rng.random(sel.size) < rc.hotline_share)
+        channel = np.full(sel.size, int(Channel.RESIDENT), dtype=np.int8)
+        channel[bw] = int(Channel.WORKER)
+        channel[hot] = int(Channel.HOTLINE)
+        if ch_v is not None:
+            channel[bv] = ch_v[found][bv]
         acc_p = np.where(
             bw,
             wk.report_accuracy(iss.itype[sel].astype(np.int64), iss.zone[sel]),
-            rc.resident_report_accuracy,
+            np.where(bv, VISIT_ACCURACY, r.report_accuracy),
         )
         accurate = rng.random(sel.size) < acc_p
         delay = rng.random(sel.size) * np.where(bw, wk.report_delay_hours, 1.0)
-        channel = np.where(bw, int(Channel.WORKER), int(Channel.RESIDENT)).astype(np.int8)
         report(model, sel, t_disc, t_disc + delay, channel, accurate)
         ids = ids[~found]
     return ids
@@ -116,6 +151,15 @@ def report(model, ids, t_disc, t_rep, channel, accurate) -> None:
     iss.t_available[ids] = t_rep
     iss.channel[ids] = channel
     iss.accurate[ids] = accurate
+    # What the report says: the right type when accurate, another type at random when
+    # not; the severity as the reporter judged it (a wider guess when the report is wrong).
+    rng = model.rng
+    true = iss.itype[ids].astype(np.int64)
+    n_types = model.it_rate.shape[0]
+    wrong = (true + 1 + rng.integers(0, n_types - 1, ids.size)) % n_types
+    iss.rtype[ids] = np.where(accurate, true, wrong)
+    sd = np.where(accurate, REPORT_SEVERITY_SD, 4 * REPORT_SEVERITY_SD)
+    iss.rseverity[ids] = np.clip(iss.severity[ids] + rng.normal(0.0, 1.0, ids.size) * sd, 0, 1)
     dl = t_rep + model.it_deadline[iss.itype[ids].astype(np.int64)]
     iss.deadline[ids] = dl
     iss.next_check[ids] = dl

@@ -1,7 +1,10 @@
 """Escalation: complaints and the civil-to-criminal path (民转刑).
 
 - A reported, still open issue whose deadline (or a further multiple of it)
-  has passed triggers a complaint with probability ``hotline_prob``: to the
+  has passed triggers a complaint with probability ``hotline_prob`` from the
+  household waiting for it: the household of a case, or of a matter seen from
+  the street only when it reported it itself (nobody waits for what a worker
+  found on patrol). The complaint goes to the
   12345 hotline, or a petition (信访) once the household has complained
   ``petition_after`` times. Either way the next check is one deadline later,
   the complainant's satisfaction drops by ``complaint_penalty`` and the
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cogov_sim.core.issues import EventKind, IssueState, IssueType
+from cogov_sim.core.issues import Channel, EventKind, IssueState, IssueType
 from cogov_sim.core.processes.occurrence import create_issues
 
 
@@ -32,6 +35,15 @@ def escalate(model) -> None:
     due = ids_open[
         (iss.state[ids_open] >= IssueState.REPORTED) & (iss.next_check[ids_open] <= model.day_end)
     ]
+    # Who complains: the household of a case it lives with; for a matter seen from the
+    # street, only a resident who reported it (nobody waits for a worker's find).
+    if due.size:
+        street = model.it_street_visible[iss.itype[due].astype(np.int64)]
+        own = np.isin(iss.channel[due], (int(Channel.RESIDENT), int(Channel.HOTLINE)))
+        waiting = ~street | own
+        quiet = due[~waiting]
+        iss.next_check[quiet] = np.inf
+        due = due[waiting]
     if due.size:
         t_chk = iss.next_check[due]
         k = iss.itype[due].astype(np.int64)

@@ -143,6 +143,11 @@ def create_issues(model, itype, hh, sev, t_occur, parent=None) -> np.ndarray:
         model.it_hours[k] * (0.5 + sev) * rng.lognormal(0.0, model.cfg.issues.hours_noise, hh.size)
     )
     parent = np.full(hh.size, -1, dtype=np.int64) if parent is None else parent
+    disputes = itype <= IssueType.PROPERTY_DISPUTE
+    # Some disputes nobody can settle by agreement: more often when severe, less when the
+    # household knows the law.
+    p_stuck = model.cfg.issues.dispute_intractable * (0.5 + sev) * (1.0 - 0.5 * r.literacy[hh])
+    tractable = ~(disputes & (rng.random(hh.size) < p_stuck))
     ids = model.issues.add(
         itype=itype,
         hh=hh,
@@ -155,8 +160,8 @@ def create_issues(model, itype, hh, sev, t_occur, parent=None) -> np.ndarray:
         t_occur=t_occur,
         hours_needed=hours,
         parent=parent,
+        tractable=tractable,
     )
-    disputes = itype <= IssueType.PROPERTY_DISPUTE
     r.last_dispute[hh[disputes]] = model.day
     model.add_open(ids)
     model.log_events(

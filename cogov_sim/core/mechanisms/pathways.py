@@ -1,0 +1,109 @@
+"""The pathways a mechanism's effect can come through, and how to switch one off.
+
+A mechanism acts on the model only through levers and hooks (base.py). Each
+lever and hook belongs to one pathway:
+
+- ``hours``: handlers' hours on duty, effort, volunteer hours, overtime, and
+  hours added during the run (``add_staff_hours``, ``add_volunteer_hours``);
+- ``information``: discovery and reporting — patrols, find probability,
+  coverage, training and tools of the reporters, report delays, residents'
+  reporting, callbacks; the ``discover`` and ``patrol_targets`` hooks;
+- ``routing``: who gets an issue and when it can start — one intake, the
+  departments' commitment, handlers' scheduling delays; the ``route`` and
+  ``after_dispatch`` hooks;
+- ``behaviour``: residents' behaviour — incentives, points, invitations,
+  registration, legal literacy, the service level owners hold a firm to;
+- ``money``: funds that buy service — a firm's fees returned by oversight,
+  wages paid from other funds;
+- ``skill``: handlers' skill and care per case.
+
+With ``pathways_off`` (a config key) the model restores, after the mechanisms'
+setup and after each ``begin_step``, the levers of the pathways switched off to
+their values without mechanisms, skips their hooks and refuses added hours.
+``cogov-sim-explore decompose`` runs a mechanism with each pathway off in turn
+and reports each pathway's share of the effect.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+PATHWAYS = ("hours", "information", "routing", "behaviour", "money", "skill")
+
+#: the levers of each pathway: (actor set or store on the model, attribute)
+LEVERS: dict[str, tuple[tuple[str, str], ...]] = {
+    "hours": (
+        ("handlers", "hours"),
+        ("handlers", "extra"),
+        ("handlers", "effort"),
+        ("handlers", "volunteer_share"),
+        ("workers", "hours_per_day"),
+        ("workers", "staff_factor"),
+        ("workers", "overtime_share"),
+    ),
+    "information": (
+        ("workers", "find_prob"),
+        ("workers", "coverage"),
+        ("workers", "training"),
+        ("workers", "tools"),
+        ("workers", "report_delay_hours"),
+        ("workers", "patrol_hours"),
+        ("workers", "cells_per_patrol_hour"),
+        ("workers", "uniform_patrol_share"),
+        ("residents", "report_factor"),
+        ("callbacks", "share"),
+    ),
+    "routing": (
+        ("departments", "single_intake"),
+        ("departments", "committed_hours"),
+        ("handlers", "delay"),
+    ),
+    "behaviour": (
+        ("residents", "incentive_value"),
+        ("residents", "points_per_activity"),
+        ("residents", "participation_bonus"),
+        ("residents", "time_cost"),
+        ("residents", "invited"),
+        ("residents", "registered"),
+        ("residents", "literacy"),
+        ("firms", "service_level"),
+    ),
+    "money": (
+        ("firms", "oversight"),
+        ("handlers", "wage_factor"),
+    ),
+    "skill": (
+        ("handlers", "skill"),
+        ("workers", "skill_level"),
+    ),
+}
+
+#: the hooks of each pathway, skipped when it is off
+HOOKS: dict[str, tuple[str, ...]] = {
+    "information": ("discover", "patrol_targets"),
+    "routing": ("route", "after_dispatch"),
+}
+
+
+def _copy(value):
+    return value.copy() if isinstance(value, np.ndarray) else value
+
+
+def snapshot(model, pathways) -> list[tuple[object, str, object]]:
+    """The current values of the levers of ``pathways``: (owner, attribute, value)."""
+    out = []
+    for p in pathways:
+        for owner_name, attr in LEVERS[p]:
+            owner = getattr(model, owner_name)
+            out.append((owner, attr, _copy(getattr(owner, attr))))
+    return out
+
+
+def restore(saved) -> None:
+    """Put the levers of a :func:`snapshot` back (arrays in place)."""
+    for owner, attr, value in saved:
+        current = getattr(owner, attr)
+        if isinstance(current, np.ndarray) and isinstance(value, np.ndarray):
+            current[...] = value
+        else:
+            setattr(owner, attr, _copy(value))
