@@ -41,7 +41,7 @@ def test_every_preset_composes_and_runs_at_classroom_scale(preset):
 def test_full_package_preset_is_every_mechanism_but_the_emergency():
     cfg = compose(["preset=full_package"])
     assert list(cfg.mechanisms) == FULL_PACKAGE
-    assert "emergency" not in cfg.mechanisms and len(FULL_PACKAGE) == 14
+    assert "emergency" not in cfg.mechanisms and len(FULL_PACKAGE) == 15
 
 
 def test_mechanisms_override_wins_over_a_preset():

@@ -490,6 +490,7 @@ def test_pattern_report_shows_posterior_predictive_intervals_beside_reported(tmp
         progress=False,
         posterior=post,
         posterior_draws=3,
+        decompose_seeds=0,
     )
     table = pd.read_csv(tmp_path / "rep" / "posterior_predictive.csv")
     n_val = sum(h.outcome is not None for h in holdout.load())

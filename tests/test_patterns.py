@@ -82,14 +82,26 @@ def test_report_writes_table_csv_and_figure(tmp_path):
     f = tmp_path / "p.yaml"
     f.write_text(GOOD)
     df = report(
-        f, seeds=3, world="classroom", steps=40, jobs=1, out=tmp_path / "out", progress=False
+        f,
+        seeds=3,
+        world="classroom",
+        steps=40,
+        jobs=1,
+        out=tmp_path / "out",
+        progress=False,
+        decompose_seeds=2,
     )
     assert list(df["id"]) == ["p1"]
     for name in ("patterns.csv", "patterns.md", "patterns.png"):
         assert (tmp_path / "out" / name).stat().st_size > 0
     csv = pd.read_csv(tmp_path / "out" / "patterns.csv")
     assert {"model_baseline", "model_treated", "model_change_lo", "verdict"} <= set(csv.columns)
-    assert "| `p1` |" in (tmp_path / "out" / "patterns.md").read_text()
+    text = (tmp_path / "out" / "patterns.md").read_text()
+    assert "| `p1` |" in text
+    # every pattern's effect decomposed by pathway, in the report and beside it
+    assert "What each pattern's effect comes through" in text
+    dec = pd.read_csv(tmp_path / "out" / "decomposition.csv")
+    assert set(dec["outcome"]) == {"closure_rate"} and len(dec) == 7
 
 
 def test_command_exits_with_a_clear_error_for_a_bad_file(tmp_path, capsys):

@@ -12,7 +12,9 @@ an outcome is
 (the part of the effect lost when it is off), with a 95% interval from a
 bootstrap over seeds (paired); ``rest`` is 1 minus the shares' sum: what the
 pathways do only together (or against each other). A pathway the mechanism
-does not use has a share of exactly 0.
+does not use has a share of exactly 0. Where the effect's own 95% interval
+includes 0 (``clear`` False), the shares are ratios to noise: the tables show
+"no clear effect" instead.
 
 ``cogov-sim-explore decompose`` writes ``decomposition.csv`` (one row per
 mechanism, outcome and pathway), ``decomposition.md`` and ``decomposition.png``.
@@ -114,12 +116,14 @@ def decompose(
 
 
 def _row(mechanisms, outcome, pathway, effect, half, share, lo, hi, n) -> dict:
+    clear = bool(np.isfinite(half) and abs(effect) > half)
     return {
         "mechanism": "+".join(mechanisms),
         "outcome": outcome,
         "effect": effect,
         "effect_lo": effect - half,
         "effect_hi": effect + half,
+        "clear": clear,
         "pathway": pathway,
         "share": share,
         "share_lo": lo,
@@ -134,7 +138,7 @@ def _pct(v: float) -> str:
 
 def main_pathway(df: pd.DataFrame) -> pd.DataFrame:
     """Per mechanism and outcome: the pathway with the largest share."""
-    named = df[df["pathway"] != "rest"]
+    named = df[(df["pathway"] != "rest") & df["share"].notna() & df["clear"]]
     idx = named.groupby(["mechanism", "outcome"])["share"].idxmax().dropna()
     return named.loc[idx, ["mechanism", "outcome", "pathway", "share"]].reset_index(drop=True)
 
@@ -151,11 +155,14 @@ def markdown(df: pd.DataFrame) -> str:
             f"`{outcome}`",
             f"{e:+.3g} [{g['effect_lo'].iloc[0]:+.3g}, {g['effect_hi'].iloc[0]:+.3g}]",
         ]
+        if not bool(g["clear"].iloc[0]):
+            cells += ["no clear effect"] + [""] * len(PATHWAYS)
+            lines.append("| " + " | ".join(cells) + " |")
+            continue
         for p in PATHWAYS:
             s, lo, hi = g.loc[p, ["share", "share_lo", "share_hi"]]
-            cells.append(
-                _pct(s) if s == 0 or not np.isfinite(lo) else f"{_pct(s)} [{_pct(lo)}, {_pct(hi)}]"
-            )
+            bare = s == 0 or not np.isfinite(lo)
+            cells.append(_pct(s) if bare else f"{_pct(s)} [{_pct(lo)}, {_pct(hi)}]")
         cells.append(_pct(g.loc["rest", "share"]))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
@@ -172,6 +179,8 @@ def figure(df: pd.DataFrame, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(9, 0.45 * len(groups) + 1.6))
     colours = plt.get_cmap("tab10").colors
     for i, (_key, g) in enumerate(groups):
+        if not bool(g["clear"].iloc[0]):
+            continue  # no clear effect: no bar
         g = g.set_index("pathway")
         left_pos = left_neg = 0.0
         for j, p in enumerate([*PATHWAYS, "rest"]):

@@ -493,8 +493,9 @@ class DepartmentConfig(Frozen):
         "its remedy: crews, materials, a second department's consent",
         unit="days",
     )
-    misroute_prob: float = share(0.1, "an accurate report sent to the wrong silo")
-    misroute_inaccurate: float = share(0.4, "extra misroute probability of an inaccurate report")
+    misroute_prob: float = share(
+        0.1, "an accurate report sent to the wrong silo (traditional intake only)"
+    )
     transfer_hours: float = hours(0.5, "handler time to find out an issue is not theirs")
     transfer_delay_hours: float = hours(48.0, "queue delay after a transfer")
     drop_prob: float = share(0.1, "a transferred issue is lost")
@@ -779,7 +780,8 @@ class CallbackConfig(Frozen):
 
 @dataclass
 class ReviewConfig(Frozen):
-    """考核: handlers are reviewed and adapt their effort."""
+    """考核: handlers are reviewed and lean their care per case toward what it weighs
+    (never their paid hours)."""
 
     period_days: int = days(30, "days between reviews")
     weight_closure: float = param(
@@ -791,12 +793,23 @@ class ReviewConfig(Frozen):
     weight_satisfaction: float = param(
         0.3, 0.0, 1.0, "a weight in [0, 1]", "review weight of residents' outcome score"
     )
-    target_score: float = share(0.7, "score at which effort stays unchanged")
+    target_score: float = share(
+        0.7, "score below which a handler leans harder toward what the review weighs"
+    )
     effort_gain: float = param(
-        0.3, 0.0, 10.0, "a number in [0, 10]", "effort change per unit of score below target"
+        0.3,
+        0.0,
+        10.0,
+        "a number in [0, 10]",
+        "how much harder a handler leans per unit of score below target",
     )
     max_effort_change: float = param(
-        0.2, 0.0, 0.9, "a share in [0, 0.9]", "bound of the effort change", unit="share"
+        0.2,
+        0.0,
+        0.9,
+        "a share in [0, 0.9]",
+        "largest thoroughness: hours per case x (1 + t), failures x (1 - t)",
+        unit="share",
     )
     gaming_threshold: float = share(
         0.5, "closure weight share above which handlers game it", unit="severity"

@@ -117,9 +117,12 @@ class Ledger:
 
     def __init__(self):
         self.by_item: dict[str, float] = {}
+        #: spending is booked only in the outcome window (after the warm-up)
+        self.counting = True
 
     def spend(self, item: str, yuan: float) -> None:
-        self.by_item[item] = self.by_item.get(item, 0.0) + float(yuan)
+        if self.counting:
+            self.by_item[item] = self.by_item.get(item, 0.0) + float(yuan)
 
     @property
     def total(self) -> float:
@@ -408,6 +411,7 @@ class CoGovModel(mesa.Model):
         """One day: the ODD's process overview, phase by phase."""
         self.day += 1
         self.today = Day(self.day, self.issues.n)
+        self.ledger.counting = self.departments.counting = self.counting
         self.handlers.start_day()
         self.workers.add_overtime()
         self.party.organise(self)
@@ -433,7 +437,12 @@ class CoGovModel(mesa.Model):
         if due.size:
             due.setflags(write=False)  # hooks route these issues, they do not choose them
             kind, target = dispatch.default_route(self, due)
+            base_kind, base_target = kind.copy(), target.copy()
             self.mechanisms.route(due, kind, target)
+            # a route to a handler with no hours on duty falls back to the baseline's
+            h = self.handlers
+            idle = h.hours[target] * h.effort[target] + h.extra[target] <= 0
+            kind[idle], target[idle] = base_kind[idle], base_target[idle]
             dispatch.assign(self, due, kind, target)
             self.mechanisms.after_dispatch(due)
         handling.handle(self)

@@ -364,7 +364,9 @@ def final_state(model) -> dict[str, float]:
     return {
         "n_households": int(model.n_households),
         "steps": int(model.day + 1),
-        "window_start_day": int(min(model.window_start, model.day + 1)),
+        # a run stopped before its warm-up ended counts from day 0 (its hours and fees
+        # were not booked: their outcomes are NaN)
+        "window_start_day": int(model.window_start if model.day + 1 > model.window_start else 0),
         "vulnerable_coverage": _coverage(model),
         "type_weights": [float(x) for x in _type_weights(model)],
         "participation_rate": float(
@@ -381,7 +383,7 @@ def final_state(model) -> dict[str, float]:
         "hours_used": float(h.used_total[h.kind != HandlerKind.RESIDENT_SELF].sum()),
         "mechanism_funds": model.ledger.total,
         "ngo_funds": ngo_funds,
-        "n_workers": int(model.workers.n),
+        "n_workers": float(model.workers.staff.sum()),
         "utilisation": {
             g: _ratio(h.used_total[h.slice(g)].sum(), h.cap_total[h.slice(g)].sum())
             for g in QUEUE_GROUPS

@@ -18,12 +18,43 @@ from cogov_sim.core.mechanisms import FULL_PACKAGE, MECHANISMS
 from cogov_sim.docgen.params import params_rows
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "mechanisms.md"
+#: the decomposition of every mechanism's effect by pathway (written by
+#: ``cogov-sim-patterns`` and ``cogov-sim-explore decompose``; see docs/patterns.md)
+DECOMPOSITION = DOC.parent / "decomposition.csv"
+
+
+def _comes_through(name: str, table) -> str:
+    """What the mechanism's effect on each decomposed outcome mostly comes through."""
+    if table is None:
+        return "not decomposed yet (`cogov-sim-explore decompose --mechanisms " + name + "`)"
+    rows = table[(table["mechanism"] == name) & (table["pathway"] != "rest")]
+    if rows.empty:
+        return "not decomposed yet (`cogov-sim-explore decompose --mechanisms " + name + "`)"
+    parts = []
+    for outcome, g in rows.groupby("outcome", sort=False):
+        effect = float(g["effect"].iloc[0]) if len(g) else float("nan")
+        if "clear" in g and not bool(g["clear"].iloc[0]):
+            parts.append(f"`{outcome}` ({effect:+.3g}): no clear effect")
+            continue
+        g = g.dropna(subset=["share"])
+        used = g[g["share"].abs() >= 0.05].sort_values("share", ascending=False)
+        if used.empty:
+            parts.append(f"`{outcome}` ({effect:+.3g}): no single pathway")
+            continue
+        ways = ", ".join(f"{r.pathway} {100 * r.share:.0f}%" for r in used.itertuples())
+        parts.append(f"`{outcome}` ({effect:+.3g}): {ways}")
+    return "; ".join(parts)
 
 
 def render() -> str:
     from cogov_sim.analysis.patterns import load_patterns
 
     patterns = load_patterns()
+    table = None
+    if DECOMPOSITION.exists():
+        import pandas as pd
+
+        table = pd.read_csv(DECOMPOSITION)
     out = [
         "# Mechanisms",
         "",
@@ -68,6 +99,11 @@ def render() -> str:
             else "none reported as a number"
         )
         out += [f"**Calibrated to.** {pattern}", ""]
+        out += [
+            "**What its effect comes through** (share of the effect lost when the pathway "
+            f"is switched off; docs/decomposition.csv). {_comes_through(name, table)}",
+            "",
+        ]
         out += [f"**Known limitations.** {cls.limitations}", ""]
     return "\n".join(out)
 

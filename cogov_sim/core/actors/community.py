@@ -106,7 +106,6 @@ class Departments(HandlerGroup):
         self.out_prio = np.empty(0)
         self.out_t = np.empty(0)
         self.out_rem = np.empty(0)
-        #: outside cases finished, and their summed waiting hours (arrival to done)
         #: a whistled case's waits the department controls (from site visit to remedy, a
         #: transfer between silos) are at most this (hours)
         self.committed_hours = np.inf
@@ -114,8 +113,10 @@ class Departments(HandlerGroup):
         self.remedy_lag_hours = 24.0 * dc.remedy_lag_days
         #: hours a transferred issue waits before it is dispatched again
         self.transfer_delay_hours = dc.transfer_delay_hours
+        #: outside cases finished, and their summed waiting hours (arrival to done)
         self.out_done = np.zeros(self.n)
         self.out_wait = np.zeros(self.n)
+        #: outside cases finished count only in the outcome window (set by the model)
         self.counting = True
 
     def owning(self, silo: np.ndarray, community: np.ndarray) -> np.ndarray:
@@ -160,12 +161,6 @@ class Departments(HandlerGroup):
             self.out_prio = self.out_prio[keep]
             self.out_t = self.out_t[keep]
             self.out_rem = self.out_rem[keep]
-
-    @property
-    def outside_queue(self) -> np.ndarray:
-        """Outside cases waiting, per department."""
-        d = self.out_handler - self.handlers.offset[self.group]
-        return np.bincount(d, minlength=self.n)
 
 
 class Mediators(HandlerGroup):

@@ -9,10 +9,9 @@ Rules (docs/ODD.md, 7.7):
   payment its households' initial satisfaction gives.
 - **Routine service first.** Each day the firm sets aside the routine service
   its contract sets, ``service_hours_per_household * service_level`` per
-  managed household (cleaning, security, upkeep), as far as a share 0.9 of its
+  managed household (cleaning, security, upkeep), as far as a share 0.85 of its
   hours allows; repairs (facility faults in its compounds) and property
-  disputes are handled from the rest, and a busy day's repairs eat into
-  tomorrow's routine service, never the other way round.
+  disputes are handled from the rest.
 - **Quality follows what was delivered.** Monthly, each firm's quality moves
   toward ``r / (r + quality_half)`` at ``quality_adjust``, ``r`` the routine
   service delivered over the month against the contract's standard (not the

@@ -166,7 +166,6 @@ class MechanismSet:
             ]
             for hook in HOOKS
         }
-        self._baseline = None
 
     def __iter__(self):
         return iter(self.items)
@@ -254,27 +253,35 @@ class MechanismSet:
         with self.locked(), self.watched(mechanism, hook):
             yield
 
+    @contextmanager
+    def _pathways_kept(self):
+        """With pathways switched off, undo what the mechanisms change in their levers
+        during a phase of hooks (the processes never run inside one)."""
+        if not self.off:
+            yield
+            return
+        before = pathways.snapshot(self.model, self.off)
+        try:
+            yield
+        finally:
+            pathways.restore(before)
+
     def _each(self, hook: str, *args) -> None:
         ms = self._by_hook[hook]
         if not ms:
             return
-        with self.locked():
+        with self._pathways_kept(), self.locked():
             for m in ms:
                 with self.watched(m, hook):
                     getattr(m, hook)(self.model, *args)
 
     def setup(self) -> None:
-        if self.off:
-            self._baseline = pathways.snapshot(self.model, self.off)
         self._each("setup")
         if self.off:
-            pathways.restore(self._baseline)
             self.model.handlers.hours_locked = "hours" in self.off
 
     def begin_step(self) -> None:
         self._each("begin_step")
-        if self.off and self._by_hook["begin_step"]:
-            pathways.restore(self._baseline)
 
     def route(self, ids, kind, target) -> None:
         self._each("route", ids, kind, target)
@@ -293,7 +300,7 @@ class MechanismSet:
         ms = self._by_hook["patrol_targets"]
         if not ms:
             return out
-        with self.locked():
+        with self._pathways_kept(), self.locked():
             for m in ms:
                 with self.watched(m, "patrol_targets"):
                     extra = m.patrol_targets(self.model, per_zone)
@@ -308,7 +315,7 @@ class MechanismSet:
         for m in self._by_hook["discover"]:
             if ids.size == 0:
                 break
-            with self.guard(m, "discover"):
+            with self._pathways_kept(), self.guard(m, "discover"):
                 found = m.discover(self.model, ids)
             if found is not None and len(found.ids):
                 report(_checked(found, self.model, m))

@@ -7,19 +7,24 @@ lever and hook belongs to one pathway:
   hours added during the run (``add_staff_hours``, ``add_volunteer_hours``);
 - ``information``: discovery and reporting — patrols, find probability,
   coverage, training and tools of the reporters, report delays, residents'
-  reporting, callbacks; the ``discover`` and ``patrol_targets`` hooks;
+  reporting and its accuracy, visits and contacts, callbacks; the ``discover``
+  and ``patrol_targets`` hooks;
 - ``routing``: who gets an issue and when it can start — one intake, the
-  departments' commitment, handlers' scheduling delays; the ``route`` and
-  ``after_dispatch`` hooks;
+  departments' commitment and waits, handlers' scheduling delays; the
+  ``route`` and ``after_dispatch`` hooks;
 - ``behaviour``: residents' behaviour — incentives, points, invitations,
   registration, legal literacy, the service level owners hold a firm to;
 - ``money``: funds that buy service — a firm's fees returned by oversight,
   wages paid from other funds;
-- ``skill``: handlers' skill and care per case.
+- ``skill``: handlers' skill, an all-round worker's competence for every type.
 
-With ``pathways_off`` (a config key) the model restores, after the mechanisms'
-setup and after each ``begin_step``, the levers of the pathways switched off to
-their values without mechanisms, skips their hooks and refuses added hours.
+With ``pathways_off`` (a config key) the model undoes, after every phase of
+hooks (setup, begin_step, discover, route...), whatever the mechanisms changed
+in the levers of the pathways switched off (the processes' own changes, such as
+a firm's hours bought by its fees, stay), skips those pathways' hooks and
+refuses hours added during the run. A mechanism's route to a handler with no
+hours on duty falls back to the baseline's route (the model's rule, with or
+without pathways).
 ``cogov-sim-explore decompose`` runs a mechanism with each pathway off in turn
 and reports each pathway's share of the effect.
 """
@@ -40,6 +45,7 @@ LEVERS: dict[str, tuple[tuple[str, str], ...]] = {
         ("workers", "hours_per_day"),
         ("workers", "staff_factor"),
         ("workers", "overtime_share"),
+        ("callbacks", "hours_per_call"),
     ),
     "information": (
         ("workers", "find_prob"),
@@ -51,11 +57,15 @@ LEVERS: dict[str, tuple[tuple[str, str], ...]] = {
         ("workers", "cells_per_patrol_hour"),
         ("workers", "uniform_patrol_share"),
         ("residents", "report_factor"),
+        ("residents", "report_accuracy"),
+        ("residents", "contacted"),
         ("callbacks", "share"),
     ),
     "routing": (
         ("departments", "single_intake"),
         ("departments", "committed_hours"),
+        ("departments", "remedy_lag_hours"),
+        ("departments", "transfer_delay_hours"),
         ("handlers", "delay"),
     ),
     "behaviour": (
@@ -75,6 +85,7 @@ LEVERS: dict[str, tuple[tuple[str, str], ...]] = {
     "skill": (
         ("handlers", "skill"),
         ("workers", "skill_level"),
+        ("workers", "all_round"),
     ),
 }
 

@@ -14,15 +14,16 @@ and the outcome score at least 0.5). A problem closed as resolved without
 being fixed (a false closure) is reopened: the problem it left behind is
 reported now (channel CALLBACK) instead of waiting for the household to
 report it again. A case closed unresolved (not a dispute, which flares up by
-its own rule, nor a criminal matter) comes back as a new reported case linked
-to it: a repeat. The survey's scores feed the review (Handlers.review).
+its own rule, nor a light matter) comes back as a new reported case linked to
+it: a repeat. (The desk's hours are booked on the day the call is chosen, the
+day before it is made.) The survey's scores feed the review (Handlers.review).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from cogov_sim.core.issues import Channel, EventKind, IssueState, IssueType
+from cogov_sim.core.issues import LIGHT_TYPES, Channel, EventKind, IssueState, IssueType
 from cogov_sim.core.processes.discovery import report
 from cogov_sim.core.processes.feedback import outcome_score
 from cogov_sim.core.processes.occurrence import create_issues
@@ -46,7 +47,9 @@ def waiting_household(model, ids: np.ndarray) -> np.ndarray:
     reported itself."""
     iss = model.issues
     street = model.it_street_visible[iss.itype[ids].astype(np.int64)]
-    own = np.isin(iss.channel[ids], (int(Channel.RESIDENT), int(Channel.HOTLINE)))
+    own = np.isin(
+        iss.channel[ids], (int(Channel.RESIDENT), int(Channel.HOTLINE), int(Channel.CALLBACK))
+    )
     return ~street | own
 
 
@@ -109,7 +112,7 @@ def call_back(model) -> None:
     failed = (
         (st == IssueState.FAILED)
         & (iss.itype[ids] > IssueType.PROPERTY_DISPUTE)
-        & (iss.itype[ids] != IssueType.URBAN_MATTER)
+        & ~np.isin(iss.itype[ids], [int(t) for t in LIGHT_TYPES])
     )
     again = ids[failed]
     t_a = t[failed]

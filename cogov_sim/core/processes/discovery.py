@@ -160,7 +160,7 @@ def report(model, ids, t_disc, t_rep, channel, accurate) -> None:
     iss.rtype[ids] = np.where(accurate, true, wrong)
     sd = np.where(accurate, REPORT_SEVERITY_SD, 4 * REPORT_SEVERITY_SD)
     iss.rseverity[ids] = np.clip(iss.severity[ids] + rng.normal(0.0, 1.0, ids.size) * sd, 0, 1)
-    dl = t_rep + model.it_deadline[iss.itype[ids].astype(np.int64)]
+    dl = t_rep + model.it_deadline[iss.rtype[ids].astype(np.int64)]  # the record's type
     iss.deadline[ids] = dl
     iss.next_check[ids] = dl
     model.log_events(

@@ -105,7 +105,8 @@ def assign(model, ids: np.ndarray, kind: np.ndarray, target: np.ndarray) -> None
     dc = cfg.departments
     is_dept = kind == HandlerKind.DEPARTMENT
     if not model.departments.single_intake:
-        p_mis = dc.misroute_prob + dc.misroute_inaccurate * (~iss.accurate[ids])
+        # an accurate report to the wrong silo (a wrong record is sent back anyway)
+        p_mis = dc.misroute_prob * iss.accurate[ids]
         mis = is_dept & (iss.transfers[ids] == 0) & (rng.random(ids.size) < p_mis)
         if mis.any():
             home = target[mis] - h.offset["department"]

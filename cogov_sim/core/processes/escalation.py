@@ -39,7 +39,9 @@ def escalate(model) -> None:
     # street, only a resident who reported it (nobody waits for a worker's find).
     if due.size:
         street = model.it_street_visible[iss.itype[due].astype(np.int64)]
-        own = np.isin(iss.channel[due], (int(Channel.RESIDENT), int(Channel.HOTLINE)))
+        own = np.isin(
+            iss.channel[due], (int(Channel.RESIDENT), int(Channel.HOTLINE), int(Channel.CALLBACK))
+        )
         waiting = ~street | own
         quiet = due[~waiting]
         iss.next_check[quiet] = np.inf

@@ -3,11 +3,12 @@
 Each handler has ``hours * effort + extra`` hours today, less what it
 already spent (patrol, routine service, visits, organising). Its available
 assigned issues, and for a department the outside streets' cases, are served
-by priority: the reported severity, plus 0.5 when a resident waits for it (its
-own report to the community or the hotline), 0.5 per complaint, 2 if
-whistled; then by report time. An issue is finished today when the handler's
-hours reach its remaining hours (its hours times ``1 + thoroughness``, the
-review's lean); the first unfinished one gets the rest of the day's hours.
+by priority: whistled cases first, then the reported severity plus 0.5 when a
+resident waits for it (its own report to the community or the hotline, or a
+callback's reopening) and 0.5 per complaint; then by report time. An issue is
+finished today when the handler's hours reach its remaining hours (its hours
+times ``1 + thoroughness``, the review's lean); the first unfinished one gets
+the rest of the day's hours.
 
 A finished piece of work:
 - on a wrongly recorded or misrouted issue is a transfer: the handler corrects
@@ -49,6 +50,9 @@ from cogov_sim.core.issues import Channel, EventKind, HandlerKind, IssueState, I
 from cogov_sim.core.processes.occurrence import create_issues
 from cogov_sim.core.world import households_within
 
+#: report channels whose household waits for the issue (it reported it, or a callback did)
+WAITING_CHANNELS = (int(Channel.RESIDENT), int(Channel.HOTLINE), int(Channel.CALLBACK))
+
 #: handlers that settle disputes by mediation, in sessions (not departments, not firms)
 MEDIATING = (
     int(HandlerKind.MEDIATOR),
@@ -70,15 +74,12 @@ def handle(model) -> None:
     # This world's cases and the outside streets' cases (departments only) in one queue
     # per handler: by priority, then by report (arrival) time.
     hd = np.concatenate([iss.handler[ids].astype(np.int64), dep.out_handler])
-    # priority: the reported severity, a resident waiting (their own report, a complaint),
-    # a whistle
-    waiting = np.isin(iss.channel[ids], (int(Channel.RESIDENT), int(Channel.HOTLINE)))
+    # priority: the reported severity, a resident waiting (their own report or a
+    # callback's, a complaint), a whistle (whistled cases come first in any case)
+    waiting = np.isin(iss.channel[ids], WAITING_CHANNELS)
     prio = np.concatenate(
         [
-            iss.rseverity[ids]
-            + 0.5 * waiting
-            + 0.5 * iss.complaints[ids]
-            + 2.0 * iss.whistled[ids],
+            iss.rseverity[ids] + 0.5 * waiting + 0.5 * iss.complaints[ids],
             dep.out_prio,
         ]
     )
@@ -94,7 +95,8 @@ def handle(model) -> None:
     )
     rem = np.concatenate([np.maximum(need - iss.hours_spent[ids], 0.0), dep.out_rem])
     own = np.concatenate([np.ones(ids.size, dtype=bool), np.zeros(n_out, dtype=bool)])
-    order = np.lexsort((t_in, -prio, hd))
+    whistled = np.concatenate([iss.whistled[ids], np.zeros(dep.out_rem.size, dtype=bool)])
+    order = np.lexsort((t_in, -prio, ~whistled, hd))  # whistled cases first, then priority
     hd, rem, own = hd[order], rem[order], own[order]
     pos = order  # position in the unsorted arrays (own cases first, then outside ones)
     cs_all = np.cumsum(rem)
@@ -114,7 +116,8 @@ def handle(model) -> None:
     out_work[out_pos] = work[~own]
     out_done = np.full(n_out, np.nan)
     fin_out = done[~own]
-    out_done[out_pos[fin_out]] = (t_start_all + rem)[~own][fin_out]
+    t_out = np.maximum(t_in[order], t_start_all) + rem  # not before the case arrived
+    out_done[out_pos[fin_out]] = t_out[~own][fin_out]
     dep.take_outside(out_work, out_done)
 
     mine = own
