@@ -114,7 +114,9 @@ def test_effects_with_posterior_draws_carry_parameter_uncertainty(tmp_path):
         progress=False,
     )
     r = table.iloc[0]
-    assert r.share_parameters > 0.3
+    # (since version 0.5 the baseline's mediation committees and firms are zone level
+    # too, so the threshold moves less of the grid-level share than it did)
+    assert r.share_parameters > 0.1
     assert r.expected_hi - r.expected_lo > r.ci_hi - r.ci_lo
 
 

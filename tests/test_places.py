@@ -131,10 +131,18 @@ def _diff(a, b, key):
 @pytest.mark.slow
 def test_a_platform_that_detects_less_at_vulnerable_homes_widens_the_fairness_gap():
     """Smart dispatch's detection bias: faults and hazards at vulnerable households are
-    found later, so fewer are fixed within the deadline from when they arose."""
-    fair = _runs(["smart_dispatch"])
-    biased = _runs(["smart_dispatch"], **{"mechanism_params.smart_dispatch.detection_bias": 0.9})
-    mean, lo, _ = _diff(biased, fair, "fairness_gap")
+    found later, so fewer are fixed within the deadline from when they arose — a gap
+    within those types (``fairness_gap_by_type``; the overall gap is dominated by the
+    service needs only the vulnerable have, which the platform does not detect)."""
+    # 16 seeds: since version 0.5 the NGOs' home visits find many of the vulnerable
+    # households' faults first, so the platform's bias shows less
+    fair = _runs(["smart_dispatch"], seeds=LINKAGE_SEEDS)
+    biased = _runs(
+        ["smart_dispatch"],
+        seeds=LINKAGE_SEEDS,
+        **{"mechanism_params.smart_dispatch.detection_bias": 0.9},
+    )
+    mean, lo, _ = _diff(biased, fair, "fairness_gap_by_type")
     assert lo > 0, (mean, lo)
     mean, lo, _ = _diff(biased, fair, "discovery_lag_hours_vulnerable")
     assert lo > 0, (mean, lo)

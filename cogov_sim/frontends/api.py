@@ -348,27 +348,40 @@ def _run_with_progress(model, steps: int, hook=None) -> None:
 
 KEY_OUTCOMES = (
     ("dispute_resolution_rate", "Dispute resolution rate", "{:.1%}"),
-    ("closure_rate", "Closure rate (办结率)", "{:.1%}"),
-    ("response_hours_mean", "Response time, mean (h)", "{:.1f}"),
-    ("response_hours_p90", "Response time, p90 (h)", "{:.1f}"),
+    ("closure_rate", "Closure rate, cases (办结率)", "{:.1%}"),
+    ("closure_rate_standardised", "Closure rate, cases, by type (fixed mix)", "{:.1%}"),
+    ("light_closure_rate", "Closure rate, light matters", "{:.1%}"),
+    ("response_hours_mean", "Response time, cases, mean (h)", "{:.1f}"),
+    ("response_hours_p90", "Response time, cases, p90 (h)", "{:.1f}"),
+    ("light_response_hours", "Response time, light matters (h)", "{:.1f}"),
     ("discovery_lag_hours", "Discovery lag (h)", "{:.1f}"),
     ("neighbour_disputes_per_1000", "Neighbour disputes /1000 hh/yr", "{:.1f}"),
     ("property_disputes_per_1000", "Property disputes /1000 hh/yr", "{:.1f}"),
     ("criminal_escalations_per_1000", "Criminal escalations /1000 hh/yr", "{:.2f}"),
-    ("escalation_rate", "Hotline+petitions /1000 hh/yr", "{:.1f}"),
+    ("hotline_requests_per_1000", "Hotline requests /1000 hh/yr", "{:.1f}"),
+    ("escalation_rate", "Complaints+petitions /1000 hh/yr", "{:.1f}"),
+    ("complaints_light_share", "Complaints about light matters", "{:.1%}"),
     ("participation_rate", "Participation (30 days)", "{:.1%}"),
     ("satisfaction_mean", "Satisfaction", "{:.3f}"),
     ("trust_mean", "Trust", "{:.3f}"),
     ("grid_level_share", "Resolved at grid level", "{:.1%}"),
-    ("vulnerable_coverage", "Vulnerable needs met", "{:.1%}"),
+    ("vulnerable_coverage", "Vulnerable households reached (30 days)", "{:.1%}"),
     ("fairness_gap", "Fairness gap, from occurrence (pts)", "{:+.1%}"),
     ("hotspot_moran_i", "Hot spots: Moran's I of issues/zone", "{:.2f}"),
     ("property_satisfaction", "Property satisfaction", "{:.3f}"),
     ("fee_collection_rate", "Fee collection", "{:.1%}"),
-    ("mediation_success_rate", "Mediation success", "{:.1%}"),
+    ("mediation_success_rate", "Mediated disputes settled", "{:.1%}"),
+    ("mediation_days_p50", "Days to a mediated settlement, median", "{:.1f}"),
     ("report_accuracy", "Report accuracy", "{:.1%}"),
-    ("worker_events_per_day", "Events per grid worker per day", "{:.1f}"),
-    ("utilisation_worker", "Grid workers' hours in use", "{:.1%}"),
+    ("worker_reports_per_day", "Reports collected per grid worker per day", "{:.1f}"),
+    ("worker_events_per_day", "Matters handled per grid worker per day", "{:.1f}"),
+    ("utilisation_worker", "Hours in use: grid workers", "{:.1%}"),
+    ("utilisation_department", "Hours in use: departments", "{:.1%}"),
+    ("utilisation_firm", "Hours in use: property firms", "{:.1%}"),
+    ("utilisation_ngo", "Hours in use: NGOs", "{:.1%}"),
+    ("utilisation_party", "Hours in use: party branches", "{:.1%}"),
+    ("utilisation_mediator", "Hours in use: mediation committees", "{:.1%}"),
+    ("callback_satisfaction", "Satisfied when called back", "{:.1%}"),
     ("department_response_hours", "Department response (h)", "{:.1f}"),
     ("cost_per_resolved_issue", "Cost per resolved issue (yuan)", "{:,.0f}"),
     ("efficiency_index", "Efficiency index", "{:.3f}"),
@@ -380,9 +393,13 @@ def print_table(record: dict) -> None:
     from rich.table import Table
 
     mech = ", ".join(record["mechanisms"]) or "none (traditional governance)"
+    start = int(record["outcomes"].get("window_start_day", 0) or 0)
+    window = f"outcomes over days {start}-{record['steps'] - 1}" + (
+        f" (after a {start}-day warm-up)" if start else ""
+    )
     title = (
         f"cogov-sim: {record['world']} scale, {record['n_households']:,} households, "
-        f"{record['steps']} days, seed {record['seed']}\nmechanisms: {mech}"
+        f"{record['steps']} days, seed {record['seed']}\nmechanisms: {mech}\n{window}"
     )
     table = Table(title=title, title_justify="left")
     table.add_column("outcome")

@@ -7,18 +7,21 @@ closing issues without resolving them.
 Rules in the model:
 - The review (the handlers' review rule) uses this mechanism's weights
   ``weight_closure``, ``weight_response`` and ``weight_satisfaction`` and
-  ``effort_gain``: handlers whose score falls short of the target work more
-  hours, those above it fewer.
+  ``effort_gain``: within their paid hours, handlers lean toward what the
+  review weighs — satisfaction over speed makes them more thorough (more hours
+  per case, fewer failures), speed over satisfaction hurried — and lean harder
+  when their score falls short of the target (the review, 7.8).
 - Gaming follows from the weights, not from this mechanism: when closure's
   share of the weights exceeds ``review.gaming_threshold``, handlers close
-  some failed attempts as resolved (false closures), and those problems come
-  back as repeat complaints (see handling). The defaults weight satisfaction
+  some failed attempts as resolved (false closures); the problems stay, and
+  come back when the household reports them again or a callback finds them
+  (handling, callbacks). The defaults weight satisfaction
   most, so they do not game; setting ``weight_closure`` high shows the
   perverse effect.
 
 Pattern: none reported as a number; expected effects: with satisfaction-heavy
-weights, handlers' effort follows residents' satisfaction; with
-closure-heavy weights, more repeat complaints.
+weights, handlers take more care per case; with closure-heavy weights, false
+closures and repeats.
 """
 
 from __future__ import annotations
@@ -72,10 +75,12 @@ class PerformanceReview(Mechanism):
     title_en = "Performance review weights"
     pattern = ""
     expected = (
-        "Satisfaction-heavy weights make effort follow residents' outcomes; closure-heavy "
-        "weights lead to false closures and repeat complaints."
+        "Satisfaction-heavy weights make handlers more thorough within the same paid hours; "
+        "closure-heavy weights lead to false closures and repeats."
     )
-    limitations = "Effort adapts once per review period; gaming is one probability, not a strategy."
+    limitations = (
+        "Thoroughness adapts once per review period; gaming is one probability, not a strategy."
+    )
     Params = PerformanceReviewParams
     info = {
         "en": {
@@ -86,7 +91,8 @@ class PerformanceReview(Mechanism):
             ),
             "rule": (
                 "Sets the review weights (closure 0.2, speed 0.3, satisfaction 0.5) and how "
-                "strongly handlers react: below target they work more hours, above it fewer. "
+                "strongly handlers react: within their paid hours they take more care per case "
+                "when satisfaction is weighed above speed, more so below target. "
                 "When closure has more than half of all weight, handlers close some failed "
                 "cases as solved, and those problems come back."
             ),
@@ -108,7 +114,8 @@ class PerformanceReview(Mechanism):
             ),
             "rule": (
                 "设定考核权重（办结 0.2、时效 0.3、满意度 0.5）及处置者对考核的反应强度："
-                "低于目标者增加工时，高于目标者减少。若办结权重超过总权重的一半，处置者会把"
+                "在带薪工时不变的前提下，满意度权重高于时效时处置者对每件案件更用心，低于目标时更甚。"
+                "若办结权重超过总权重的一半，处置者会把"
                 "部分未解决的案件报为办结，问题随后重新出现。"
             ),
             "look_for": (

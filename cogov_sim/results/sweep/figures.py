@@ -13,6 +13,7 @@ from cogov_sim.results.sweep.folders import BAND_COLUMNS
 
 KEY_OUTCOMES = (
     "closure_rate",
+    "light_closure_rate",
     "dispute_resolution_rate",
     "response_hours_mean",
     "participation_rate",
