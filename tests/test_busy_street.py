@@ -90,14 +90,22 @@ def test_departments_share_their_hours_with_the_other_streets_cases_every_day():
     """No rota: a department works every day from one queue that holds this street's
     cases and the cases of the streets outside the model; switching the outside
     streets off leaves its hours mostly idle."""
+    import numpy as np
+
     from cogov_sim.core.issues import EventKind, HandlerKind
 
     m = CoGovModel(**{"steps": 120, "seed": 3})
     assert (m.departments.outside_streets == 9).all()
-    m.run()
+    sl = m.handlers.slice("department")
+    worked = []
+    for _ in range(120):
+        m.step()
+        worked.append(m.handlers.used_today[sl] > 0)
+    # every department works (uses hours) on almost every day, not one day in eleven
+    assert np.mean(worked[10:]) > 0.9
     ev = m.events.to_frame()
     att = ev[(ev["kind"] == EventKind.ATTEMPT) & (ev["handler_kind"] == HandlerKind.DEPARTMENT)]
-    assert att["step"].nunique() > 0.8 * (120 - m.window_start)
+    assert len(att) > 0
     assert m.departments.out_done.sum() > 20 * m.departments.n
     quiet = CoGovModel(**{"steps": 120, "seed": 3, "departments.other_cases_per_day": 0.0})
     quiet.run()

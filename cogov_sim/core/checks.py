@@ -106,8 +106,10 @@ def validate(cfg: DictConfig) -> None:
 
 #: Peak memory of a run, fitted to peak RSS measured with ``benchmarks/bench_memory.py``
 #: (a fresh process per run, every output written), 2 thousand to 5.3 million
-#: households, 1 to 365 days, at the busy street's flow (within 10% of every measured
-#: peak: street 387 MB, district 911 MB, a city of a million households 6.3 GB).
+#: households, 1 to 365 days, at the busy street's flow (within about 10% of every
+#: measured peak: street 387 MB, district 911 MB, a city of a million households 6.3 GB
+#: in version 0.4; version 0.5, checked with the same coefficients: street 342 MB,
+#: district 1,060 MB).
 #: Fixed cost (Python, numpy, pandas, Mesa, matplotlib, a figure), per household
 #: (lattice, residents, per-day arrays, the map) and per event (the event log and
 #: issue table, whose room is reserved once, and the summary's per-issue arrays; the
