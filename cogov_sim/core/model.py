@@ -3,9 +3,11 @@
 Process overview and scheduling (one step = one day; see docs/ODD.md). Every
 phase and every mechanism hook is called from :meth:`CoGovModel.step`, in order:
 
-    begin_step hook -> occur -> patrol (uniform; patrol_targets hook) -> discover
-    (residents, workers; discover hook) -> dispatch (route hook) -> after_dispatch
-    hook -> handle -> after_handle hook -> escalate -> residents feel (feedback)
+    start of day (overtime, organising, routine service, the outside streets'
+    cases) -> begin_step hook -> callbacks -> occur -> patrol (uniform;
+    patrol_targets hook) -> home visits -> discover (residents, workers, visits;
+    discover hook) -> dispatch (route hook) -> after_dispatch hook -> handle ->
+    after_handle hook -> escalate -> residents feel (feedback) -> callbacks chosen
     -> firms serve (monthly hook, billing) -> handlers are reviewed -> residents
     participate -> collect
 
