@@ -96,6 +96,10 @@ class Channel(IntEnum):
     CALLBACK = 6  # a callback finds the problem not fixed and reopens it
 
 
+#: report channels whose household waits for the issue: it reported it itself, or a
+#: callback reopened it (complaints, callbacks and handling priority read this)
+WAITING_CHANNELS = (int(Channel.RESIDENT), int(Channel.HOTLINE), int(Channel.CALLBACK))
+
 #: report channels that plug-ins registered (codes follow the built-in ones, in order)
 _EXTRA_CHANNELS: list[str] = []
 _CHANNEL_NAME = re.compile(r"^[a-z][a-z0-9_]*$")

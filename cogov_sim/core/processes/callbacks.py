@@ -25,7 +25,7 @@ import numpy as np
 
 from cogov_sim.core.issues import LIGHT_TYPES, Channel, EventKind, IssueState, IssueType
 from cogov_sim.core.processes.discovery import report
-from cogov_sim.core.processes.feedback import outcome_score
+from cogov_sim.core.processes.feedback import outcome_score, waiting_household
 from cogov_sim.core.processes.occurrence import create_issues
 
 
@@ -40,17 +40,6 @@ class CallbackDesk:
         self.pending = np.empty(0, dtype=np.int64)
         self.calls = 0
         self.reopened = 0
-
-
-def waiting_household(model, ids: np.ndarray) -> np.ndarray:
-    """Whether a household waits for each issue: its own case, or a street matter it
-    reported itself."""
-    iss = model.issues
-    street = model.it_street_visible[iss.itype[ids].astype(np.int64)]
-    own = np.isin(
-        iss.channel[ids], (int(Channel.RESIDENT), int(Channel.HOTLINE), int(Channel.CALLBACK))
-    )
-    return ~street | own
 
 
 def choose(model) -> None:

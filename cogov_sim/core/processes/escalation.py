@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from cogov_sim.core.issues import Channel, EventKind, IssueState, IssueType
+from cogov_sim.core.issues import EventKind, IssueState, IssueType
+from cogov_sim.core.processes.feedback import waiting_household
 from cogov_sim.core.processes.occurrence import create_issues
 
 
@@ -38,11 +39,7 @@ def escalate(model) -> None:
     # Who complains: the household of a case it lives with; for a matter seen from the
     # street, only a resident who reported it (nobody waits for a worker's find).
     if due.size:
-        street = model.it_street_visible[iss.itype[due].astype(np.int64)]
-        own = np.isin(
-            iss.channel[due], (int(Channel.RESIDENT), int(Channel.HOTLINE), int(Channel.CALLBACK))
-        )
-        waiting = ~street | own
+        waiting = waiting_household(model, due)
         quiet = due[~waiting]
         iss.next_check[quiet] = np.inf
         due = due[waiting]

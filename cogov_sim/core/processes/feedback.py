@@ -15,7 +15,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from cogov_sim.core.issues import IssueState
+from cogov_sim.core.issues import WAITING_CHANNELS, IssueState
+
+
+def waiting_household(model, ids: np.ndarray) -> np.ndarray:
+    """Whether a household waits for each issue: its own case, or a street matter it
+    reported itself (nobody waits for what a worker found on patrol)."""
+    iss = model.issues
+    street = model.it_street_visible[iss.itype[ids].astype(np.int64)]
+    return ~street | np.isin(iss.channel[ids], WAITING_CHANNELS)
 
 
 def timeliness(model, ids: np.ndarray) -> np.ndarray:

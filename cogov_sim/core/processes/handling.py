@@ -46,12 +46,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from cogov_sim.core.issues import Channel, EventKind, HandlerKind, IssueState, IssueType
+from cogov_sim.core.issues import (
+    WAITING_CHANNELS,
+    EventKind,
+    HandlerKind,
+    IssueState,
+    IssueType,
+)
 from cogov_sim.core.processes.occurrence import create_issues
 from cogov_sim.core.world import households_within
-
-#: report channels whose household waits for the issue (it reported it, or a callback did)
-WAITING_CHANNELS = (int(Channel.RESIDENT), int(Channel.HOTLINE), int(Channel.CALLBACK))
 
 #: handlers that settle disputes by mediation, in sessions (not departments, not firms)
 MEDIATING = (
