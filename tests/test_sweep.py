@@ -56,6 +56,9 @@ def test_multirun_ends_with_runs_table_scenarios_and_figures(tmp_path):
     for fig in ("effects.png", "timeseries.png"):
         assert (out / fig).stat().st_size > 0
     assert "runs finished" in proc.stderr  # progress while the sweep runs
+    assert "left, about" in proc.stderr  # with the runs left and the time to go
+    lines = (out / "progress.log").read_text().splitlines()
+    assert len(lines) == 4 and lines[-1].endswith("cogov-sim sweep: 4/4 runs finished, 0 failed")
 
 
 def test_failed_run_does_not_stop_the_sweep_and_is_listed_with_its_error(tmp_path):
@@ -377,3 +380,35 @@ def _sweep_on_a_ray_head(tmp_path):
     finally:
         subprocess.run([ray, "stop", "--force"], capture_output=True, env=env, timeout=120)
         shutil.rmtree(temp, ignore_errors=True)
+
+
+def test_progress_lines_give_runs_left_and_an_estimate_of_the_time_to_go():
+    from cogov_sim.frontends.sweep.callback import progress_line
+
+    assert progress_line(12, 1, 48, 1000.0, 1060.0) == (
+        "cogov-sim sweep: 12/48 runs finished, 1 failed, 36 left, about 3 min 0 s to go"
+    )
+    assert (
+        progress_line(48, 0, 48, 1000.0, 1200.0) == "cogov-sim sweep: 48/48 runs finished, 0 failed"
+    )
+    assert progress_line(3, 0, 0, None, 5.0) == "cogov-sim sweep: 3 runs finished, 0 failed"
+
+
+def test_the_markdown_table_of_a_sweep_gives_means_effects_and_their_intervals():
+    from cogov_sim.results.sweep.tables import scenario_markdown
+
+    nan = float("nan")
+    table = pd.DataFrame(
+        [
+            ["mechanisms=[]", "closure_rate", 5, 0.7, 0.68, 0.72, "mechanisms=[]", nan, nan, nan],
+            ["mechanisms=[x]", "closure_rate", 5, 0.9, 0.88, 0.92, "mechanisms=[]", 0.2, 0.17,
+             0.23],
+            ["mechanisms=[x]", "cost_funds", 5, 123456.0, nan, nan, "mechanisms=[]", nan, nan, nan],
+        ],
+        columns=["scenario", "outcome", "runs", "mean", "ci_lo", "ci_hi", "baseline", "effect",
+                 "effect_lo", "effect_hi"],
+    )  # fmt: skip
+    text = scenario_markdown(table, ("closure_rate",))
+    assert "| `mechanisms=[]` | `closure_rate` | 5 | 0.7 [0.68, 0.72] | – |" in text
+    assert "| `mechanisms=[x]` | `closure_rate` | 5 | 0.9 [0.88, 0.92] | 0.2 [0.17, 0.23] |" in text
+    assert "cost_funds" not in text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,6 +70,40 @@ def _count(config) -> int:
     return total
 
 
+#: the sweep folder's progress file: a line per finished run (``tail -f`` it)
+PROGRESS = "progress.log"
+
+
+def _started(folder: Path) -> float | None:
+    try:
+        return float((folder / ".cogov_start").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, s = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {s} s"
+    hours, m = divmod(minutes, 60)
+    return f"{hours} h {m} min"
+
+
+def progress_line(done: int, failed: int, total: int, start: float | None, now: float) -> str:
+    """``cogov-sim sweep: 12/48 runs finished, 0 failed, 36 left, about 1 min 30 s to go``:
+    the estimate is the time so far per finished run times the runs left."""
+    of = f"/{total}" if total else ""
+    line = f"cogov-sim sweep: {done}{of} runs finished, {failed} failed"
+    left = total - done if total else 0
+    if left > 0 and done > 0 and start is not None:
+        eta = (now - start) / done * left
+        line += f", {left} left, about {_duration(eta)} to go"
+    return line
+
+
 def release() -> None:
     """Release the lock this process holds on a sweep folder (at the end, or on a crash)."""
     global LOCKED
@@ -112,7 +147,8 @@ class AggregateCallback(_Callback):
             except Exception:  # noqa: BLE001 - progress is best effort
                 total = 0
         (folder / ".cogov_total").write_text(str(total))
-        for name in (".cogov_done", ".cogov_failed"):
+        (folder / ".cogov_start").write_text(repr(time.time()))
+        for name in (".cogov_done", ".cogov_failed", PROGRESS):
             (folder / name).unlink(missing_ok=True)
 
     def on_job_end(self, config, job_return, **kwargs) -> None:
@@ -133,8 +169,16 @@ class AggregateCallback(_Callback):
                 finally:
                     os.close(fd)
             counts.append(path.stat().st_size if path.exists() else 0)
-        of = f"/{total}" if total else ""
-        log.info("cogov-sim sweep: %d%s runs finished, %d failed", counts[0], of, counts[1])
+        line = progress_line(counts[0], counts[1], total, _started(folder), time.time())
+        log.info("%s", line)
+        try:  # a file to tail, on a cluster too (the sweep folder is shared)
+            fd = os.open(folder / PROGRESS, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(fd, f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n".encode())
+            finally:
+                os.close(fd)
+        except OSError:
+            pass
 
     def on_multirun_end(self, config, **kwargs) -> None:
         global LAST_SWEEP

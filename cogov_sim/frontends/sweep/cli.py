@@ -21,6 +21,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("path", help="the sweep folder (hydra.sweep.dir)")
     ap.add_argument("--baseline", help="overrides of the baseline scenario, e.g. 'mechanisms=[]'")
     ap.add_argument("--no-figures", action="store_true")
+    ap.add_argument(
+        "--markdown",
+        metavar="FILE",
+        help="also write the scenarios' key outcomes and effects as a Markdown table",
+    )
     args = ap.parse_args(argv)
     from cogov_sim.frontends.hydra_setup import console_logging
 
@@ -30,6 +35,15 @@ def main(argv: list[str] | None = None) -> None:
     except (FileNotFoundError, ValueError) as exc:
         print(f"cogov-sim-aggregate: error: {exc}", file=sys.stderr)
         sys.exit(2)
+    if args.markdown:
+        import pandas as pd
+
+        from cogov_sim.results.sweep.tables import scenario_markdown
+
+        table = pd.read_csv(f"{args.path}/scenarios.csv")
+        with open(args.markdown, "w", encoding="utf-8") as fh:
+            fh.write(scenario_markdown(table))
+        print(f"cogov-sim-aggregate: {args.markdown}")
     if report["ok"] < report["runs"]:
         sys.exit(1)  # some runs failed, are missing or unreadable: failures.csv lists them
 

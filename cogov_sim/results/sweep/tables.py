@@ -162,3 +162,46 @@ def dose_parameter(runs: pd.DataFrame) -> str | None:
     if len(varied) == 1 and pd.api.types.is_numeric_dtype(runs[varied[0]]):
         return varied[0]
     return None
+
+
+#: the outcomes of :func:`scenario_markdown` by default: closure, response, disputes,
+#: satisfaction and the model's own yearly cost
+MARKDOWN_OUTCOMES = (
+    "closure_rate",
+    "response_hours_mean",
+    "dispute_resolution_rate",
+    "satisfaction_mean",
+    "cost_funds",
+)
+
+
+def scenario_markdown(table: pd.DataFrame, outcomes=MARKDOWN_OUTCOMES) -> str:
+    """A scenarios table (``scenarios.csv``) as Markdown: per scenario and outcome, the
+    mean with its 95% CI and, beside the baseline, the paired effect with its CI."""
+
+    def num(v: float) -> str:
+        if not math.isfinite(v):
+            return "–"
+        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
+
+    def ci(m, lo, hi) -> str:
+        if not math.isfinite(m):
+            return "–"
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            return num(m)
+        return f"{num(m)} [{num(lo)}, {num(hi)}]"
+
+    outcomes = [o for o in outcomes if o in set(table["outcome"])]
+    lines = [
+        "| scenario | outcome | runs | mean [95% CI] | effect vs baseline [95% CI] |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for scen, g in table.groupby("scenario", sort=False):
+        rows = g.set_index("outcome")
+        for o in outcomes:
+            r = rows.loc[o]
+            lines.append(
+                f"| `{scen}` | `{o}` | {int(r['runs'])} | {ci(r['mean'], r['ci_lo'], r['ci_hi'])} "
+                f"| {ci(r['effect'], r['effect_lo'], r['effect_hi'])} |"
+            )
+    return "\n".join(lines) + "\n"
