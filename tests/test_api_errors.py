@@ -30,7 +30,10 @@ def test_a_bad_type_through_simulate_is_a_config_error_naming_key_value_and_rang
         (lambda: simulate(["nosuchkey=1"]), ["unknown configuration key 'nosuchkey'", "seed"]),
         (lambda: simulate(["world.widht=40"]), ["'world.widht'", "did you mean 'width'"]),
         (lambda: simulate(**{"world.widht": 40}), ["'world.widht'", "did you mean 'width'"]),
-        (lambda: simulate(["world=villa"]), ["'world': 'villa'", "classroom, district, street"]),
+        (
+            lambda: simulate(["world=villa"]),
+            ["'world': 'villa'", "classroom, district, example_street, street"],
+        ),
         (lambda: simulate(["output.figures=[1,2]"]), ["'output.figures'", "true or false"]),
         (lambda: simulate(mechanisms="triage"), ["'mechanisms'", "integrated_grid"]),
         (lambda: simulate(["seed=[1"]), ["invalid configuration", "[1"]),

@@ -75,7 +75,9 @@ def test_unreadable_config_file_is_reported(cli, tmp_path):
 def test_unknown_world_preset_lists_the_known_ones(cli, tmp_path):
     out = tmp_path / "run"
     proc = cli("world=village", f"hydra.run.dir={out}")
-    _assert_failed_cleanly(proc, out, "'world': 'village'", "classroom, district, street")
+    _assert_failed_cleanly(
+        proc, out, "'world': 'village'", "classroom, district, example_street, street"
+    )
     assert proc.returncode == 2
 
 

@@ -14,7 +14,7 @@ PRESETS = sorted(p.stem for p in (CONFIG_DIR / "preset").glob("*.yaml"))
 
 
 def test_config_groups_have_the_documented_options():
-    assert WORLDS == ["classroom", "district", "street"]
+    assert WORLDS == ["classroom", "district", "example_street", "street"]
     assert {"none", "full_package", "emergency_baseline", "emergency_party"} <= set(PRESETS)
 
 

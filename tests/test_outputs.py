@@ -159,7 +159,7 @@ def test_run_error_during_output_removes_temporary_files(tmp_path, monkeypatch):
 def test_help_lists_groups_mechanisms_and_defaults(cli):
     proc = cli("--help")
     assert proc.returncode == 0
-    assert "world: classroom, district, street" in proc.stdout
+    assert "world: classroom, district, example_street, street" in proc.stdout
     assert "+experiment: " in proc.stdout and "mechanism_comparison" in proc.stdout
     assert "legal_mediators" in proc.stdout and "steps = 365" in proc.stdout
     # ranges, units and meanings come from the fields' metadata

@@ -744,3 +744,27 @@ def test_an_installed_plugin_is_ticked_played_and_explained_in_its_info_panel(
         app.assert_clean()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_example_street_from_files_plays_in_the_app_at_1366x768(sized_page, lang):
+    """A world built from files (issue #30) is chosen in the scenario card, drawn in both
+    maps and stepped, in English and in Chinese."""
+    app = sized_page(1366, 768)
+    counter = "Step: 0" if lang == "en" else "第 0 步"
+    app.open(f"?world=example_street&lang={lang}", counter=counter)
+    label = "example street (from files)" if lang == "en" else "示例街道（来自文件）"
+    app.page.get_by_text(label, exact=True).first.wait_for()
+    for selector in (".cogov-map-baseline canvas", ".cogov-map-treatment canvas"):
+        box = _box(app, selector)
+        assert box["width"] > 100 and box["y"] + box["height"] <= 768, (selector, box)
+    if lang == "en":
+        before = app.pixels(".cogov-map-treatment canvas")
+        app.step(1)
+        assert not _same(before, app.pixels(".cogov-map-treatment canvas"))
+    else:
+        app.button("单步").click()
+        app.page.get_by_text("第 1 步", exact=True).wait_for()
+        app.page.locator('.cogov-map-treatment canvas[data-day="1"]').first.wait_for()
+    app.shot(f"app_example_street_{lang}")
+    app.assert_clean()

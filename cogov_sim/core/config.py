@@ -94,6 +94,17 @@ class WorldConfig(Frozen):
     housing_mixing: float = share(
         0.10, "share of compounds whose type is drawn anew, not their patch's"
     )
+    compounds: str = ""  # a compounds file (CSV or GeoJSON): lay the world out from it
+    staffing: str = ""  # a staffing file (CSV: role, unit, value) for a world from files
+    cell_metres: float = param(
+        0.0,
+        0.0,
+        1000.0,
+        "metres in [0, 1000] (0: from the compounds' areas)",
+        "side of a lattice cell in metres, for a world from a compounds file; 0 sizes it so "
+        "the compounds' polygons hold their households at the world's density",
+        unit="m",
+    )
     n_departments: int = param(
         7,
         7,
@@ -942,13 +953,38 @@ MODEL_KEYS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(ModelConf
 @functools.cache
 def world_presets() -> dict[str, dict]:
     """The world presets, name -> world keys: the config tree's ``world`` group
-    (``configs/world/*.yaml``, installed as ``cogov_sim.conf``), their one source."""
+    (``configs/world/*.yaml``, installed as ``cogov_sim.conf``), their one source, and
+    the worlds a user saved from their own files (``user_world_dir()``; a saved world
+    never hides a built-in one of the same name)."""
     folder = resources.files("cogov_sim.conf") / "world"
     out = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
             out[entry.name[: -len(".yaml")]] = yaml.safe_load(entry.read_text(encoding="utf-8"))
+    own = user_world_dir()
+    if own.is_dir():
+        for entry in sorted(own.glob("*.yaml")):
+            if entry.stem not in out:
+                data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+                if isinstance(data, dict):
+                    out[entry.stem] = data
     return out
+
+
+def user_config_dir():
+    """The user's own config tree (Hydra searches it after the package's): its ``world``
+    folder holds the worlds saved with ``cogov-sim-fit world --save``. It is
+    ``$COGOV_SIM_HOME/configs``, by default ``~/.cogov-sim/configs``."""
+    import os
+    from pathlib import Path
+
+    home = os.environ.get("COGOV_SIM_HOME") or "~/.cogov-sim"
+    return Path(home).expanduser() / "configs"
+
+
+def user_world_dir():
+    """Where ``cogov-sim-fit world --save NAME`` writes ``NAME.yaml``."""
+    return user_config_dir() / "world"
 
 
 @functools.cache
@@ -1113,7 +1149,11 @@ def check_world_name(name, width, height) -> None:
     Raises:
         ConfigError: naming the way to choose the preset."""
     preset = world_presets().get(str(name))
-    if preset is not None and (int(width), int(height)) != (preset["width"], preset["height"]):
+    if (
+        preset is not None
+        and "width" in preset
+        and (int(width), int(height)) != (preset["width"], preset["height"])
+    ):
         raise ConfigError(
             "world.name",
             f"a label of the world; to build the {name!r} preset name it as a world: "

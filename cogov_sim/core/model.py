@@ -233,6 +233,29 @@ class CoGovModel(mesa.Model):
         h.retry_delay[:] = cfg.issues.reopen_delay_hours
         self.mediators.retry_delay = 24.0 * cfg.mediators.session_interval_days
         self.parties = Parties(h)
+        if w.source is not None:
+            self._apply_staffing(w.source)
+
+    def _apply_staffing(self, src) -> None:
+        """A world from files: the staffing file's figures replace the config's where given
+        (grid workers per grid, committee members, NGO and party hours per community,
+        department hours)."""
+        cfg = self.cfg
+        if src.zone_staff is not None and np.isfinite(src.zone_staff).any():
+            given = np.isfinite(src.zone_staff)
+            self.workers.staff = np.where(given, src.zone_staff, self.workers.staff)
+            self.workers.sync_capacity()
+        for role, group, scale in (
+            ("mediators", self.mediators, cfg.mediators.hours_each_per_day),
+            ("ngo_hours", self.ngos, 1.0),
+            ("party_hours", self.party, 1.0),
+        ):
+            v = src.community_staff.get(role)
+            if v is not None and np.isfinite(v).any():
+                group.hours = np.where(np.isfinite(v), v * scale, group.hours)
+        if np.isfinite(src.department_hours):
+            self.departments.hours = src.department_hours
+            self.departments.teams = np.maximum(1.0, self.departments.hours / 16.0)
 
     def _init_issue_params(self) -> None:
         ic = self.cfg.issues

@@ -394,13 +394,42 @@ def final_state(model) -> dict[str, float]:
         "weight_disposal": oc.weight_disposal,
         "weight_innovation": oc.weight_innovation,
         "seed": int(cfg.seed),
-        "zone_shape": [int(x) for x in model.world.zone_shape],
+        "zone_shape": (
+            [int(x) for x in model.world.zone_shape] if model.world.zone_shape else None
+        ),
+        **_file_world_state(model.world),
         "deadline_hours": [float(x) for x in model.it_deadline],
         "need_standard_hours": float(oc.need_standard_hours),
         "hotspot_permutations": int(oc.hotspot_permutations),
         "households_by_housing": [
             int(x) for x in np.bincount(model.world.housing, minlength=len(HOUSING_TYPES))
         ],
+    }
+
+
+def _file_world_state(world) -> dict:
+    """A world from files: its zones' contiguity (for Moran's I) and where it lies (the
+    projection, the ids of its compounds, grids and communities, the files' digests)."""
+    src = world.source
+    if src is None:
+        return {}
+    i, j = world.zone_pairs
+    return {
+        "n_zones": int(world.n_zones),
+        "zone_pairs": [i.tolist(), j.tolist()],
+        "world_source": {
+            "cell_metres": float(src.cell_metres),
+            "origin": [float(v) for v in src.origin],
+            "coordinates": src.coordinates,
+            "projection_centre": (
+                [float(v) for v in src.projection_centre] if src.projection_centre else None
+            ),
+            "compound_ids": list(src.compound_ids),
+            "grid_ids": list(src.grid_ids),
+            "community_ids": list(src.community_ids),
+            "defaults": list(src.defaults),
+            "digests": dict(src.digests),
+        },
     }
 
 
@@ -621,27 +650,30 @@ def _places(df, state, per1000, due, met, case, lag_all, t0: float = 0.0) -> dic
         for key in ("issues_per_1000", "closure_from_occurrence", "discovery_lag_hours"):
             out[f"{key}_{h}"] = nan
     shape = state.get("zone_shape")
-    if "zone" in df and shape:
-        rows, cols = int(shape[0]), int(shape[1])
-        counts = np.bincount(df["zone"], minlength=rows * cols)
-        m = places.moran(
-            counts,
-            rows,
-            cols,
-            permutations=int(state.get("hotspot_permutations", 999)),
-            seed=int(state.get("seed", 0)),
-        )
+    pairs = state.get("zone_pairs")
+    if "zone" in df and (shape or pairs):
+        perms, seed = int(state.get("hotspot_permutations", 999)), int(state.get("seed", 0))
+        if shape:
+            rows, cols = int(shape[0]), int(shape[1])
+            n_zones = rows * cols
+            counts = np.bincount(df["zone"], minlength=n_zones)
+            m = places.moran(counts, rows, cols, permutations=perms, seed=seed)
+        else:  # a world from files: zones of any shape, contiguity from the lattice
+            n_zones = int(state["n_zones"])
+            counts = np.bincount(df["zone"], minlength=n_zones)
+            i, j = (np.asarray(a, dtype=np.int64) for a in pairs)
+            m = places.moran_pairs(counts, i, j, permutations=perms, seed=seed)
         out["hotspot_moran_i"], out["hotspot_p"] = m["I"], m["p_sim"]
         days = int(state["steps"] - state.get("window_start_day", 0))
         out["hotspot_persistence"] = places.persistence(
-            df["zone"], df["t_occur"] - t0, rows * cols, days
+            df["zone"], df["t_occur"] - t0, n_zones, days
         )
         disp = np.isin(df["itype"], [int(d) for d in DISPUTES])
         out["hotspot_prediction_accuracy"] = places.prediction_accuracy(
             df["zone"][disp],
             df["t_occur"][disp] - t0,
             df["t_discover"][disp] - t0,
-            rows * cols,
+            n_zones,
             days,
         )
     by = state.get("households_by_housing")

@@ -98,11 +98,21 @@ def moran(values, rows: int, cols: int, permutations: int = 999, seed: int = 0) 
     normal-approximation variance ``VI_norm`` and two-sided ``p_norm`` (as esda's), and
     the one-sided permutation p-value ``p_sim`` (NaN without permutations or variance)."""
     y = np.asarray(values, dtype=np.float64)
+    if y.size < 3 or rows * cols != y.size:
+        return {"I": np.nan, "EI": np.nan, "VI_norm": np.nan, "p_norm": np.nan, "p_sim": np.nan}
+    i, j = queen_weights(rows, cols)
+    return moran_pairs(y, i, j, permutations, seed)
+
+
+def moran_pairs(values, i: np.ndarray, j: np.ndarray, permutations: int = 999, seed: int = 0):
+    """Moran's I of ``values`` for the neighbour pairs ``(i, j)`` (both directions),
+    row-standardised; the same fields as :func:`moran`. A unit without neighbours (an
+    island) has no row: it counts in the mean and the variance only."""
+    y = np.asarray(values, dtype=np.float64)
     n = y.size
     out = {"I": np.nan, "EI": np.nan, "VI_norm": np.nan, "p_norm": np.nan, "p_sim": np.nan}
-    if n < 3 or rows * cols != n:
+    if n < 3 or i.size == 0:
         return out
-    i, j = queen_weights(rows, cols)
     deg = np.bincount(i, minlength=n).astype(np.float64)
     w = 1.0 / deg[i]  # row-standardised: each row sums to 1, the weights to n
     z = y - y.mean()
@@ -114,7 +124,7 @@ def moran(values, rows: int, cols: int, permutations: int = 999, seed: int = 0) 
     ei = -1.0 / (n - 1)
     # Normality variance (Cliff and Ord): s1 over pairs, s2 over rows and columns.
     s1 = 0.5 * float(((w + 1.0 / deg[j]) ** 2).sum())
-    s2 = float(((1.0 + np.bincount(j, weights=w, minlength=n)) ** 2).sum())
+    s2 = float(((np.where(deg > 0, 1.0, 0.0) + np.bincount(j, weights=w, minlength=n)) ** 2).sum())
     vi = (n * n * s1 - n * s2 + 3 * s0 * s0) / ((n * n - 1) * s0 * s0) - ei * ei
     out.update(I=stat, EI=ei, VI_norm=vi)
     if vi > 0:

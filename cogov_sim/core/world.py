@@ -51,11 +51,16 @@ class World:
     block: np.ndarray  # (N,) compound tile of each household (managed or not)
     housing: np.ndarray  # (N,) housing type code (HOUSING_TYPES)
     block_housing: np.ndarray  # (n_blocks,) housing type of each compound tile
-    zone_shape: tuple[int, int]  # (rows, columns) of the zone tiling
+    #: (rows, columns) of the zone tiling; None for a world from files (zones of any shape)
+    zone_shape: tuple[int, int] | None
     #: each household's cell in the flattened ``(height, width)`` lattice
     cell_index: np.ndarray | None = None
     #: each household's cell in the flattened lattice padded by one cell on every side
     pad_index: np.ndarray | None = None
+    #: contiguity of zones that are not a tiling: pairs (i, j), both directions
+    zone_pairs: tuple[np.ndarray, np.ndarray] | None = None
+    #: a world from a compounds file: its ids, projection and defaults (``world_file``)
+    source: object = None
 
     def __post_init__(self) -> None:
         # Flat indices: gathers and scatters through them are several times cheaper
@@ -121,13 +126,32 @@ def _block_types(rng, shares, ntx: int, nty: int, patch: int, mixing: float) -> 
     return t.astype(np.int8)
 
 
+def neighbour_table(cell_hh: np.ndarray, ys: np.ndarray, xs: np.ndarray):
+    """The Moore neighbours of households at rows ``ys`` and columns ``xs``: an
+    ``(N, 8)`` index table (-1: no household) and the count of each."""
+    h, w = cell_hh.shape
+    pad = np.full((h + 2, w + 2), -1, dtype=np.int32)
+    pad[1:-1, 1:-1] = cell_hh
+    neighbours = np.empty((ys.shape[0], 8), dtype=np.int32)
+    for j, (dy, dx) in enumerate(_OFFSETS):
+        neighbours[:, j] = pad[ys + 1 + dy, xs + 1 + dx]
+    return neighbours, (neighbours >= 0).sum(axis=1).astype(np.int32)
+
+
 def build_world(wcfg, rng: np.random.Generator, housing=None) -> World:
     """Generate the layout from the ``world`` and ``housing`` config nodes and the run's
-    stream (``housing`` None: the default housing types)."""
+    stream (``housing`` None: the default housing types); with ``world.compounds`` set,
+    lay it out from that file instead (:mod:`cogov_sim.core.world_file`)."""
     if housing is None:
         from cogov_sim.core.config import HousingConfig
 
         housing = HousingConfig()
+    if str(getattr(wcfg, "compounds", "") or ""):
+        from cogov_sim.core.world_file import build_file_world
+
+        fields = build_file_world(wcfg, housing, rng, HOUSING_TYPES)
+        neighbours, n_neighbours = neighbour_table(fields["cell_hh"], fields["y"], fields["x"])
+        return World(**fields, neighbours=neighbours, n_neighbours=n_neighbours)
     w, h = int(wcfg.width), int(wcfg.height)
     occupied = rng.random((h, w)) < wcfg.density
     if not occupied.any():
@@ -175,13 +199,7 @@ def build_world(wcfg, rng: np.random.Generator, housing=None) -> World:
         np.add.at(counts, (firm[m], community[m]), 1)
         firm_community = counts.argmax(axis=1).astype(np.int32)
 
-    # Moore neighbourhood index table.
-    pad = np.full((h + 2, w + 2), -1, dtype=np.int32)
-    pad[1:-1, 1:-1] = cell_hh
-    neighbours = np.empty((n, 8), dtype=np.int32)
-    for j, (dy, dx) in enumerate(_OFFSETS):
-        neighbours[:, j] = pad[ys + 1 + dy, xs + 1 + dx]
-    n_neighbours = (neighbours >= 0).sum(axis=1).astype(np.int32)
+    neighbours, n_neighbours = neighbour_table(cell_hh, ys, xs)
 
     zone_order = np.argsort(zone, kind="stable").astype(np.int32)
     zone_start = np.zeros(n_zones + 1, dtype=np.int64)

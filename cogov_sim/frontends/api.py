@@ -29,6 +29,7 @@ from cogov_sim.frontends.hydra_setup import (
     check_overrides,
     config_dir,
     register_configs,
+    register_user_configs,
 )
 from cogov_sim.results.runfolder import apply_sample
 
@@ -70,6 +71,7 @@ def compose(overrides: list[str] | None = None, **params) -> DictConfig:
         cached = _COMPOSED.get(key)
         if cached is None:
             register_configs(ov)
+            register_user_configs()
             caller = Singleton._instances.pop(GlobalHydra, None)
             try:
                 with initialize_config_module(config_module=CONFIG_MODULE, version_base=None):

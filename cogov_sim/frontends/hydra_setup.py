@@ -77,6 +77,33 @@ def register_configs(overrides=()) -> None:
     _REGISTERED = specs
 
 
+def register_user_configs() -> None:
+    """Make Hydra search the user's own config tree after the package's, so that worlds
+    saved with ``cogov-sim-fit world --save NAME`` compose as ``world=NAME``
+    (:func:`cogov_sim.core.config.user_config_dir`). Idempotent."""
+    from hydra.core.config_search_path import ConfigSearchPath
+    from hydra.core.plugins import Plugins
+    from hydra.plugins.search_path_plugin import SearchPathPlugin
+
+    global _USER_PLUGIN
+    if _USER_PLUGIN is not None:
+        return
+
+    class UserConfigSearchPath(SearchPathPlugin):
+        def manipulate_search_path(self, search_path: ConfigSearchPath) -> None:
+            from cogov_sim.core.config import user_config_dir
+
+            folder = user_config_dir()
+            if folder.is_dir():
+                search_path.append(provider="cogov-sim-user", path=f"file://{folder}")
+
+    Plugins.instance().register(UserConfigSearchPath)
+    _USER_PLUGIN = UserConfigSearchPath
+
+
+_USER_PLUGIN = None
+
+
 def register_launchers() -> None:
     """Make Hydra know cogov-sim's launchers (``hydra_plugins/cogov_sim_launcher``).
 
@@ -92,6 +119,7 @@ def register_launchers() -> None:
 
     for clazz in (launchers.SlurmLauncher, launchers.LocalLauncher):
         plugins.register(clazz)
+    register_user_configs()
 
 
 def config_dir() -> Path:
@@ -100,9 +128,13 @@ def config_dir() -> Path:
 
 
 def group_options(group: str) -> list[str]:
-    """The options of a config group, e.g. ``world`` or ``hydra/launcher``, sorted."""
-    folder = config_dir() / group
-    return sorted(p.stem for p in folder.glob("*.yaml"))
+    """The options of a config group, e.g. ``world`` or ``hydra/launcher``, sorted (the
+    user's saved worlds among the ``world`` group's, :func:`user_config_dir`)."""
+    from cogov_sim.core.config import user_config_dir
+
+    names = {p.stem for p in (config_dir() / group).glob("*.yaml")}
+    names |= {p.stem for p in (user_config_dir() / group).glob("*.yaml")}
+    return sorted(names)
 
 
 # ------------------------------------------------------------------ unique run folders

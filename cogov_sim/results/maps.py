@@ -28,12 +28,14 @@ class MapError(ValueError):
     """A run folder that cannot be mapped (missing files, different worlds)."""
 
 
-def zone_rates(folder: Path, kind: str = "all") -> tuple[np.ndarray, tuple[int, int], dict]:
-    """Issues per household per year in each zone of a saved run, the zone tiling's
-    shape and the run's record."""
+def zone_rates(folder: Path, kind: str = "all") -> tuple[np.ndarray, object, dict]:
+    """Issues per household per year in each zone of a saved run, the zone layout
+    (the tiling's shape, or a world from files' zone map: ``plots.zone_layout``) and
+    the run's record."""
     import pyarrow.parquet as pq
 
     from cogov_sim.core.issues import ISSUE_KEYS, LIGHT_TYPES
+    from cogov_sim.results import plots
 
     folder = Path(folder)
     summary, events = folder / "summary.json", folder / "events.parquet"
@@ -43,7 +45,7 @@ def zone_rates(folder: Path, kind: str = "all") -> tuple[np.ndarray, tuple[int, 
     record = json.loads(summary.read_text(encoding="utf-8"))
     state = record.get("state", {})
     shape = state.get("zone_shape")
-    if not shape:
+    if not shape and not state.get("n_zones"):
         raise MapError(f"{folder}: summary.json has no zone_shape (a run before version 0.4)")
     table = pq.read_table(events, columns=["kind", "zone", "issue_type", "household"])
     ev = table.to_pandas()
@@ -53,22 +55,22 @@ def zone_rates(folder: Path, kind: str = "all") -> tuple[np.ndarray, tuple[int, 
         occ = occ[~light]
     elif kind == "light":
         occ = occ[light]
-    rows, cols = int(shape[0]), int(shape[1])
-    n_zones = rows * cols
+    world = _world(record)
+    layout = plots.zone_layout(world)
+    n_zones = world.n_zones
     counts = np.bincount(occ["zone"].to_numpy(), minlength=n_zones).astype(float)
-    households = _households_per_zone(record, n_zones)
+    households = np.bincount(world.zone, minlength=n_zones).astype(float)
     years = max(int(record["steps"]), 1) / 365.0
-    return counts / np.maximum(households, 1) / years, (rows, cols), record
+    return counts / np.maximum(households, 1) / years, layout, record
 
 
-def _households_per_zone(record: dict, n_zones: int) -> np.ndarray:
-    """Households per zone, rebuilt from the run's config (the layout is deterministic)."""
+def _world(record: dict):
+    """The run's world, rebuilt from its config (the layout is deterministic)."""
     from cogov_sim.core.config import make_config
     from cogov_sim.core.model import CoGovModel
 
     cfg = make_config(record["config"])
-    model = CoGovModel(make_config(cfg, steps=1))
-    return np.bincount(model.world.zone, minlength=n_zones).astype(float)
+    return CoGovModel(make_config(cfg, steps=1)).world
 
 
 def figure(folder, other=None, kind: str = "all", out=None) -> Path:
@@ -89,7 +91,10 @@ def figure(folder, other=None, kind: str = "all", out=None) -> Path:
         default = Path(folder) / f"zones_{kind}.png"
     else:
         rate_b, shape_b, rec_b = zone_rates(Path(other), kind)
-        if tuple(shape_b) != tuple(shape):
+        if isinstance(shape, np.ndarray) or isinstance(shape_b, np.ndarray):
+            if not np.array_equal(np.asarray(shape), np.asarray(shape_b)):
+                raise MapError("different worlds: their zone maps differ")
+        elif tuple(shape_b) != tuple(shape):
             raise MapError(f"different worlds: zone tilings {shape} and {shape_b}")
         plots.draw_zone_values(
             ax,

@@ -93,9 +93,21 @@ HOUSING_LABELS = {
 
 
 def zone_grid(values: np.ndarray, shape) -> np.ndarray:
-    """Values per zone (row-major over the zone tiling) as a ``rows x cols`` array."""
+    """Values per zone as an image: over the zone tiling (``shape`` = rows, columns) as a
+    ``rows x cols`` array, or, for zones of any shape (a world from files), over the
+    lattice (``shape`` = each cell's zone, -1 where no household lives; NaN there)."""
+    values = np.asarray(values, dtype=float)
+    if isinstance(shape, np.ndarray) and shape.ndim == 2:
+        return np.where(shape >= 0, values[np.maximum(shape, 0)], np.nan)
     rows, cols = int(shape[0]), int(shape[1])
-    return np.asarray(values, dtype=float).reshape(rows, cols)
+    return values.reshape(rows, cols)
+
+
+def zone_layout(world):
+    """What :func:`zone_grid` needs of a world: its tiling's shape, or its zone map."""
+    if world.zone_shape is not None:
+        return world.zone_shape
+    return np.where(world.cell_hh >= 0, world.zone_of_cell, -1)
 
 
 def draw_zone_values(ax, fig, values, shape, label: str, diverging: bool = False):
@@ -105,7 +117,7 @@ def draw_zone_values(ax, fig, values, shape, label: str, diverging: bool = False
         lim = float(np.nanmax(np.abs(grid))) or 1.0
         im = ax.imshow(grid, cmap="PuOr_r", vmin=-lim, vmax=lim, origin="lower")
     else:
-        im = ax.imshow(grid, cmap="viridis", vmin=0, origin="lower")
+        im = ax.imshow(grid, cmap="viridis", vmin=0, origin="lower", interpolation="nearest")
     fig.colorbar(im, ax=ax, fraction=0.04, label=label)
     ax.set_xticks([])
     ax.set_yticks([])
@@ -175,7 +187,7 @@ def map_figure(model, path, variable: str = "satisfaction") -> None:
     per_hh = np.bincount(w.zone, minlength=w.n_zones)
     years = max(model.day + 1, 1) / 365.0
     rate = np.where(per_hh > 0, counts / np.maximum(per_hh, 1) / years, np.nan)
-    draw_zone_values(ax, fig, rate, w.zone_shape, "issues per household per year")
+    draw_zone_values(ax, fig, rate, zone_layout(w), "issues per household per year")
     ax.set_title("issues per zone (hot spots)", fontsize=10)
     fig.suptitle(
         f"The street on day {model.day + 1}: communities (thick lines), zones, compounds (grey)",

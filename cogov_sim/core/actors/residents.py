@@ -75,13 +75,21 @@ class Residents:
         self.civic = rng.beta(cm * k, (1 - cm) * k)
         #: legal literacy, 0-1 (slows the growth of disputes)
         self.literacy = beta(rc.legal_literacy_mean)
-        party_share = np.array([t.party_member_share for t in types])
-        self.party = rng.random(n) < party_share[ht]
+        party_share = np.array([t.party_member_share for t in types])[ht]
+        src = world.source  # a world from files: its compounds' own shares, where given
+        if src is not None and src.block_party is not None:
+            own = src.block_party[world.block]
+            party_share = np.where(np.isfinite(own), own, party_share)
+        self.party = rng.random(n) < party_share
         # Vulnerable households cluster: each compound's share is drawn around its type's.
         vk = cfg.housing.vulnerable_concentration
         vm = np.clip(np.array([t.vulnerable_share for t in types]), 1e-6, 1 - 1e-6)
         bm = vm[world.block_housing.astype(np.int64)]
         block_share = np.where(bm > 1e-6, rng.beta(bm * vk, (1 - bm) * vk), 0.0)
+        if src is not None and src.block_vulnerable is not None:
+            block_share = np.where(
+                np.isfinite(src.block_vulnerable), src.block_vulnerable, block_share
+            )
         self.vulnerable = rng.random(n) < block_share[world.block]
         tenure_mean = np.array([t.tenure_years for t in types])
         #: years the household has lived here (exponential around its type's mean)

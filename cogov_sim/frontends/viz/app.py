@@ -50,6 +50,7 @@ from cogov_sim.frontends.viz.session import (
     Message,
     Settings,
     SettingsError,
+    app_worlds,
 )
 
 # In Solara's server: assets from this machine only, no cookie warning per page, and the
@@ -569,14 +570,23 @@ def ScenarioCard(settings: Settings, change):
             on_value=lambda v: change("seed", v.strip()),
             continuous_update=True,
         )
-        solara.SliderInt(
-            f"{t('size', lang)}: {settings.size}",
-            value=settings.size,
-            min=SIZE_RANGE[0],
-            max=SIZE_RANGE[1],
-            step=5,
-            on_value=lambda v: change("size", v),
-        )
+        worlds = app_worlds()
+        if len(worlds) > 1:
+            solara.Select(
+                t("world", lang),
+                value=worlds.get(settings.world, worlds["classroom"])[lang],
+                values=[w[lang] for w in worlds.values()],
+                on_value=lambda v: change("world", _key_of(worlds, v, lang)),
+            )
+        if settings.world == "classroom":
+            solara.SliderInt(
+                f"{t('size', lang)}: {settings.size}",
+                value=settings.size,
+                min=SIZE_RANGE[0],
+                max=SIZE_RANGE[1],
+                step=5,
+                on_value=lambda v: change("size", v),
+            )
         solara.Select(
             t("colour_by", lang),
             value=VARIABLES[settings.variable][lang],

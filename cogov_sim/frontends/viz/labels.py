@@ -23,6 +23,7 @@ TEXT: dict[str, dict[str, str]] = {
     "no_parameters": {"en": "Switch a mechanism on to tune it.", "zh": "开启机制后可调节其参数。"},
     "seed": {"en": "Seed", "zh": "随机种子"},
     "size": {"en": "Lattice side (households)", "zh": "网格边长 (户)"},
+    "world": {"en": "Street", "zh": "街区"},
     "colour_by": {"en": "Colour residents by", "zh": "居民着色"},
     "side_by_side": {"en": "Side by side with baseline", "zh": "与基线并排对比"},
     "controls": {"en": "Run", "zh": "运行"},

@@ -27,6 +27,7 @@ import yaml
 from cogov_sim.core.checks import ConfigError
 from cogov_sim.core.config import make_config
 from cogov_sim.core.mechanisms import MECHANISMS, resolve
+from cogov_sim.core.world_file import WorldFileError
 from cogov_sim.frontends.hydra_setup import config_dir
 from cogov_sim.frontends.viz.labels import (
     KEY_PARAM_BY_DOTTED,
@@ -67,6 +68,7 @@ def _is_scenario(name: str) -> bool:
 #: The page-address keys of settings (besides key parameters and ``mechanisms``).
 ADDRESS_FIELDS = (
     "preset",
+    "world",
     "seed",
     "size",
     "side_by_side",
@@ -153,6 +155,9 @@ class Settings:
     """What the teacher chose. Display-only fields (variable, lang) do not rebuild the run."""
 
     preset: str = "none"
+    #: "classroom" (a generated street of ``size`` x ``size`` cells) or a world built from
+    #: files (the shipped example street, or one saved with ``cogov-sim-fit world --save``)
+    world: str = "classroom"
     mechanisms: tuple[str, ...] = ()
     params: tuple[tuple[str, float], ...] = ()  # (dotted key of a KeyParam, value), sorted
     seed: int = 42
@@ -164,17 +169,19 @@ class Settings:
     difference: bool = False  # side by side: one map and chart lines of mechanisms - baseline
     lang: str = "en"
 
-    MODEL_FIELDS = ("mechanisms", "params", "seed", "size", "side_by_side")
+    MODEL_FIELDS = ("world", "mechanisms", "params", "seed", "size", "side_by_side")
 
     # ---------------------------------------------------------------- build
     def config(self, mechanisms=None):
         """The model config of these settings (``mechanisms`` defaults to the chosen ones)."""
         mechs = list(self.mechanisms if mechanisms is None else mechanisms)
         params = _params_of(self.params, mechs)
+        if self.world == "classroom":
+            world = {"world.name": "classroom", "world.width": self.size, "world.height": self.size}
+        else:
+            world = {"world": self.world}
         dotted = {
-            "world.name": "classroom",
-            "world.width": self.size,
-            "world.height": self.size,
+            **world,
             "seed": self.seed,
             "steps": MAX_DAYS,
             "mechanisms": mechs,
@@ -241,6 +248,8 @@ class Settings:
         if name == "preset":
             mechs = preset_mechanisms(str(value))
             return dataclasses.replace(self._with_mechanisms(mechs), preset=str(value))
+        if name == "world":
+            return dataclasses.replace(self, world=_choice(value, name, app_worlds()))
         if name == "seed":
             return dataclasses.replace(self, seed=_int_in(value, name, *SEED_RANGE))
         if name == "size":
@@ -330,13 +339,36 @@ class Settings:
             or (self.preset != "none" and self.mechanisms != preset_mechanisms(self.preset))
         ):
             items.append(("mechanisms", ",".join(self.mechanisms)))
-        names = ("seed", "size", "side_by_side", "variable", "palette", "zoom", "difference")
+        names = (
+            "world",
+            "seed",
+            "size",
+            "side_by_side",
+            "variable",
+            "palette",
+            "zoom",
+            "difference",
+        )
         for name in (*names, "lang"):
             value = getattr(self, name)
             if value != getattr(default, name):
                 items.append((name, str(value).lower() if isinstance(value, bool) else str(value)))
         items += [(k.removeprefix("mechanism_params."), repr(v)) for k, v in self.params]
         return urlencode(items, safe=",:")
+
+
+def app_worlds() -> dict[str, dict[str, str]]:
+    """The worlds the app offers, name -> label by language: the generated classroom
+    street and every world preset built from files (``world.compounds``): the shipped
+    example street and the user's saved ones."""
+    from cogov_sim.core.config import world_presets
+
+    out = {"classroom": {"en": "classroom (generated)", "zh": "课堂街区（生成）"}}
+    for name, keys in world_presets().items():
+        if keys.get("compounds"):
+            zh = "示例街道（来自文件）" if name == "example_street" else f"{name}（来自文件）"
+            out[name] = {"en": f"{name.replace('_', ' ')} (from files)", "zh": zh}
+    return out
 
 
 def _params_of(params, mechanisms) -> dict:
@@ -379,6 +411,11 @@ def _choice(value, name, allowed) -> str:
     return str(value)
 
 
+#: the most cells a side the app's map draws (the browser gets each household's column
+#: and row as one byte)
+MAX_MAP_SIDE = 256
+
+
 @dataclass
 class ClassroomRun:
     """The model under the chosen mechanisms and, side by side, the baseline; they step together."""
@@ -396,8 +433,18 @@ class ClassroomRun:
             self.treatment = CoGovModel(s.config())
             if s.side_by_side:
                 self.baseline = CoGovModel(s.config(s.baseline_mechanisms))
-        except ConfigError as exc:
+        except (ConfigError, WorldFileError) as exc:
             raise SettingsError(str(exc), f"模型设置无效：{exc}") from None
+        w = self.treatment.world
+        if max(w.width, w.height) > MAX_MAP_SIDE:
+            side = f"{w.width} x {w.height}"
+            raise SettingsError(
+                f"the street {s.world!r} is {side} cells, more than the app's map shows "
+                f"({MAX_MAP_SIDE} a side): save it with a larger cell (cogov-sim-fit world "
+                "--cell-metres)",
+                f"街区 {s.world!r} 为 {side} 格，超出应用地图上限（每边 {MAX_MAP_SIDE} 格）："
+                "请用更大的格子重新保存（cogov-sim-fit world --cell-metres）",
+            )
 
     @property
     def models(self) -> list[tuple[str, object]]:
