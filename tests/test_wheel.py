@@ -64,7 +64,9 @@ def _expected_files() -> set[str]:
         f"cogov_sim/{p.relative_to(ROOT / 'cogov_sim')}" for p in ROOT.glob("cogov_sim/**/*.py")
     }
     want |= {
-        f"cogov_sim/{p.relative_to(ROOT / 'cogov_sim')}" for p in ROOT.glob("cogov_sim/data/*")
+        f"cogov_sim/{p.relative_to(ROOT / 'cogov_sim')}"
+        for p in ROOT.glob("cogov_sim/data/**/*")
+        if p.is_file()
     }
     want |= {
         f"cogov_sim/frontends/viz/{p.name}" for p in ROOT.glob("cogov_sim/frontends/viz/*.vue")
@@ -237,6 +239,18 @@ def test_the_installed_wheel_runs_outside_the_source_tree(wheel, tmp_path):
     runs = pd.read_parquet(sweep / "runs.parquet")
     assert sorted(runs["seed"]) == [1, 2] and (runs["status"] == "ok").all()
     assert (sweep / "scenarios.csv").exists()
+
+    # The shipped example street, built from the wheel's own data files, and its log.
+    fit = _run(["cogov-sim-fit", "world", "example_street", "--out", "street"], work, env).stdout
+    assert "6,902 households in 30 compounds" in fit and (work / "street" / "world.png").is_file()
+    orders = _run(
+        ["cogov-sim-fit", "orders", str(site / "cogov_sim/data/nyc311_sample.csv"), "--nyc311",
+         "--mapping", str(site / "cogov_sim/data/nyc311_mapping.yaml"),
+         "--world", str(site / "cogov_sim/data/nyc311_blocks.csv")],
+        work,
+        env,
+    ).stdout  # fmt: skip
+    assert orders.startswith("60 rows: 54 orders used")
 
     # A sensitivity design over the packaged default space (no checkout here).
     _run(["cogov-sim-sensitivity", "sample", "--n", "2", "--out", "sens"], work, env)
