@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,10 @@ import pytest
 from cogov_sim.frontends.viz.local import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The worlds a developer saved (cogov-sim-fit world --save) must not change what the
+# tests see as the world presets: the suite and its subprocesses get a home of their own.
+os.environ["COGOV_SIM_HOME"] = tempfile.mkdtemp(prefix="cogov-sim-home-")
 
 CLASSROOM = {"world.width": 50, "world.height": 50, "world.name": "classroom"}
 

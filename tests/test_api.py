@@ -122,7 +122,7 @@ def test_a_world_preset_can_be_named_wherever_a_world_is_named():
         CoGovModel(world="village")
     assert str(exc.value) == (
         "invalid value for 'world': 'village' (allowed: a world preset (classroom, district, "
-        "street) or a mapping of world keys)"
+        "example_street, street) or a mapping of world keys)"
     )
 
 
