@@ -387,12 +387,19 @@ def test_the_own_street_page_shows_the_files_of_its_run():
 
 def test_the_fit_tables_are_rendered_from_their_csv_files():
     from cogov_sim.analysis.fit.calibrate import comparison_markdown, parameters_markdown
-    from cogov_sim.analysis.fit.report import markdown
+    from cogov_sim.analysis.fit.report import markdown, page
 
-    for folder in (RUN / "fit", RUN / "calibration" / "check"):
+    for folder in (
+        RUN / "fit",
+        RUN / "calibration" / "check",
+        RUN / "calibration" / "uncalibrated",
+    ):
         tab = pd.read_csv(folder / "fit.csv")
-        assert markdown(tab) in (folder / "fit.md").read_text(encoding="utf-8")
-        assert markdown(tab, "zh") in (folder / "fit.zh.md").read_text(encoding="utf-8")
+        meta = json.loads((folder / "fit.json").read_text(encoding="utf-8"))
+        for lang, name in (("en", "fit.md"), ("zh", "fit.zh.md")):
+            text = (folder / name).read_text(encoding="utf-8")
+            assert text == page(meta, tab, lang)
+            assert markdown(tab, lang) in text
     cal = RUN / "calibration"
     assert (cal / "before_after.md").read_text() == comparison_markdown(
         pd.read_csv(cal / "before_after.csv")

@@ -32,18 +32,23 @@ def sources_of(png: str | Path) -> dict[str, str]:
 
 
 _BLOCK = re.compile(
-    r"(<!-- include: (?P<name>[\w./-]+) -->\n)(?P<body>.*?)(<!-- end include -->)", re.S
+    r"(<!-- include: (?P<name>[\w./-]+)(?P<fenced> fenced)? -->\n)(?P<body>.*?)"
+    r"(?P<end><!-- end include -->)",
+    re.S,
 )
 
 
 def fill(doc: str, folder: str | Path) -> str:
     """``doc`` with every ``<!-- include: FILE -->`` ... ``<!-- end include -->`` block
-    replaced by the text of ``folder/FILE`` (the worked example's tables)."""
+    replaced by the text of ``folder/FILE`` (the worked example's tables);
+    ``<!-- include: FILE fenced -->`` puts it in a text block (a command's output)."""
     folder = Path(folder)
 
     def repl(m: re.Match) -> str:
         text = (folder / m.group("name")).read_text(encoding="utf-8").rstrip("\n")
-        return f"{m.group(1)}{text}\n{m.group(4)}"
+        if m.group("fenced"):
+            text = f"```text\n{text}\n```"
+        return f"{m.group(1)}{text}\n{m.group('end')}"
 
     return _BLOCK.sub(repl, doc)
 

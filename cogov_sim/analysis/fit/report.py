@@ -377,7 +377,7 @@ def report(
     }
     (out / "fit.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False, default=str))
     for lang in ("en", "zh"):
-        text = _page(meta, tab, orders, lang)
+        text = page(meta, tab, lang)
         (out / ("fit.md" if lang == "en" else "fit.zh.md")).write_text(text, encoding="utf-8")
     paths = []
     if figures:
@@ -386,12 +386,13 @@ def report(
     return {"table": tab, "distance": d, "meta": meta, "figures": paths}
 
 
-def _page(meta: dict, tab: pd.DataFrame, orders: Orders, lang: str) -> str:
+def page(meta: dict, tab: pd.DataFrame, lang: str) -> str:
+    """``fit.md`` (``lang`` en) or ``fit.zh.md`` (zh) of a report's record and table."""
     bad = sum(meta["bad_rows"].values())
     c = meta["verdicts"]
     if lang == "en":
         head = [
-            f"# Fit report{': ' + meta['title'] if meta['title'] else ''}",
+            f"## Fit report{': ' + meta['title'] if meta['title'] else ''}",
             "",
             f"Log: `{Path(meta['log']).name}`, {meta['log_rows']:,} rows from {meta['first_day']}"
             f" over {meta['days']} days: {meta['orders_used']:,} orders used, "
@@ -408,7 +409,7 @@ def _page(meta: dict, tab: pd.DataFrame, orders: Orders, lang: str) -> str:
         ]
     else:
         head = [
-            f"# 拟合报告{'：' + meta['title'] if meta['title'] else ''}",
+            f"## 拟合报告{'：' + meta['title'] if meta['title'] else ''}",
             "",
             f"工单日志：`{Path(meta['log']).name}`，自 {meta['first_day']} 起 {meta['days']} 天，"
             f"共 {meta['log_rows']:,} 行：使用 {meta['orders_used']:,} 条，按映射忽略 "
@@ -423,4 +424,4 @@ def _page(meta: dict, tab: pd.DataFrame, orders: Orders, lang: str) -> str:
             f"{meta['compound_correlation']:.2f}。",
             "",
         ]
-    return "\n".join(head) + markdown(tab, lang)
+    return "\n".join(head) + "\n" + markdown(tab, lang)
