@@ -40,7 +40,6 @@ def describe(model) -> str:
 def draw(model, path) -> Path:
     """Housing types by cell, grid boundaries (black) and compound ids, in projected
     metres: the axes line up with the user's own maps."""
-    import matplotlib
     from matplotlib.collections import LineCollection
     from matplotlib.colors import ListedColormap
     from matplotlib.figure import Figure
@@ -60,7 +59,6 @@ def draw(model, path) -> Path:
     extent = (ox, ox + w.width * s, oy, oy + w.height * s)
     ax.imshow(img, origin="lower", cmap=cmap, vmin=-0.5, vmax=len(HOUSING_TYPES) - 0.5,
               extent=extent, interpolation="nearest")  # fmt: skip
-    zones = np.where(w.cell_hh >= 0, w.zone_of_cell, -1)
     segs = [
         [
             (ox + (a[0] + 0.5) * s, oy + (a[1] + 0.5) * s),
@@ -69,7 +67,6 @@ def draw(model, path) -> Path:
         for a, b in boundary_segments(w.zone_of_cell)
     ]
     ax.add_collection(LineCollection(segs, colors="k", linewidths=0.8))
-    del zones
     if src is not None:
         for b, cid in enumerate(src.compound_ids):
             at = w.block == b
@@ -83,7 +80,6 @@ def draw(model, path) -> Path:
         loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=4, fontsize=7, frameon=False,
     )  # fmt: skip
     ax.set_title(f"{model.cfg.world.name}: housing types, grids (lines), compounds", fontsize=10)
-    del matplotlib
     fig.tight_layout()
     path = Path(path)
     fig.savefig(path, dpi=110)
