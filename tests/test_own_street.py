@@ -432,3 +432,49 @@ def test_the_app_offers_and_plays_the_example_street():
     assert set(frame.day["maps"]) == {"baseline", "treatment"}
     _, bad = Settings.from_query({"world": "atlantis"})
     assert "atlantis" in bad[0].text("en")
+
+
+def test_a_compounds_list_with_chinese_headers_builds_the_same_world(tmp_path):
+    en = _csv(
+        tmp_path,
+        "compound_id,households,housing_type,lon,lat\n"
+        "A,300,old_estate,120.150,30.270\nB,250,commodity,120.154,30.271\n",
+        "en.csv",
+    )
+    zh = _csv(
+        tmp_path,
+        "小区编号,户数,住房类型,经度,纬度\nA,300,老旧小区,120.150,30.270\nB,250,商品房,120.154,30.271\n",
+        "zh.csv",
+    )
+    a = CoGovModel(steps=1, **{"world.compounds": str(en)}).world
+    b = CoGovModel(steps=1, **{"world.compounds": str(zh)}).world
+    assert a.n == b.n == 550
+    assert np.array_equal(a.housing, b.housing) and np.array_equal(a.zone, b.zone)
+
+
+def test_a_saved_world_whose_file_moved_fails_in_one_line(tmp_path, monkeypatch):
+    from cogov_sim.core import config
+    from tests.conftest import run_cli
+
+    comp = _csv(tmp_path, "compound_id,households,x,y\nA,120,0,0\nB,90,200,0\n")
+    monkeypatch.setenv("COGOV_SIM_HOME", str(tmp_path / "home"))
+    config.world_presets.cache_clear()
+    try:
+        assert cli.main(["world", str(comp), "--save", "tiny", "--out", str(tmp_path)]) == 0
+    finally:
+        config.world_presets.cache_clear()
+    comp.rename(tmp_path / "moved.csv")
+    proc = run_cli(["world=tiny", "steps=2", "output.figures=false"], tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert "cogov-sim: error: compounds file" in proc.stderr and "does not exist" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_the_fit_tools_refuse_a_generated_world_and_name_the_ones_they_take(capsys):
+    code = cli.main(
+        ["orders", str(EXAMPLE / "work_orders.csv"), "--mapping", str(EXAMPLE / "mapping.yaml"),
+         "--world", "street"]
+    )  # fmt: skip
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "--world 'street' is a generated world" in err and "example_street" in err

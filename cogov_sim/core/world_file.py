@@ -15,9 +15,11 @@ Optional columns (properties): ``housing_type`` (``old_estate``, ``commodity``,
 ``rental``, ``urban_village``, or 老旧小区, 商品房, 出租房, 城中村), ``managed``
 (served by a property firm: 1/0, yes/no, true/false, 是/否), ``firm`` (which firm),
 ``grid`` (the 网格 it belongs to), ``community`` (社区), ``vulnerable_share``,
-``party_member_share``. Every column not listed here is ignored and never read
-into the model. A missing value takes its documented default and is listed in
-:attr:`FileWorld.defaults` (the run's log shows the list):
+``party_member_share``; or the Chinese headers of :data:`COLUMN_ALIASES` (小区编号,
+户数, 住房类型, 是否有物业, 物业公司, 网格, 社区, 经度, 纬度, …). Every column not
+listed here is ignored and never read into the model. A missing value takes its
+documented default and is listed in :attr:`FileWorld.defaults` (the run's log shows
+the list):
 
 - housing type: ``commodity``; managed: the type's ``housing.<type>.managed``
   share, drawn per compound from the run's stream; firm: ``compounds_per_firm``
@@ -102,6 +104,36 @@ COMPOUND_COLUMNS = (
     "lon",
     "lat",
 )
+#: other names a compounds file may give its columns (properties): Chinese headers of
+#: a street office's own list (小区清单)
+COLUMN_ALIASES = {
+    "小区编号": "compound_id",
+    "小区名称": "compound_id",
+    "小区": "compound_id",
+    "户数": "households",
+    "住户数": "households",
+    "住房类型": "housing_type",
+    "房屋类型": "housing_type",
+    "小区类型": "housing_type",
+    "是否有物业": "managed",
+    "物业管理": "managed",
+    "物业公司": "firm",
+    "网格": "grid",
+    "所属网格": "grid",
+    "社区": "community",
+    "所属社区": "community",
+    "困难群体比例": "vulnerable_share",
+    "党员比例": "party_member_share",
+    "经度": "lon",
+    "纬度": "lat",
+}
+
+
+def _canonical(key) -> str:
+    k = str(key).strip()
+    return COLUMN_ALIASES.get(k, k)
+
+
 #: geographic (degree) coordinate systems a GeoJSON ``crs`` may name: WGS 84, CGCS2000
 #: (China's national system, EPSG:4490), Beijing 1954 and Xi'an 1980
 GEOGRAPHIC_CRS = ("4326", "CRS84", "4490", "4214", "4610")
@@ -292,9 +324,9 @@ def _read_csv(path: Path) -> tuple[list[dict], str]:
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
             reader = csv.DictReader(f)
-            cols = [c.strip() for c in (reader.fieldnames or [])]
+            cols = [_canonical(c) for c in (reader.fieldnames or [])]
             rows = [
-                {k.strip(): v for k, v in r.items() if k and k.strip() in COMPOUND_COLUMNS}
+                {_canonical(k): v for k, v in r.items() if k and _canonical(k) in COMPOUND_COLUMNS}
                 for r in reader
             ]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
@@ -342,7 +374,9 @@ def _geojson_features(path: Path) -> tuple[list[tuple[dict, str, list, list, np.
         where = f"{path.name}, feature {i}"
         geom = (feat or {}).get("geometry") or {}
         props = {
-            k: v for k, v in ((feat or {}).get("properties") or {}).items() if k in COMPOUND_COLUMNS
+            _canonical(k): v
+            for k, v in ((feat or {}).get("properties") or {}).items()
+            if _canonical(k) in COMPOUND_COLUMNS
         }
         gtype = geom.get("type")
         coords = geom.get("coordinates")

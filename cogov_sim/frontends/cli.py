@@ -35,6 +35,7 @@ def _job(cfg) -> None:
     from hydra.types import RunMode
 
     from cogov_sim.core.checks import ConfigError
+    from cogov_sim.core.world_file import WorldFileError
     from cogov_sim.frontends.api import run
 
     console_logging()  # again: Hydra has just configured this job's logging
@@ -60,7 +61,7 @@ def _job(cfg) -> None:
         run(cfg, out, progress=cfg.output.progress, table=cfg.output.table and not multirun)
         if not multirun:
             logging.getLogger(RESULTS_LOGGER).info("results: %s", out)
-    except ConfigError as exc:
+    except (ConfigError, WorldFileError) as exc:  # a bad value, or a world's file
         log.error("cogov-sim: error: %s", exc)
         if not multirun:
             sys.exit(2)

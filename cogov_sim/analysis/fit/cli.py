@@ -31,6 +31,12 @@ def world_params(
     from cogov_sim.core.config import world_presets
 
     presets = world_presets()
+    if world in presets and not presets[world].get("compounds"):
+        known = ", ".join(k for k, v in presets.items() if v.get("compounds")) or "none yet"
+        raise FitError(
+            f"--world {world!r} is a generated world; the fit tools take a world built from "
+            f"files: a compounds file, or a preset made from one ({known})"
+        )
     if world in presets:
         if staffing or cell:
             raise FitError("--staffing and --cell-metres go with a compounds file, not a preset")
@@ -88,14 +94,15 @@ def cmd_world(args) -> None:
         data = {"name": name, **{k.split(".", 1)[1]: v for k, v in params.items()}}
         data["name"] = name
         target = folder / f"{name}.yaml"
+        replaced = target.is_file()
         target.write_text(
             f"# A world built from files, saved by {PROG} world --save {name}\n"
             + yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
             encoding="utf-8",
         )
         print(
-            f"saved: {target} (cogov-sim world={name}, the app's world list, "
-            f"{PROG} ... --world {name})"
+            f"saved: {target}{' (replacing the earlier one)' if replaced else ''} "
+            f"(cogov-sim world={name}, the app's world list, {PROG} ... --world {name})"
         )
 
 
@@ -140,9 +147,19 @@ def cmd_orders(args) -> None:
     _print_orders(orders)
 
 
+def _few_seeds(seeds: int) -> None:
+    if seeds < 5:
+        print(
+            f"{PROG}: warning: the model's intervals and verdicts come from {seeds} seed(s): "
+            "with fewer than 5 they are hardly intervals (use --seeds 8 or more)",
+            file=sys.stderr,
+        )
+
+
 def cmd_report(args) -> None:
     from cogov_sim.analysis.fit.report import report
 
+    _few_seeds(args.seeds)
     params, mapping, orders = _load(args)
     _print_orders(orders)
     res = report(params, orders, mapping, args.out, seeds=args.seeds, jobs=args.jobs)
@@ -154,6 +171,7 @@ def cmd_report(args) -> None:
 def cmd_calibrate(args) -> None:
     from cogov_sim.analysis.fit.calibrate import calibrate
 
+    _few_seeds(args.seeds)
     params, mapping, orders = _load(args)
     _print_orders(orders)
     res = calibrate(
@@ -183,7 +201,9 @@ def cmd_calibrate(args) -> None:
 
 def _log_args(p) -> None:
     p.add_argument("log", help="the work-order log (CSV)")
-    p.add_argument("--mapping", help="the mapping file (YAML; cogov-sim-fit template makes one)")
+    p.add_argument(
+        "--mapping", help="the mapping file (YAML; required; cogov-sim-fit template makes one)"
+    )
     p.add_argument("--nyc311", action="store_true", help="the log is NYC 311's export")
     p.add_argument(
         "--world", required=True, help="a world preset built from files, or a compounds file"
@@ -202,10 +222,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--cell-metres", type=float, help="cell side in metres (default: from areas)")
     p.add_argument("--save", metavar="NAME", help="save as a world preset NAME")
     p.add_argument("--out", default=".", help="folder for world.png (default: here)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="the run's seed (residents' draws)")
     p.set_defaults(func=cmd_world)
     p = sub.add_parser("template", help="a mapping file made from a log's columns and categories")
-    p.add_argument("log")
+    p.add_argument("log", help="the work-order log (CSV)")
     p.add_argument("--nyc311", action="store_true", help="the log is NYC 311's export")
     p.add_argument("--out", help="write it here (default: print it)")
     p.set_defaults(func=cmd_template)
@@ -223,9 +243,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--simulations", type=int, default=160, help="prior runs (default 160)")
     p.add_argument("--draws", type=int, default=500, help="posterior draws (default 500)")
     p.add_argument("--seeds", type=int, default=8, help="runs of each check (default 8)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="seed of the prior's Sobol points")
     p.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
-    p.add_argument("--out", default="fit-calibration", help="output folder")
+    p.add_argument("--out", default="fit-calibration", help="output folder (resumes there)")
     p.set_defaults(func=cmd_calibrate)
     return ap
 

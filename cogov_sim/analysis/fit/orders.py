@@ -170,7 +170,10 @@ def _check_mapping(m: Mapping, where: str) -> Mapping:
             raise OrdersError(f"{where}: columns.{role} is not a role ({', '.join(ROLES)})")
     for role in ("created", "category"):
         if not m.columns.get(role):
-            raise OrdersError(f"{where}: columns.{role} is required (the log's column for it)")
+            raise OrdersError(
+                f"{where}: columns.{role} is required (the log's column for it; a log in "
+                "NYC 311's layout takes --nyc311 instead)"
+            )
     for role, col in m.columns.items():
         low = str(col).lower()
         if any(h in low for h in PERSONAL_HINTS):
