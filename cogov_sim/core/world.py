@@ -138,6 +138,25 @@ def neighbour_table(cell_hh: np.ndarray, ys: np.ndarray, xs: np.ndarray):
     return neighbours, (neighbours >= 0).sum(axis=1).astype(np.int32)
 
 
+def zone_index(zone: np.ndarray, n_zones: int) -> tuple[np.ndarray, np.ndarray]:
+    """Households sorted by zone (stable) and each zone's offset into that order."""
+    zone_order = np.argsort(zone, kind="stable").astype(np.int32)
+    zone_start = np.zeros(n_zones + 1, dtype=np.int64)
+    zone_start[1:] = np.cumsum(np.bincount(zone, minlength=n_zones))
+    return zone_order, zone_start
+
+
+def firm_communities(firm, community, n_firms: int, n_communities: int) -> np.ndarray:
+    """The community of each firm: where most of its households live."""
+    out = np.zeros(n_firms, dtype=np.int32)
+    if n_firms:
+        counts = np.zeros((n_firms, n_communities), dtype=np.int64)
+        m = firm >= 0
+        np.add.at(counts, (firm[m], community[m]), 1)
+        out = counts.argmax(axis=1).astype(np.int32)
+    return out
+
+
 def build_world(wcfg, rng: np.random.Generator, housing=None) -> World:
     """Generate the layout from the ``world`` and ``housing`` config nodes and the run's
     stream (``housing`` None: the default housing types); with ``world.compounds`` set,
@@ -149,9 +168,20 @@ def build_world(wcfg, rng: np.random.Generator, housing=None) -> World:
     if str(getattr(wcfg, "compounds", "") or ""):
         from cogov_sim.core.world_file import build_file_world
 
-        fields = build_file_world(wcfg, housing, rng, HOUSING_TYPES)
-        neighbours, n_neighbours = neighbour_table(fields["cell_hh"], fields["y"], fields["x"])
-        return World(**fields, neighbours=neighbours, n_neighbours=n_neighbours)
+        f = build_file_world(wcfg, housing, rng, HOUSING_TYPES)
+        neighbours, n_neighbours = neighbour_table(f["cell_hh"], f["y"], f["x"])
+        zone_order, zone_start = zone_index(f["zone"], f["zone_community"].size)
+        n_firms = int(f["firm"].max()) + 1 if f["firm"].size else 0
+        return World(
+            **f,
+            neighbours=neighbours,
+            n_neighbours=n_neighbours,
+            zone_order=zone_order,
+            zone_start=zone_start,
+            firm_community=firm_communities(
+                f["firm"], f["community"], n_firms, f["community_street"].size
+            ),
+        )
     w, h = int(wcfg.width), int(wcfg.height)
     occupied = rng.random((h, w)) < wcfg.density
     if not occupied.any():
@@ -191,19 +221,9 @@ def build_world(wcfg, rng: np.random.Generator, housing=None) -> World:
     n_compounds = int(managed_tile.sum())
     n_firms = -(-n_compounds // wcfg.compounds_per_firm) if n_compounds else 0
     firm = np.where(compound >= 0, compound // wcfg.compounds_per_firm, -1).astype(np.int32)
-    firm_community = np.zeros(n_firms, dtype=np.int32)
-    if n_firms:
-        # A firm belongs to the community where most of its households live.
-        counts = np.zeros((n_firms, int(zone_community.max()) + 1), dtype=np.int64)
-        m = firm >= 0
-        np.add.at(counts, (firm[m], community[m]), 1)
-        firm_community = counts.argmax(axis=1).astype(np.int32)
-
+    firm_community = firm_communities(firm, community, n_firms, int(zone_community.max()) + 1)
     neighbours, n_neighbours = neighbour_table(cell_hh, ys, xs)
-
-    zone_order = np.argsort(zone, kind="stable").astype(np.int32)
-    zone_start = np.zeros(n_zones + 1, dtype=np.int64)
-    zone_start[1:] = np.cumsum(np.bincount(zone, minlength=n_zones))
+    zone_order, zone_start = zone_index(zone, n_zones)
 
     return World(
         width=w,

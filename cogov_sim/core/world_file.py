@@ -584,7 +584,9 @@ def _ids(values: list[str | None]) -> tuple[np.ndarray, list[str]]:
 
 def build_file_world(wcfg, housing, rng: np.random.Generator, housing_types) -> dict:
     """The fields of the :class:`~cogov_sim.core.world.World` of ``world.compounds`` (and
-    ``world.staffing``) but its neighbour table, with its :class:`FileWorld` record as
+    ``world.staffing``) but those derived from them (neighbours, zone index, firms'
+    communities: :func:`cogov_sim.core.world.build_world` adds them), with its
+    :class:`FileWorld` record as
     ``source`` (``housing_types``: the type names in code order). The layout's random
     choices come from the file's own stream, not ``rng``: the same for every seed."""
     HOUSING_TYPES = tuple(housing_types)  # noqa: N806 - the world's constant
@@ -750,17 +752,6 @@ def build_file_world(wcfg, housing, rng: np.random.Generator, housing_types) -> 
     compound_of_cell[ys, xs] = block_compound[block]
     compound = block_compound[block]
     firm = block_firm[block]
-    n_firms = int(block_firm.max()) + 1 if managed_idx.size else 0
-    firm_community = np.zeros(n_firms, dtype=np.int32)
-    if n_firms:
-        counts = np.zeros((n_firms, len(community_ids)), dtype=np.int64)
-        m = firm >= 0
-        np.add.at(counts, (firm[m], community[m]), 1)
-        firm_community = counts.argmax(axis=1).astype(np.int32)
-    n_zones = len(grid_ids)
-    zone_order = np.argsort(zone, kind="stable").astype(np.int32)
-    zone_start = np.zeros(n_zones + 1, dtype=np.int64)
-    zone_start[1:] = np.cumsum(np.bincount(zone, minlength=n_zones))
 
     info = FileWorld(
         compound_ids=[c.id for c in comps],
@@ -797,9 +788,6 @@ def build_file_world(wcfg, housing, rng: np.random.Generator, housing_types) -> 
         zone_of_cell=zone_of_cell,
         compound_of_cell=compound_of_cell,
         zone_community=zone_comm.astype(np.int32),
-        firm_community=firm_community,
-        zone_order=zone_order,
-        zone_start=zone_start,
         community_street=np.zeros(len(community_ids), dtype=np.int32),
         block=block,
         housing=block_housing[block],

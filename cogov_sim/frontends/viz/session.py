@@ -339,17 +339,7 @@ class Settings:
             or (self.preset != "none" and self.mechanisms != preset_mechanisms(self.preset))
         ):
             items.append(("mechanisms", ",".join(self.mechanisms)))
-        names = (
-            "world",
-            "seed",
-            "size",
-            "side_by_side",
-            "variable",
-            "palette",
-            "zoom",
-            "difference",
-        )
-        for name in (*names, "lang"):
+        for name in (f for f in ADDRESS_FIELDS if f != "preset"):  # preset: above
             value = getattr(self, name)
             if value != getattr(default, name):
                 items.append((name, str(value).lower() if isinstance(value, bool) else str(value)))
