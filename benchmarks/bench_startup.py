@@ -11,7 +11,11 @@ Prints, against the targets of issue #15 (item 6):
   one-day classroom call minus the median time of the same model built from a config
   composed beforehand (``CoGovModel(cfg).run(); summary()``), over 10 calls
   (target <= 50 ms);
-- the import time of ``cogov_sim.frontends.api`` in a fresh interpreter.
+- the import time of ``cogov_sim.frontends.api`` in a fresh interpreter;
+- for a process that needs the model only (issue #32, item 3: a sweep's worker, a
+  script that builds ``CoGovModel`` itself): the import time of
+  ``cogov_sim.core.model`` and the CPU seconds of a whole process that runs the
+  default street for one day without Hydra, best of ``--repeat``.
 """
 
 from __future__ import annotations
@@ -72,6 +76,26 @@ def import_seconds() -> float:
     return float(out.stdout.strip())
 
 
+MODEL_ONLY = (
+    "from cogov_sim.core.config import make_config; "
+    "from cogov_sim.core.model import CoGovModel; "
+    "CoGovModel(make_config({'steps': 1})).run(1)"
+)
+
+
+def model_only_cpu(repeat: int) -> float:
+    return min(child_cpu([sys.executable, "-c", MODEL_ONLY]) for _ in range(repeat))
+
+
+def model_import_seconds() -> float:
+    code = (
+        "import time; t = time.perf_counter(); import cogov_sim.core.model; "
+        "print(time.perf_counter() - t)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeat", type=int, default=3)
@@ -81,6 +105,8 @@ def main() -> None:
     street = process_cpu([], args.repeat)
     sim, direct, overhead = simulate_overhead()
     imp = min(import_seconds() for _ in range(args.repeat))
+    model_imp = min(model_import_seconds() for _ in range(args.repeat))
+    model_cpu = model_only_cpu(args.repeat)
     rows = [
         (
             "process CPU, cogov-sim world=classroom steps=1",
@@ -101,6 +127,8 @@ def main() -> None:
             overhead <= 0.05,
         ),
         ("import cogov_sim.frontends.api (fresh interpreter)", f"{imp:.2f} s", "", None),
+        ("import cogov_sim.core.model (fresh interpreter)", f"{model_imp:.2f} s", "", None),
+        ("process CPU, the model alone: street, 1 day, no Hydra", f"{model_cpu:.2f} s", "", None),
     ]
     width = max(len(r[0]) for r in rows)
     for name, value, target, ok in rows:

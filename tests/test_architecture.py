@@ -69,6 +69,7 @@ DEFERRED_BY_NAME = {
     "PIL": "images only when a picture is written",
     "rich": "progress bars only when one is shown",
     "hydra_plugins": "Hydra's launcher namespace, registered on first use",
+    "yaml": "PyYAML (OmegaConf's own dependency): configs written by its C emitter",
 }
 
 

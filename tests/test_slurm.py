@@ -87,6 +87,31 @@ def test_a_sweep_on_a_real_slurm_cluster_gives_the_basic_launchers_results(tmp_p
 
 
 @pytest.mark.slow
+def test_a_packed_slurm_sweep_runs_two_runs_per_task_and_gives_the_basic_launchers_results(
+    tmp_path, slurm
+):
+    # Issue #32: runs_per_task runs share one array task (one Python start per task).
+    packed = tmp_path / "packed"
+    proc = _sweep(packed, *SLURM, "hydra.launcher.runs_per_task=2", env=slurm.env)
+    assert _array_tasks(slurm) == [2]  # one array job of 2 tasks for the 4 runs
+    assert "4 runs packed in 2 array tasks of up to 2" in proc.stdout + proc.stderr
+    here = tmp_path / "basic"
+    _sweep(here, "hydra/launcher=basic")
+    cols = ["scenario", "seed", *SUMMARY_KEYS]
+    runs = _table(packed)
+    assert len(runs) == 4 and (runs["status"] == "ok").all()
+    pd.testing.assert_frame_equal(runs[cols], _table(here)[cols])
+    # each run still wrote its own folder, with SLURM's task id in Hydra's record
+    ids = {
+        yaml.safe_load((packed / str(n) / ".hydra" / "hydra.yaml").read_text())["hydra"]["job"][
+            "id"
+        ]
+        for n in range(4)
+    }
+    assert len(ids) == 2  # two tasks, two runs each
+
+
+@pytest.mark.slow
 def test_a_resumed_slurm_sweep_submits_only_the_runs_without_results(tmp_path, slurm):
     folder = tmp_path / "sw"
     _sweep(folder, *SLURM, env=slurm.env)

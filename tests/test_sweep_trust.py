@@ -276,25 +276,42 @@ def test_shell_completion_installs_and_completes(cli):
 
 
 def _processes_of_sweep(sweep_pid: int) -> list[int]:
-    """Processes (other than the sweep's own) whose environment names the sweep."""
+    """Processes (other than the sweep's own) that are its children (the local
+    launcher's forked workers) or whose environment names the sweep (workers started
+    by exec, as joblib's are)."""
     mark = f"COGOV_SIM_SWEEP_PID={sweep_pid}".encode()
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == sweep_pid:
             continue
         try:
-            if mark in (entry / "environ").read_bytes().split(b"\0"):
+            status = (entry / "status").read_text()
+            parent = int(status.split("PPid:")[1].split()[0])
+            if parent == sweep_pid or mark in (entry / "environ").read_bytes().split(b"\0"):
                 found.append(int(entry.name))
-        except OSError:  # gone, or not ours to read
+        except (OSError, IndexError, ValueError):  # gone, or not ours to read
             continue
     return found
+
+
+def _alive(pids: list[int]) -> list[int]:
+    """Those of ``pids`` still running (not zombies)."""
+    left = []
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state != "Z":
+            left.append(pid)
+    return left
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
 def test_a_sweep_killed_with_kill_9_leaves_no_worker_behind(tmp_path):
-    """Two local (joblib) workers busy with long runs; the sweep's main process gets
-    SIGKILL; within seconds neither worker is left (they ran on for 13 minutes)."""
+    """Two local workers (forked) busy with long runs; the sweep's main process gets
+    SIGKILL; within seconds neither worker is left (joblib's ran on for 13 minutes)."""
     import signal
 
     sweep = tmp_path / "sweep"
@@ -320,12 +337,13 @@ def test_a_sweep_killed_with_kill_9_leaves_no_worker_behind(tmp_path):
             pytest.fail("the sweep's two runs did not start within 120 s")
         time.sleep(1.0)  # the runs are under way
         assert proc.poll() is None
+        workers = _processes_of_sweep(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
         deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and _processes_of_sweep(proc.pid):
+        while time.monotonic() < deadline and _alive(workers):
             time.sleep(0.2)
-        left = _processes_of_sweep(proc.pid)
+        left = _alive(workers)
         assert left == [], f"processes of the killed sweep still running: {left}"
     finally:
         for pid in _processes_of_sweep(proc.pid) + left:

@@ -26,9 +26,9 @@ from __future__ import annotations
 import itertools
 import weakref
 
-import mesa
 import numpy as np
-from mesa.discrete_space import CellAgent
+
+from cogov_sim.core._mesa import Agent, CellAgent
 
 DEPARTMENT_NAMES = (
     "comprehensive governance",
@@ -127,7 +127,7 @@ def _is_resident_array(agent, name: str) -> bool:
     return isinstance(arr, np.ndarray) and arr.shape[:1] == (model.n_households,)
 
 
-class _HandlerAgent(mesa.Agent):
+class _HandlerAgent(Agent):
     group = ""
     _ids = _AGENT_IDS
 

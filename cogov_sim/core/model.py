@@ -31,11 +31,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from functools import cached_property, partial
 
-import mesa
 import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
 from cogov_sim.core import outcomes
+from cogov_sim.core._mesa import DataCollector, Model, OrthogonalMooreGrid
 from cogov_sim.core.actors import (
     Departments,
     GridWorkers,
@@ -136,7 +136,7 @@ def observable(model, key: str) -> float:
     return model._obs[key]
 
 
-class CoGovModel(mesa.Model):
+class CoGovModel(Model):
     """The co-governance model of one street.
 
     Args:
@@ -200,7 +200,7 @@ class CoGovModel(mesa.Model):
         self.mechanisms.setup()
         self.workers.sync_capacity()
         self._obs: dict[str, float] = outcomes.step_observables(self)
-        self.datacollector = mesa.DataCollector(
+        self.datacollector = DataCollector(
             model_reporters={k: partial(observable, key=k) for k in outcomes.TIMESERIES_KEYS}
         )
         self.datacollector.collect(self)
@@ -286,12 +286,11 @@ class CoGovModel(mesa.Model):
             Department(self, d)
 
     @cached_property
-    def grid(self) -> mesa.discrete_space.OrthogonalMooreGrid:
+    def grid(self) -> OrthogonalMooreGrid:
         """The lattice as a Mesa discrete space, with a ``Resident`` agent per household
         and each zone's ``GridWorker`` in the cell nearest its households' centre.
 
         Built on first use (about 1 s per 100,000 households)."""
-        from mesa.discrete_space import OrthogonalMooreGrid
 
         w = self.world
         grid = OrthogonalMooreGrid((w.width, w.height), torus=False, random=self.random)

@@ -539,8 +539,14 @@ def issue_arrays(events, place: dict | None = None) -> dict[str, np.ndarray]:
     out["false_closure"] = _pick(ev["value"], res, fill=0.0) > 0.5
     out["t_close"] = _pick(ev["t"], term)
     out["handler_kind"] = _pick(ev["handler_kind"], term)
-    # Current state: the last terminal transition, else the last event's state.
-    last = _last_row(issue, None, pos, n)
+    # Current state: the last terminal transition, else (an issue never closed) the last
+    # event's state; only the rows of such issues are searched for their last one.
+    never = term < 0
+    last = np.full(n, -1, dtype=np.int64)
+    if never.any():
+        open_id = np.zeros(pos.shape[0], dtype=bool)
+        open_id[ids[never]] = True
+        last = _last_row(issue, open_id[issue], pos, n)
     row = np.where(term >= 0, term, last)
     out["state"] = np.where(row >= 0, st_to[np.maximum(row, 0)], -1).astype(np.int64)
     comp = pos[issue[(kind == EventKind.HOTLINE) | (kind == EventKind.PETITION)]]
@@ -710,7 +716,7 @@ def summarize(events, state: dict, place: dict | None = None) -> dict[str, float
         keep = df["t_occur"] >= t0
         df = {k: v[keep] for k, v in df.items()}
         rows = ev["t"] >= t0
-        ev = {k: v[rows] for k, v in ev.items()}
+        ev = {k: ev[k][rows] for k in ("kind", "itype", "handler_kind", "value")}
     st = df["state"]
     it = df["itype"]
     resolved = st == IssueState.RESOLVED

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
 
-from cogov_sim.core.checks import validate
 from cogov_sim.core.config import is_complete, make_config
 from cogov_sim.frontends.hydra_setup import (
     CONFIG_MODULE,
@@ -220,24 +219,26 @@ def run(
     """
     from cogov_sim.core import outcomes as oc
     from cogov_sim.core.model import CoGovModel
+    from cogov_sim.frontends.sweep.fast_hydra import to_yaml
     from cogov_sim.results.timeseries import write_timeseries
     from cogov_sim.results.writing import AtomicWriter, summary_record, write_json
 
     cfg = apply_sample(cfg if is_complete(cfg) else make_config(cfg))  # (never mutated here)
-    validate(cfg)
     t0 = time.perf_counter()
-    model = CoGovModel(cfg)
+    model = CoGovModel(cfg)  # validates the config first, before building anything
     steps = int(cfg.steps)
     recorder = _recorder(model, cfg, output_dir)
     if progress:
         _run_with_progress(model, steps, recorder)
     else:
         model.run(steps, progress=recorder)
+    # the model alone: built and run (the animation's frames not counted)
+    model_seconds = time.perf_counter() - t0 - (recorder.seconds if recorder else 0.0)
     state = oc.final_state(model)
     summary = oc.summarize(model.events.columns(), state, oc.issue_place(model))
     # Wall time of the simulation: the animation's rendering is not part of it.
     wall = time.perf_counter() - t0 - (recorder.seconds if recorder else 0.0)
-    record = summary_record(summary, state, model.config, wall)
+    record = summary_record(summary, state, model.config, wall, model_seconds)
     if table:
         print_table(record)
     if output_dir is not None:
@@ -257,7 +258,7 @@ def run(
             if recorder is not None:
                 writer.write(recorder.path.name, lambda p: recorder.finish(p))
             writer.write(
-                "config.yaml", lambda p: Path(p).write_text(OmegaConf.to_yaml(model.config))
+                "config.yaml", lambda p: Path(p).write_text(to_yaml(model.config), encoding="utf-8")
             )
             writer.write("summary.json", lambda p: write_json(p, record))
             writer.check()

@@ -7,7 +7,6 @@ folder in use by another sweep.
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from pathlib import Path
@@ -25,7 +24,7 @@ from cogov_sim.frontends.hydra_setup import (
 
 # register_configs stays importable from here (older callers and tests use it).
 from cogov_sim.frontends.sweep.lifeline import watch_sweep
-from cogov_sim.results.runfolder import completed
+from cogov_sim.results.runfolder import completed, write_error
 
 log = logging.getLogger(__name__)
 
@@ -65,23 +64,16 @@ def _job(cfg) -> None:
         log.error("cogov-sim: error: %s", exc)
         if not multirun:
             sys.exit(2)
-        _write_error(out, exc)
+        write_error(out, exc)
     except Exception as exc:  # one failed run must not kill a sweep
         if not multirun:
             raise
         log.exception("cogov-sim: run %s failed", out)
-        _write_error(out, exc)
+        write_error(out, exc)
 
 
-def _write_error(folder: str, exc: BaseException) -> None:
-    """Record a failed run in its folder; a folder that cannot take the file (a full
-    disk) is logged, not raised: the sweep goes on and counts the run as not done."""
-    path = Path(folder) / "error.json"
-    try:
-        path.write_text(json.dumps({"error": f"{type(exc).__name__}: {exc}"}, indent=2) + "\n")
-    except OSError as err:
-        path.unlink(missing_ok=True)  # no half-written record
-        log.error("cogov-sim: cannot record the failure of %s (%s): %s", folder, err, exc)
+#: (kept under its old name: the launchers and tests call it from here)
+_write_error = write_error
 
 
 #: flags that point Hydra at the user's own config tree (with or without "=value")
@@ -236,7 +228,9 @@ def print_help() -> None:
     for group in ("world", "preset", "experiment", "hydra/launcher"):
         opts = group_options(group)
         if group == "hydra/launcher":
-            opts = sorted({*opts, "basic", "joblib", "submitit_local", "submitit_slurm", "ray"})
+            opts = sorted(
+                {*opts, "basic", "joblib", "cogov_submitit_local", "submitit_slurm", "ray"}
+            )
         prefix = "+" if group == "experiment" else ""
         lines.append(f"{prefix}{group}: {', '.join(opts)}")
     config = []
@@ -272,7 +266,10 @@ def main() -> None:
     import hydra
 
     from cogov_sim.frontends.sweep import callback
+    from cogov_sim.frontends.sweep.fast_hydra import clear, install
 
+    install()  # a sweep's jobs composed once per shape, not once each
+    clear()  # (nothing kept from an earlier multirun of this process)
     register_configs(argv)
     register_launchers()
     if not _hydra_command(argv):

@@ -56,6 +56,9 @@ def register_configs(overrides=()) -> None:
     Idempotent for the same set of such mechanisms.
     """
     global _REGISTERED
+    from cogov_sim.frontends.sweep import launcher_conf
+
+    launcher_conf.register()  # the launchers' settings (configs/hydra/launcher/)
     specs = mechanisms_in_overrides(overrides)
     if _REGISTERED == specs:
         return
@@ -117,8 +120,10 @@ def register_launchers() -> None:
     plugins = Plugins.instance()
     import hydra_plugins.cogov_sim_launcher as launchers
 
-    for clazz in (launchers.SlurmLauncher, launchers.LocalLauncher):
-        plugins.register(clazz)
+    for name in ("SlurmLauncher", "LocalLauncher", "PoolLauncher", "RayLauncher"):
+        clazz = getattr(launchers, name, None)  # RayLauncher: with the ray extra only
+        if clazz is not None:
+            plugins.register(clazz)
     register_user_configs()
 
 

@@ -8,6 +8,7 @@ folder the same way.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
@@ -16,6 +17,8 @@ from cogov_sim._version import __version__
 from cogov_sim.core.config import make_config
 from cogov_sim.core.errors import ConfigError
 from cogov_sim.results.writing import config_hash, git_revision, unreadable_file
+
+log = logging.getLogger(__name__)
 
 
 def apply_sample(cfg: DictConfig) -> DictConfig:
@@ -82,3 +85,14 @@ def completed(cfg, folder: str) -> tuple[bool, str]:
         f"its results come from cogov-sim {name(*then)}, this is {name(*now)} "
         "(resume_any_version=true keeps them)"
     )
+
+
+def write_error(folder: str, exc: BaseException) -> None:
+    """Record a failed run in its folder; a folder that cannot take the file (a full
+    disk) is logged, not raised: the sweep goes on and counts the run as not done."""
+    path = Path(folder) / "error.json"
+    try:
+        path.write_text(json.dumps({"error": f"{type(exc).__name__}: {exc}"}, indent=2) + "\n")
+    except OSError as err:
+        path.unlink(missing_ok=True)  # no half-written record
+        log.error("cogov-sim: cannot record the failure of %s (%s): %s", folder, err, exc)

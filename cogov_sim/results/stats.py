@@ -17,9 +17,10 @@ def mean_ci(values, level: float = 0.95) -> tuple[float, float, float]:
     m = float(x.mean())
     if n == 1:
         return m, math.nan, math.nan
-    from scipy import stats  # on first use: SciPy's import costs ~1 s of CPU
+    # Student's t quantile from scipy.special (a third of scipy.stats' import time)
+    from scipy.special import stdtrit
 
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
+    half = float(stdtrit(n - 1, 0.5 + level / 2) * x.std(ddof=1) / math.sqrt(n))
     return m, m - half, m + half
 
 

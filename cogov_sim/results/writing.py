@@ -26,8 +26,8 @@ from cogov_sim.core.config import MODEL_KEYS
 def config_hash(cfg) -> str:
     """SHA-256 (first 16 hex digits) of the model's parameters
     (:class:`cogov_sim.core.config.ModelConfig`): not the run's options nor Hydra's own
-    settings."""
-    data = OmegaConf.to_container(cfg, resolve=True)
+    settings. ``cfg`` is a config or its resolved plain container."""
+    data = cfg if isinstance(cfg, dict) else OmegaConf.to_container(cfg, resolve=True)
     data = {k: v for k, v in data.items() if k in MODEL_KEYS}
     text = json.dumps(data, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -137,22 +137,29 @@ def unreadable_file(folder: str | os.PathLike) -> str | None:
     return None
 
 
-def summary_record(outcomes: dict, state: dict, cfg, wall_seconds: float) -> dict:
+def summary_record(
+    outcomes: dict, state: dict, cfg, wall_seconds: float, model_seconds: float | None = None
+) -> dict:
     """The run's record: outcomes, size, timing, provenance, the final state, and exactly
-    the config that ran (every section with its values, mechanisms' parameters included)."""
+    the config that ran (every section with its values, mechanisms' parameters included).
+
+    ``wall_seconds`` is the model built, run and summarised; ``model_seconds`` the model
+    built and run only (what a sweep's overhead is measured against)."""
+    config = OmegaConf.to_container(cfg, resolve=True)
     return {
         "outcomes": {k: _clean(v) for k, v in outcomes.items()},
         "n_households": int(state["n_households"]),
         "steps": int(state["steps"]),
         "wall_seconds": round(float(wall_seconds), 3),
+        "model_seconds": None if model_seconds is None else round(float(model_seconds), 3),
         "seed": int(cfg.seed),
         "mechanisms": list(cfg.mechanisms),
         "world": str(cfg.world.name),
-        "config_hash": config_hash(cfg),
+        "config_hash": config_hash(config),
         "version": __version__,
         "git_revision": git_revision(),
         "state": {k: _clean(v) for k, v in state.items()},
-        "config": OmegaConf.to_container(cfg, resolve=True),
+        "config": config,
     }
 
 

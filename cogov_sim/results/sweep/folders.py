@@ -132,6 +132,7 @@ def _result(sweep: Path, run: Path) -> dict:
                 "seed": int(data["seed"]),
                 "config_hash": data.get("config_hash"),
                 "wall_seconds": data.get("wall_seconds"),
+                "model_seconds": data.get("model_seconds"),
                 "n_households": data.get("n_households"),
                 "steps": data.get("steps"),
             }
