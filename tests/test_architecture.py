@@ -70,6 +70,7 @@ DEFERRED_BY_NAME = {
     "rich": "progress bars only when one is shown",
     "hydra_plugins": "Hydra's launcher namespace, registered on first use",
     "yaml": "PyYAML (OmegaConf's own dependency): configs written by its C emitter",
+    "joblib": "the local launcher's count of usable CPUs (a container's quota included)",
 }
 
 

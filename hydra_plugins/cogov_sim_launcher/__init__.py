@@ -79,7 +79,8 @@ class _SubmitMissing(BaseSubmititLauncher):
     def run_packed(self, runs: list[tuple]) -> list[JobReturn]:
         """The runs of one packed array task, one after the other in this process (Hydra's
         state set once, the jobs composed through the cache); a run whose job cannot even
-        start (Hydra's own error) is returned as failed and the next one runs."""
+        start (Hydra's own error) is recorded as failed (its ``error.json``) and the next
+        one runs."""
         import submitit
         from hydra.core.utils import run_job, setup_globals
         from omegaconf import open_dict
