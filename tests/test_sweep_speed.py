@@ -114,6 +114,15 @@ def test_a_bad_value_in_a_sweep_is_refused_before_any_run_starts(loader_and_mast
     batch = [["seed=0", "world.density=0.8"], ["seed=1", "world.density=abc"]]
     with pytest.raises(ConfigCompositionException, match="world.density"):
         Sweeper.validate_batch_is_legal(_Sweeper(), batch)
+    # dict values are checked on a fresh copy each, and a good batch passes
+    good = [["mechanism_params.red_property={oversight:0.5}"], ["seed=3"]]
+    Sweeper.validate_batch_is_legal(_Sweeper(), good)
+    bad = [*good, ["mechanism_params.red_property={oversight:abc}"]]
+    with pytest.raises(ConfigCompositionException, match="oversight"):
+        Sweeper.validate_batch_is_legal(_Sweeper(), bad)
+    # and what the launch composes afterwards is Hydra's own
+    got = loader.load_sweep_config(master, ["mechanism_params.red_property={service_level:3.0}"])
+    assert got.mechanism_params.red_property.oversight == 1.0
 
 
 def test_the_local_launchers_forked_workers_give_the_basic_launchers_table(tmp_path):

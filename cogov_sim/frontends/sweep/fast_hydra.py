@@ -18,6 +18,12 @@ overrides (``hydra.overrides.task``, ``hydra.job.override_dirname``). The result
 Hydra's own composition (``tests/test_sweep_speed.py`` compares the two, dict values
 and nulls included).
 
+**Validation.** Before launching a batch, Hydra's sweepers compose every job once to
+find a bad override early (``Sweeper.validate_batch_is_legal``), and throw the configs
+away. :func:`validate_batch_is_legal` does the same check; a job whose values are all
+plain (no dict, which would merge into what an earlier job left) is applied to one
+scratch copy of its shape instead of a fresh copy.
+
 **Records.** Hydra writes each job's ``.hydra/config.yaml``, ``hydra.yaml`` and
 ``overrides.yaml`` with ``OmegaConf.to_yaml`` (PyYAML's pure-Python emitter, about
 5 ms a file); :func:`to_yaml` gives the same text through PyYAML's C emitter with
@@ -50,6 +56,7 @@ def install() -> None:
     global _original, _original_save
     import hydra.core.utils as hydra_utils
     from hydra._internal.config_loader_impl import ConfigLoaderImpl
+    from hydra.plugins.sweeper import Sweeper
 
     with _lock:
         if _original is None:
@@ -57,6 +64,8 @@ def install() -> None:
             ConfigLoaderImpl.load_sweep_config = load_sweep_config
             _original_save = hydra_utils._save_config
             hydra_utils._save_config = _save_config
+            _originals["validate"] = Sweeper.validate_batch_is_legal
+            Sweeper.validate_batch_is_legal = validate_batch_is_legal
 
 
 def uninstall() -> None:
@@ -64,13 +73,16 @@ def uninstall() -> None:
     global _original, _original_save
     import hydra.core.utils as hydra_utils
     from hydra._internal.config_loader_impl import ConfigLoaderImpl
+    from hydra.plugins.sweeper import Sweeper
 
     with _lock:
         if _original is not None:
             ConfigLoaderImpl.load_sweep_config = _original
             hydra_utils._save_config = _original_save
+            Sweeper.validate_batch_is_legal = _originals.pop("validate")
             _original = _original_save = None
         _cache.clear()
+        _scratch.clear()
 
 
 def clear() -> None:
@@ -78,6 +90,22 @@ def clear() -> None:
     ConfigStore or the environment may have changed since the last one)."""
     with _lock:
         _cache.clear()
+        _scratch.clear()
+
+
+_originals: dict = {}
+#: per shape, the config the validation applies plain values to (then thrown away)
+_scratch: dict = {}
+_validating = threading.local()
+
+
+def validate_batch_is_legal(self, batch) -> None:
+    """``Sweeper.validate_batch_is_legal`` with the scratch copies (module docstring)."""
+    _validating.on = True
+    try:
+        _originals["validate"](self, batch)
+    finally:
+        _validating.on = False
 
 
 _original_save = None
@@ -183,6 +211,14 @@ def load_sweep_config(self, master_config, sweep_overrides):
             _cache[shape] = template
             while len(_cache) > MAX_SHAPES:
                 _cache.popitem(last=False)
+    if getattr(_validating, "on", False) and not any(isinstance(ov.value(), dict) for ov in values):
+        # only checked, then thrown away: plain values set, whatever was there before
+        with _lock:
+            scratch = _scratch.get(shape)
+            if scratch is None:
+                scratch = _scratch[shape] = _copy(template)
+        ConfigLoaderImpl._apply_overrides_to_config(values, scratch)
+        return scratch
     cfg = _copy(template)
     ConfigLoaderImpl._apply_overrides_to_config(values, cfg)
     # what Hydra derives from the job's own overrides (_load_configuration_impl)
