@@ -16,7 +16,7 @@ override code (``ConfigLoaderImpl._apply_overrides_to_config``), which is the or
 Hydra itself follows (defaults list, then values), and sets what Hydra derives from the
 overrides (``hydra.overrides.task``, ``hydra.job.override_dirname``). The result equals
 Hydra's own composition (``tests/test_sweep_speed.py`` compares the two, dict values
-and nulls included).
+included).
 
 **Validation.** Before launching a batch, Hydra's sweepers compose every job once to
 find a bad override early (``Sweeper.validate_batch_is_legal``), and throw the configs
@@ -30,9 +30,9 @@ scratch copy of its shape instead of a fresh copy.
 OmegaConf's own representer of strings, in a fifth of the time. It writes the run's
 own ``config.yaml`` too (:func:`cogov_sim.frontends.api.run`).
 
-:func:`install` puts both in place of Hydra's functions; ``cogov-sim``'s command and
-its launchers install them in every process that composes or runs a sweep's jobs
-(the main process and its forked workers, submitit's tasks).
+:func:`install` puts the three in place of Hydra's functions; ``cogov-sim``'s command
+and its launchers install them in every process that composes or runs a sweep's jobs
+(the main process and its forked workers, submitit's tasks, Ray's workers).
 """
 
 from __future__ import annotations
@@ -51,8 +51,9 @@ _original = None
 
 
 def install() -> None:
-    """Use :func:`load_sweep_config` for every Hydra config loader of this process, and
-    :func:`to_yaml` for the records of Hydra's jobs (idempotent)."""
+    """Use :func:`load_sweep_config` for every Hydra config loader of this process,
+    :func:`validate_batch_is_legal` for every sweeper and :func:`to_yaml` for the
+    records of Hydra's jobs (idempotent)."""
     global _original, _original_save
     import hydra.core.utils as hydra_utils
     from hydra._internal.config_loader_impl import ConfigLoaderImpl
