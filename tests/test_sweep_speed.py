@@ -283,3 +283,34 @@ def _children(pid: int) -> list[int]:
             if int(status.split("PPid:")[1].split()[0]) == pid:
                 found.append(int(entry.name))
     return found
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_local_sweep_and_its_workers_at_once(tmp_path):
+    """Ctrl-C (SIGINT) in the sweep's process: its forked workers ignore it, the sweep
+    stops them and every run not yet started; nothing runs on into the folder."""
+    import signal
+    import time
+
+    out = tmp_path / "interrupted"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cogov_sim", "-m", "world=street", "seed=range(0,8)",
+         "output.figures=false", f"hydra.sweep.dir={out}"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while not list(out.glob("*/summary.json")):
+            assert time.monotonic() < deadline and proc.poll() is None, "no run finished"
+            time.sleep(0.1)
+        workers = _children(proc.pid)
+        assert workers, "the sweep has no workers"
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=15)
+        time.sleep(0.5)
+        alive = [pid for pid in workers if os.path.exists(f"/proc/{pid}")]
+        assert alive == [], f"workers still running after Ctrl-C: {alive}"
+        assert len(list(out.glob("*/summary.json"))) < 8  # the rest never ran
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -430,7 +430,7 @@ class PoolLauncher(Launcher):
             raise
         deaths = set()
         if broken:
-            for proc in list(getattr(pool, "_processes", {}).values()):
+            for proc in list((getattr(pool, "_processes", None) or {}).values()):
                 proc.join(timeout=5)
                 if proc.exitcode not in (None, 0, -signal.SIGTERM):
                     deaths.add(proc.pid)
@@ -462,8 +462,9 @@ def _ignore_interrupts() -> None:
 
 def _stop(pool) -> None:
     """End a pool at once: no queued job starts, the running ones are killed."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())  # (shutdown clears it)
     pool.shutdown(wait=False, cancel_futures=True)
-    for proc in list(getattr(pool, "_processes", {}).values()):
+    for proc in procs:
         try:
             proc.terminate()
         except (OSError, AttributeError):
