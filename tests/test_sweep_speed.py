@@ -297,6 +297,9 @@ def test_ctrl_c_stops_a_local_sweep_and_its_workers_at_once(tmp_path):
         [sys.executable, "-m", "cogov_sim", "-m", "world=street", "seed=range(0,8)",
          "output.figures=false", f"hydra.sweep.dir={out}"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        # as from a terminal: pytest-xdist's workers ignore SIGINT, and a child inherits
+        # that (Python then installs no KeyboardInterrupt handler)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 120

@@ -266,7 +266,10 @@ def test_language_switch_relabels_controls_and_mechanisms_in_chinese(app):
     app.page.get_by_text("第 0 步", exact=True).wait_for()
     for name in ("单步", "重置"):
         assert app.button(name).is_visible()
-    assert app.page.locator(".cogov-mechanisms").get_by_text("全科网格 / 多网合一").is_visible()
+    # (the mechanism list is relabelled in a later render than the step counter)
+    label = app.page.locator(".cogov-mechanisms").get_by_text("全科网格 / 多网合一")
+    label.wait_for(state="visible")
+    assert label.is_visible()
     app.button("单步").click()
     app.page.get_by_text("第 1 步", exact=True).wait_for()
     app.shot("app_chinese")
