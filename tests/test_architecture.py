@@ -61,6 +61,7 @@ DEFERRED_BY_NAME = {
     "ray": "the Ray launcher only",
     "submitit": "the SLURM launchers only",
     "imageio": "animation export only",
+    "segno": "the class's join QR code only",
     "imageio_ffmpeg": "mp4 export only",
     "nbclient": "the executed notebook only",
     "nbformat": "the executed notebook only",

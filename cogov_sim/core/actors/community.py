@@ -8,7 +8,9 @@ its own levers.
 - **Party branches (社区党委)**, one per community: staff hours, volunteer hours
   (``party.volunteer_share`` of the day before's pool); they take collective
   decisions, which are carried out as far as residents accept them (handling).
-- **NGOs (社会组织)**, one per community.
+  Lever: ``visits_per_household_year`` (per community, home visits).
+- **NGOs (社会组织)**, one per community. Lever: ``visits_per_household_month``
+  (per community, visits to vulnerable households).
 - **Departments (职能部门)**, the silos, non-spatial: ``world.n_departments``
   silos, each a district team serving ``departments.streets_per_team`` streets
   (this world's streets, and for the rest streets outside the model). A team
@@ -45,6 +47,8 @@ class PartyBranches(HandlerGroup):
         self.skill = pc.skill
         self.volunteer_share = pc.volunteer_share
         self._per_participant = pc.hours_per_participant
+        #: home visits per household per year, per community (a lever; visits)
+        self.visits_per_household_year = np.full(self.n, float(pc.visits_per_household_year))
         #: residents of each community who took part in an activity yesterday
         self.participants = np.zeros(self.n)
 
@@ -64,6 +68,10 @@ class NGOs(HandlerGroup):
         self.hours = cfg.ngos.hours_per_day
         self.skill = cfg.ngos.skill
         self.delay = cfg.ngos.response_delay_hours
+        #: contracted visits per vulnerable household per month, per community (a lever)
+        self.visits_per_household_month = np.full(
+            self.n, float(cfg.ngos.visits_per_household_month)
+        )
 
 
 class Departments(HandlerGroup):

@@ -18,8 +18,13 @@ Fields a mechanism may change (levers): ``hours_per_day``, ``staff_factor``
 ``patrol_hours``, ``cells_per_patrol_hour``, ``find_prob``, ``coverage``
 (one per issue type), ``training``, ``tools`` (error factor of the workers'
 equipment, 1 without a mobile terminal), ``report_delay_hours``,
-``skill_level``, ``uniform_patrol_share``. The handler capacity follows them
-(:meth:`GridWorkers.sync_capacity`, after every mechanism's setup).
+``skill_level``, ``uniform_patrol_share``, ``small_threshold``. The handler
+capacity follows them (:meth:`GridWorkers.sync_capacity`, after every
+mechanism's setup). ``patrol_hours`` and ``small_threshold`` may also be an
+array with one value per zone (a class's grid teams decide them zone by zone,
+:mod:`cogov_sim.core.mechanisms.class_play`); the patrol's and dispatch's rules
+are then applied zone by zone, and the targeted visits that ``patrol_targets``
+hooks place are the street's mean per zone.
 """
 
 from __future__ import annotations
@@ -125,11 +130,15 @@ class GridWorkers(HandlerGroup):
 
     @property
     def visits_per_zone(self) -> int:
-        return int(round(self.patrol_hours * self.cells_per_patrol_hour))
+        """Patrol visits per zone per day (the street's mean, rounded, when patrol hours
+        differ by zone)."""
+        return int(round(float(np.mean(self.patrol_hours)) * self.cells_per_patrol_hour))
 
     def uniform_patrol(self, model) -> tuple[np.ndarray, int] | None:
         """Draw today's uniform patrol visits of every zone: their households and the
         visits per zone left for targeting (None when the workers do not patrol)."""
+        if np.ndim(self.patrol_hours):
+            return self._uniform_patrol_by_zone(model)
         w, rng = self.world, model.rng
         per_zone = self.visits_per_zone
         if per_zone <= 0:
@@ -141,6 +150,26 @@ class GridWorkers(HandlerGroup):
         u = rng.random((zones.size, uniform))
         pos = w.zone_start[zones][:, None] + (u * size[zones][:, None]).astype(np.int64)
         return w.zone_order[pos.ravel()].astype(np.int64), per_zone - uniform
+
+    def _uniform_patrol_by_zone(self, model) -> tuple[np.ndarray, int] | None:
+        """:meth:`uniform_patrol` with patrol hours per zone: each zone's own number of
+        uniform visits (the same draws, in the same order, as the street-wide rule when
+        every zone has the same hours)."""
+        w, rng = self.world, model.rng
+        hours = np.broadcast_to(np.asarray(self.patrol_hours, dtype=np.float64), (w.n_zones,))
+        visits = np.round(hours * self.cells_per_patrol_hour).astype(np.int64)
+        if not visits.any():
+            self.patrolled_today = np.empty(0, dtype=np.int64)
+            return None
+        uniform = np.round(visits * self.uniform_patrol_share).astype(np.int64)
+        size = np.diff(w.zone_start)
+        zones = np.flatnonzero(size > 0)
+        n = uniform[zones]
+        z = np.repeat(zones, n)
+        u = rng.random(z.size)
+        pos = w.zone_start[z] + (u * size[z]).astype(np.int64)
+        targeted = int(round(float(np.mean(visits - uniform))))
+        return w.zone_order[pos].astype(np.int64), targeted
 
     def patrol(self, model, hh: np.ndarray, extra: list[np.ndarray]) -> np.ndarray:
         """Today's patrol: the uniform visits ``hh`` and the targeted ones ``extra``

@@ -84,7 +84,9 @@ def discover(model) -> np.ndarray:
     found_res = rng.random(n) < np.clip(p_res, 0, 1)
 
     cov = wk.coverage[k]
-    t_pat = d0 + 8.0 + rng.random(n) * max(wk.patrol_hours, 1e-9)
+    patrol = wk.patrol_hours  # street-wide, or per zone (a class's grid teams)
+    patrol = np.asarray(patrol)[iss.zone[ids]] if np.ndim(patrol) else max(patrol, 1e-9)
+    t_pat = d0 + 8.0 + rng.random(n) * np.maximum(patrol, 1e-9)
     in_view = np.where(
         model.it_street_visible[k], wk.seen_today[hh], r.last_patrol[hh] == model.day
     )

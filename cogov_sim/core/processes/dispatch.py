@@ -68,7 +68,10 @@ def default_route(model, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     dep = model.departments
     target = h.index("department", dep.owning(model.it_home[k], iss.community[ids]))
 
-    to_worker = own & wk.in_remit[k_true] & (iss.severity[ids] <= wk.small_threshold)
+    small = wk.small_threshold  # a street-wide value or one per zone (a class's grid teams)
+    if np.ndim(small):
+        small = np.asarray(small)[iss.zone[ids]]
+    to_worker = own & wk.in_remit[k_true] & (iss.severity[ids] <= small)
     # Light matters are the zone worker's however they were reported (自处置).
     light = np.where(own, k_true, k) >= min(LIGHT_TYPES)
     to_worker |= light & wk.in_remit[np.where(own, k_true, k)]

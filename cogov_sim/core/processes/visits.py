@@ -7,6 +7,10 @@
   ``party.visits_per_household_year`` each per year, ``party.hours_per_visit``
   each.
 
+The rates are levers of the actor sets, one per community
+(``model.ngos.visits_per_household_month``,
+``model.party.visits_per_household_year``), set from the config.
+
 Each visits its households in turn (a round that starts again when it has been
 through them all), as many today as the expected number (rounded at random)
 and as far as 0.85 of the hours it has left allow (the rest is kept for its
@@ -70,11 +74,11 @@ def visit(model) -> None:
     today.visit_channel = np.empty(0, dtype=np.int8)
     got, chan = [], []
     for group, sec, per_day, channel in (
-        ("ngo", cfg.ngos, cfg.ngos.visits_per_household_month / 30.0, Channel.NGO),
-        ("party", cfg.party, cfg.party.visits_per_household_year / 365.0, Channel.PARTY),
+        ("ngo", cfg.ngos, model.ngos.visits_per_household_month / 30.0, Channel.NGO),
+        ("party", cfg.party, model.party.visits_per_household_year / 365.0, Channel.PARTY),
     ):
         rnd = rounds[group]
-        if per_day <= 0 or sec.hours_per_visit <= 0:
+        if not np.any(per_day > 0) or sec.hours_per_visit <= 0:
             continue
         expected = rnd.size * per_day
         n = np.floor(expected + rng.random(expected.size)).astype(np.int64)

@@ -427,6 +427,15 @@ def Page():
                 classes=["cogov-present", "cogov-present-toggle"],
                 attributes={"aria-pressed": "true" if present.value else "false"},
             )
+        if not narrow.value:  # the participatory class: students play the street's actors
+            solara.Button(
+                t("class_play", lang),
+                icon_name="mdi-account-group",
+                outlined=True,
+                classes=["cogov-present", "cogov-class-link"],
+                href=f"/class?lang={lang}",
+                target="_blank",
+            )
         # One button naming the other language: 中文 while in English, EN while in Chinese.
         other = "zh" if lang == "en" else "en"
         solara.Button(

@@ -82,6 +82,8 @@ TEXT: dict[str, dict[str, str]] = {
     "link": {"en": "Link to these settings", "zh": "当前设置的链接"},
     "busy": {"en": "Building the model…", "zh": "正在构建模型…"},
     "present": {"en": "Presentation mode", "zh": "演示模式"},
+    # opens the participatory class (cogov_sim.frontends.play): /class
+    "class_play": {"en": "Play as a class", "zh": "课堂角色扮演"},
     "settings": {"en": "Settings", "zh": "设置"},  # a phone's button that shows them
     "play": {"en": "Play", "zh": "播放"},
     "pause": {"en": "Pause", "zh": "暂停"},

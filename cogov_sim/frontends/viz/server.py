@@ -152,9 +152,15 @@ def prepare_server_process() -> None:
       ``SameSite=None`` cookie (for pages embedded in another site's frame), which needs
       https, and falls back to ``SameSite=Lax``, which is what this app wants (it is not
       embedded);
-    - ``cogov-sim-viz: serving on ...`` once the port is bound (under ``cogov-sim-viz``).
+    - ``cogov-sim-viz: serving on ...`` once the port is bound (under ``cogov-sim-viz``);
+    - the participatory class's pages and API (:mod:`cogov_sim.frontends.play.web`).
     """
     if "solara.server.starlette" in sys.modules:
+        from solara.server import starlette as solara_starlette
+
+        from cogov_sim.frontends.play.web import mount
+
+        mount(solara_starlette.app)  # the participatory class: /class, /join, /api/class
         if not serve_cdn_locally():
             print(
                 "cogov-sim-viz: warning: Solara's CDN route was not found; unknown page "

@@ -253,6 +253,40 @@ def render(write_figures: bool = False) -> str:
             "",
         ]
     out += [
+        "## 4. A class plays the street (课堂角色扮演)",
+        "",
+        "After watching the mechanisms, let the class play the actors. Start the server "
+        "for the classroom network (`cogov-sim-viz --host 0.0.0.0`) and press **Play as a "
+        "class** in the top bar (or open `/class`):",
+        "",
+        "1. Open a class: the default street, 6 rounds of 30 days, `3` communities in play "
+        "(13 roles: the street office, and three communities' grid team, secretary, "
+        "property firm and NGO). The console shows the join code and a QR code.",
+        "2. Students open `/join` on their phones, enter the code and a name, and each "
+        "gets a role; press **Start**.",
+        "3. Each round every student moves their role's levers, sends the decision and "
+        "presses **I'm ready**; the street runs a month when all are ready or the timer "
+        "ends. Talk through the console between rounds: who is ahead of the baseline, "
+        "and why?",
+        "4. After round 6, open **Debrief** and download the export.",
+        "",
+        "![The console while the class decides](figures/class_console_deciding_en.png)",
+        "",
+        "![A student's page on a phone](figures/class_student_phone_en.png)",
+        "",
+        "![The finished class, in Chinese](figures/class_console_finished_zh.png)",
+        "",
+        "Questions for the class:",
+        "",
+        "1. Which decisions moved the deciding role's own figure, and which moved the street's?",
+        "2. Did the grid teams that patrolled most find more and close faster, or did "
+        "their backlog grow?",
+        "3. Did the firms that reinvested their margin see more fees paid a month later?",
+        "",
+        "Every role's levers, the rules of play and the export: [class.md](class.md).",
+        "",
+    ]
+    out += [
         "## From the class to a study",
         "",
         "One run is one draw. Before drawing conclusions, run each comparison over many "

@@ -1,0 +1,127 @@
+// The teacher's page: open a class, then run it from the console (for the projector).
+"use strict";
+let CODE = (Q.get("code") || "").toUpperCase();
+let KEY = CODE ? (Q.get("key") || localStorage.getItem("cogov-key-" + CODE)) : null;
+let VIEW = null;
+let shownPlayed = -1;
+let timer = null;
+const $ = id => document.getElementById(id);
+function showError(msg) { $("error").textContent = msg || ""; }
+
+function labelPage() {
+  const u = L.ui;
+  $("title").textContent = u.title;
+  $("open-title").textContent = u.open_class;
+  for (const [id, k] of [["world-label", "world"], ["seed-label", "seed"], ["rounds-label", "rounds"],
+      ["days-label", "days_per_round"], ["seconds-label", "round_seconds"], ["communities-label", "communities"], ["kinds-label", "roles_offered"],
+      ["mechs-label", "mechanisms"], ["research-label", "research"], ["open-button", "open_class"],
+      ["join-label", "join_at"], ["start", "start"], ["pause", "pause"], ["resume", "resume"],
+      ["extend", "extend"], ["skip", "skip"], ["rewind", "rewind"], ["players-title", "players"],
+      ["outcomes-title", "outcomes"], ["board-title", "leaderboard"], ["by-role", "by_role"],
+      ["by-community", "by_community"], ["export", "export"], ["debrief", "debrief"], ["local-only", "local_only"]]) {
+    $(id).textContent = u[k];
+  }
+  shownPlayed = -1;
+  if (VIEW) render(VIEW);
+}
+
+async function showOpenForm() {
+  $("open").hidden = false; $("console").hidden = true;
+  const o = await api("/api/class/options?lang=" + LANG);
+  $("world").innerHTML = o.worlds.map(w => `<option ${w === o.defaults.world ? "selected" : ""}>${esc(w)}</option>`).join("");
+  $("kinds").innerHTML = o.kinds.map(k => `<label><input type="checkbox" name="kind" value="${k}" checked> ${esc(L.kinds[k])}</label>`).join("");
+  $("mechs").innerHTML = Object.entries(o.mechanisms).map(([n, t]) => `<label><input type="checkbox" name="mech" value="${n}"> ${esc(t)}</label>`).join("");
+}
+
+async function openClass(ev) {
+  ev.preventDefault(); showError("");
+  const setup = {
+    world: $("world").value, seed: Number($("seed").value), rounds: Number($("rounds").value),
+    days_per_round: Number($("days_per_round").value), round_seconds: Number($("round_seconds").value),
+    communities: Number($("communities").value),
+    kinds: [...document.querySelectorAll("input[name=kind]:checked")].map(i => i.value),
+    mechanisms: [...document.querySelectorAll("input[name=mech]:checked")].map(i => i.value),
+    research: $("research").checked,
+  };
+  $("open-button").disabled = true;
+  try {
+    const r = await api("/api/class", setup);
+    CODE = r.code; KEY = r.key;
+    localStorage.setItem("cogov-key-" + CODE, KEY);
+    const q = new URLSearchParams(location.search); q.set("code", CODE); q.set("key", KEY);
+    history.replaceState(null, "", location.pathname + "?" + q.toString());
+    startConsole();
+  } catch (e) { showError(e.message); }
+  $("open-button").disabled = false;
+}
+
+function startConsole() {
+  $("open").hidden = true; $("console").hidden = false;
+  $("qr").src = `/api/class/${CODE}/qr.svg?key=${encodeURIComponent(KEY)}`;
+  poll();
+}
+
+function q() { return `key=${encodeURIComponent(KEY)}&lang=${LANG}`; }
+
+async function poll() {
+  clearTimeout(timer);
+  try {
+    VIEW = await api(`/api/class/${CODE}/console?${q()}`);
+    if ($("error").dataset.lost) { showError(""); delete $("error").dataset.lost; }
+    render(VIEW);
+  } catch (e) {
+    if (e.status === 403 || e.status === 400) { showError(e.message); return; }
+    showError(L.ui.lost); $("error").dataset.lost = "1";
+  }
+  timer = setTimeout(poll, 1000);
+}
+
+function render(v) {
+  $("where").textContent = v.code;
+  $("code").textContent = v.code;
+  $("address").textContent = v.join_address;
+  $("local-only").hidden = !v.local_only;
+  $("round").textContent = roundText(v);
+  $("state").textContent = L.ui[v.state] || v.state;
+  const s = v.state;
+  $("start").hidden = s !== "lobby"; $("pause").hidden = s !== "deciding"; $("resume").hidden = s !== "paused";
+  $("extend").disabled = !["deciding", "paused"].includes(s);
+  $("skip").disabled = !["deciding", "paused"].includes(s);
+  $("rewind").disabled = v.played === 0;
+  $("export").href = `/api/class/${CODE}/export?${q()}`;
+  $("debrief").href = `/api/class/${CODE}/debrief?${q()}`;
+  let rows = `<tr><th>${esc(L.ui.player)}</th><th>${esc(L.ui.role)}</th><th></th></tr>`;
+  for (const p of v.players) {
+    const marks = [p.decided ? "✎ " + L.ui.decided : "", p.ready ? "✓ " + L.ui.is_ready : ""].filter(Boolean).join(" · ");
+    rows += `<tr><td><span class="dot ${p.connected ? "on" : "off"}" title="${p.connected ? "" : esc(L.ui.offline)}"></span>${esc(p.name)}</td><td>${esc(p.role ? roleName(p.role) : "—")}</td><td>${esc(marks)}</td></tr>`;
+  }
+  $("players").innerHTML = rows;
+  $("free").textContent = v.free_roles.length ? L.ui.free_roles + ": " + v.free_roles.map(roleName).join(", ") : "";
+  let b = "";
+  for (const r of v.leaderboard.roles) {
+    b += `<tr><td>${esc(roleName(r.role))}</td><td>${esc(r.player)}</td><td>${esc(L.figures[r.figure] || r.figure)}</td><td class="num ${r.gain > 0 ? "better" : r.gain < 0 ? "worse" : ""}">${r.gain === null ? "–" : (r.gain * 100).toFixed(1) + "%"}</td></tr>`;
+  }
+  $("board-roles").innerHTML = b;
+  $("board-communities").innerHTML = v.leaderboard.communities.map(c =>
+    `<tr><td>${esc(L.ui.community)} ${c.community + 1}</td><td class="num ${c.gain > 0 ? "better" : c.gain < 0 ? "worse" : ""}">${(c.gain >= 0 ? "+" : "") + c.gain.toFixed(4)}</td></tr>`).join("");
+  if (v.played !== shownPlayed) {
+    shownPlayed = v.played;
+    $("map").src = `/api/class/${CODE}/map.png?${q()}&v=${v.version}`;
+    $("outcomes").hidden = v.played === 0;
+    if (v.played) $("outcomes").src = `/api/class/${CODE}/outcomes.png?${q()}&v=${v.version}`;
+  }
+}
+
+async function control(action) {
+  showError("");
+  try { await api(`/api/class/${CODE}/control`, {key: KEY, action: action, seconds: 60}); poll(); }
+  catch (e) { showError(e.message); }
+}
+
+$("open-form").addEventListener("submit", openClass);
+for (const b of document.querySelectorAll("[data-action]")) b.addEventListener("click", () => control(b.dataset.action));
+$("lang").addEventListener("click", () => switchLang(() => { labelPage(); if (!CODE) showOpenForm(); }));
+loadLabels().then(() => {
+  labelPage();
+  if (CODE && KEY) startConsole(); else showOpenForm();
+});
