@@ -84,7 +84,7 @@ def _found_by_workers(m, c):
     return int(((iss.channel == Channel.WORKER) & (iss.community == c)).sum())
 
 
-def test_a_grid_team_that_patrols_more_finds_more_in_its_own_community_only():
+def test_a_grid_team_that_patrols_more_finds_more_and_keeps_the_hours_from_handling():
     for seed in SEEDS:
         base, more = street(seed), street(seed, {"grid-1": {"patrol_hours": 3.0}})
         assert _found_by_workers(more, 1) > _found_by_workers(base, 1)
@@ -193,8 +193,11 @@ def test_players_get_roles_in_order_then_watch_and_a_watcher_takes_a_freed_role(
     assert [p.role for p in ps] == ["office", "grid-0", "grid-1", None]
     with pytest.raises(ClassError, match="role 'grid-0' is taken"):
         g.take_role(ps[3].token, "grid-0")
-    del g.players[ps[2].token]  # the teacher removed a player
+    g.control("release", role="grid-1")  # the teacher frees a role whose player left
+    assert ps[2].role is None and g.free_roles() == ["grid-1"]
     assert g.take_role(ps[3].token, "grid-1").role == "grid-1"
+    with pytest.raises(ClassError, match="no player holds role 'grid-1x'"):
+        g.control("release", role="grid-1x")
 
 
 @pytest.mark.parametrize("name", ["", " ", "x" * 25, "<script>"])
@@ -274,7 +277,9 @@ def test_rewind_rebuilds_the_round_before_and_replaying_it_gives_the_same_street
 
 
 def test_three_classes_on_one_server_neither_see_nor_affect_each_other():
-    classes = reg.Classes(tick_seconds=3600)
+    import threading
+
+    classes = reg.Classes(tick_seconds=0.05)  # the timer thread runs throughout
     games = [classes.create(small(seed=7)) for _ in range(3)]
     assert len({g.code for g in games}) == 3
     players = [g.join("Same name") for g in games]
@@ -285,9 +290,22 @@ def test_three_classes_on_one_server_neither_see_nor_affect_each_other():
     for g in games:
         g.control("start")
     games[0].decide(players[0].token, "office", {"ngo_hours": 16.0})
-    for g, p in zip(games, players, strict=True):
-        g.set_ready(p.token)
-    assert games[1].rounds[0].digest == games[2].rounds[0].digest  # untouched by class 0
+    # the three rounds run at once, each from its own request thread
+    threads = [
+        threading.Thread(target=g.set_ready, args=(p.token,))
+        for g, p in zip(games, players, strict=True)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    classes.stop()
+    assert [len(g.rounds) for g in games] == [1, 1, 1]
+    alone = ClassGame(small(seed=7), "ALONE1")
+    q = alone.join("Same name")
+    alone.control("start")
+    alone.set_ready(q.token)
+    assert games[1].rounds[0].digest == games[2].rounds[0].digest == alone.rounds[0].digest
     assert games[0].rounds[0].digest != games[1].rounds[0].digest
     with pytest.raises(ClassError) as err:
         classes.get("zzzzzz")
@@ -295,12 +313,81 @@ def test_three_classes_on_one_server_neither_see_nor_affect_each_other():
     assert classes.get(games[2].code.lower()) is games[2]  # codes are typed in any case
 
 
-def test_a_server_holds_at_most_its_classes_and_says_so():
+def test_a_server_holds_at_most_its_classes_and_a_closed_one_frees_its_place():
     classes = reg.Classes(max_classes=1, tick_seconds=3600)
-    classes.create(small())
+    first = classes.create(small())
     with pytest.raises(ClassError) as err:
         classes.create(small())
     assert str(err.value) == "this server already holds 1 classes; close one first"
+    with pytest.raises(NotYours):
+        classes.close(first.code, "not the key")
+    classes.close(first.code, first.teacher_key)
+    classes.create(small())
+
+
+def test_a_round_that_fails_is_undone_and_the_class_paused(monkeypatch):
+    g = ClassGame(small(), "AAAAAH")
+    a = g.join("A")
+    g.control("start")
+    g.set_ready(a.token)
+    before = world_digest(g.model)
+    real = g._play_round
+
+    failed = []
+
+    def broken(rec):  # fails once, part-way through the round; the rebuild's replay works
+        if failed:
+            return real(rec)
+        failed.append(rec.number)
+        for _ in range(3):
+            g.model.step()
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(g, "_play_round", broken)
+    g.decide(a.token, "office", {"ngo_hours": 2.0})
+    with pytest.raises(ClassError, match="round 2 failed and was undone: RuntimeError"):
+        g.set_ready(a.token)
+    assert g.state == "paused" and len(g.rounds) == 1 and world_digest(g.model) == before
+    assert g.pending == {"office": {"ngo_hours": 2.0}}  # kept for the next try
+    monkeypatch.setattr(g, "_play_round", real)
+    g.control("resume")
+    g.set_ready(a.token)
+    assert len(g.rounds) == 2 and g.error == ""
+
+
+def test_a_page_polling_while_a_round_runs_is_told_so_at_once():
+    import threading
+    import time
+
+    g = ClassGame(small(), "AAAAAI")
+    a = g.join("A")
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with g.lock:
+            held.set()
+            release.wait(5)
+
+    threading.Thread(target=hold).start()
+    held.wait(5)
+    t0 = time.perf_counter()
+    view = g.student_view(a.token)
+    assert view["busy"] and view["state"] == "busy" and time.perf_counter() - t0 < 1.0
+    assert g.console_view()["busy"]
+    with pytest.raises(NotYours):
+        g.student_view("stranger")
+    assert not g.tick()  # the timer skips a busy class instead of waiting
+    release.set()
+
+
+def test_a_lever_the_streets_own_mechanism_set_outside_its_range_stays_settable():
+    m = CoGovModel({"seed": 1, "mechanisms": ["professional_workers", SPEC]})
+    play = m.mechanisms.get("class_play")
+    start = play.defaults["grid-0"]["patrol_hours"]
+    assert start > 3.0  # professional workers patrol longer than the usual range
+    (lever,) = [lv for lv in play.role_levers["grid-0"] if lv.name == "patrol_hours"]
+    assert lever.hi == start and lever.lo == 0.0
+    assert play.clean(m, "grid-0", {"patrol_hours": start}) == {"patrol_hours": start}
 
 
 @pytest.mark.parametrize(
@@ -358,13 +445,29 @@ def test_a_research_copy_has_no_names():
     assert all(set(r["by"].values()) == {""} for r in record["rounds"])
 
 
+def test_a_class_that_agreed_is_kept_for_research_when_its_last_round_ends(tmp_path, monkeypatch):
+    monkeypatch.setenv("COGOV_SIM_CLASS_DIR", str(tmp_path))
+    classes = reg.Classes(tick_seconds=3600)
+    kept, not_kept = (classes.create(small(rounds=1, research=r)) for r in (True, False))
+    for g in (kept, not_kept):
+        p = g.join("Named Student")
+        g.control("start")
+        g.set_ready(p.token)  # the last round ends by the players' ready
+        assert g.state == "finished"
+    kept.ending.join(60)
+    (path,) = tmp_path.glob("class-*.zip")
+    assert kept.code in path.name
+    data = zipfile.ZipFile(path).read("class.json").decode()
+    assert "Named Student" not in data and replay(path).rounds[0].digest == kept.rounds[0].digest
+
+
 # -------------------------------------------------------------------- the API
-def _call(app, method: str, path: str, body=None):
+def _call(app, method: str, path: str, body=None, kind=b"application/json", headers=()):
     """One request through the ASGI app: (status, JSON)."""
     path, _, query = path.partition("?")
     raw = b"" if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
     scope = {"type": "http", "method": method, "path": path, "query_string": query.encode(),
-             "headers": [(b"content-type", b"application/json")], "http_version": "1.1",
+             "headers": [(b"content-type", kind), *headers], "http_version": "1.1",
              "scheme": "http", "server": ("127.0.0.1", 8765), "root_path": ""}  # fmt: skip
     out = {}
     sent = False
@@ -402,6 +505,19 @@ def test_the_api_refuses_bad_json_forged_roles_and_wrong_keys_with_clear_message
     assert status == 200 and a["role"] == "office"
     status, err = _call(app, "POST", f"/api/class/{code}/decide", b"{not json")
     assert (status, err) == (400, {"error": "the request is not JSON"})
+    status, err = _call(app, "POST", f"/api/class/{code}/decide", b"x", kind=b"text/plain")
+    assert (status, err) == (400, {"error": "send the request as application/json"})
+    status, err = _call(
+        app, "POST", f"/api/class/{code}/decide",
+        {"token": a["token"], "role": "office", "values": {"ngo_hours": 10**400}},
+    )  # fmt: skip
+    assert status == 400 and "ngo_hours must be a number" in err["error"]
+    status, err = _call(
+        app, "POST", f"/api/class/{code}/ready", {"token": a["token"], "ready": "false"}
+    )
+    assert (status, err["error"]) == (400, "ready must be true or false, not 'false'")
+    status, err = _call(app, "GET", f"/api/class/{code}/console?key=%E9%94%AE")
+    assert (status, err["error"]) == (403, "only this class's teacher page can do that")
     status, err = _call(
         app, "POST", f"/api/class/{code}/decide",
         {"token": a["token"], "role": "grid-0", "values": {"patrol_hours": 1}},
@@ -411,7 +527,9 @@ def test_the_api_refuses_bad_json_forged_roles_and_wrong_keys_with_clear_message
     assert (status, err["error"]) == (403, "only this class's teacher page can do that")
     status, err = _call(app, "POST", "/api/class", {"rounds": 99})
     assert (status, err["error"]) == (400, "rounds must be a whole number in [1, 24], not 99")
-    status, view = _call(app, "GET", f"/api/class/{code}/console?key={made['key']}")
+    status, view = _call(
+        app, "GET", f"/api/class/{code}/console", headers=[(b"x-class-key", made["key"].encode())]
+    )
     assert status == 200 and view["players"][0]["name"] == "Ann"
     assert view["join_address"].endswith(f"/join?code={code}")
 

@@ -71,6 +71,11 @@ def _expected_files() -> set[str]:
     want |= {
         f"cogov_sim/frontends/viz/{p.name}" for p in ROOT.glob("cogov_sim/frontends/viz/*.vue")
     }  # the app's
+    want |= {
+        f"cogov_sim/frontends/play/static/{p.name}"
+        for p in ROOT.glob("cogov_sim/frontends/play/static/*")
+        if p.suffix in (".html", ".js", ".css")
+    }  # the class's pages
     conf = ROOT / "configs"
     want |= {f"cogov_sim/conf/{p.relative_to(conf)}" for p in conf.rglob("*") if p.is_file()}
     want |= {f"cogov_sim/conf/experiment/{p.name}" for p in ROOT.glob("experiments/*.yaml")}
@@ -251,6 +256,25 @@ def test_the_installed_wheel_runs_outside_the_source_tree(wheel, tmp_path):
         env,
     ).stdout  # fmt: skip
     assert orders.startswith("60 rows: 54 orders used")
+
+    # A class of one round, its pages from the wheel, and its export replayed by the command.
+    play = (
+        "import json, pathlib; from cogov_sim.frontends.play.game import ClassGame, ClassSetup; "
+        "from cogov_sim.frontends.play.record import export_zip; "
+        "from cogov_sim.frontends.play.web import STATIC; "
+        "g = ClassGame(ClassSetup(world='classroom', warmup_days=5, days_per_round=5, "
+        "rounds=1), 'WHEEL1'); p = g.join('A'); g.control('start'); "
+        "g.decide(p.token, 'office', {'ngo_hours': 2.0}); g.set_ready(p.token); "
+        "pathlib.Path('class.zip').write_bytes(export_zip(g)); "
+        "print(json.dumps([str(STATIC), sorted(x.name for x in STATIC.iterdir())]))"
+    )
+    out = _run([python, "-c", play], work, env).stdout
+    static, pages = json.loads(out.strip().splitlines()[-1])
+    assert Path(static).is_relative_to(site)
+    assert {"student.html", "teacher.html", "student.js", "teacher.js", "class.css"} <= set(pages)
+    replayed = _run(["cogov-sim-class", "replay", "class.zip"], work, env).stdout
+    assert "reproduced bit for bit" in replayed
+    assert (work / "class-debrief" / "debrief.html").is_file()
 
     # A sensitivity design over the packaged default space (no checkout here).
     _run(["cogov-sim-sensitivity", "sample", "--n", "2", "--out", "sens"], work, env)

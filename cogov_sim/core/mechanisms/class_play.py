@@ -101,7 +101,7 @@ class Lever:
             raise DecisionError(f"{where}: {self.name} must be a number, not {value!r}")
         try:
             x = float(value)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise DecisionError(f"{where}: {self.name} must be a number, not {value!r}") from None
         if not np.isfinite(x) or not self.lo <= x <= self.hi:
             raise DecisionError(
@@ -152,6 +152,13 @@ class Role:
     kind: str
     owner: int
     community: int
+
+
+def _holding(lv: Lever, start) -> Lever:
+    """``lv`` with its range widened to hold ``start``."""
+    if lv.kind != "number" or lv.lo <= start <= lv.hi:
+        return lv
+    return Lever(lv.name, min(lv.lo, float(start)), max(lv.hi, float(start)), lv.step, lv.unit)
 
 
 def class_roles(model) -> list[Role]:
@@ -217,6 +224,12 @@ class ClassPlay(Mechanism):
         self.activities = np.zeros(w.n_communities)
         self.council = np.zeros(w.n_communities, dtype=bool)
         self.defaults = {rid: self._current(model, r) for rid, r in self.roles.items()}
+        #: each role's levers, their ranges widened to hold the street's own starting
+        #: value (a mechanism of the street may set one outside the usual range)
+        self.role_levers = {
+            rid: tuple(_holding(lv, self.defaults[rid][lv.name]) for lv in self.levers[r.kind])
+            for rid, r in self.roles.items()
+        }
         #: the values in force, per role
         self.current = {rid: dict(v) for rid, v in self.defaults.items()}
         #: decisions waiting for their day: day -> role -> lever -> value
@@ -257,7 +270,7 @@ class ClassPlay(Mechanism):
             raise DecisionError(f"no role {role_id!r} in this street")
         if not isinstance(values, dict):
             raise DecisionError(f"{role_id}: a decision is a mapping of lever to value")
-        levers = {lv.name: lv for lv in self.levers[r.kind]}
+        levers = {lv.name: lv for lv in self.role_levers[role_id]}
         unknown = sorted(set(values) - set(levers))
         if unknown:
             raise DecisionError(

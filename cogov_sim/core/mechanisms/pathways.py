@@ -7,11 +7,12 @@ lever and hook belongs to one pathway:
   hours added during the run (``add_staff_hours``, ``add_volunteer_hours``);
 - ``information``: discovery and reporting — patrols, find probability,
   coverage, training and tools of the reporters, report delays, residents'
-  reporting and its accuracy, visits and contacts, callbacks; the ``discover``
+  reporting and its accuracy, home visits' rates and contacts, callbacks; the ``discover``
   and ``patrol_targets`` hooks;
 - ``routing``: who gets an issue and when it can start — one intake, the
-  departments' commitment and waits, handlers' scheduling delays; the
-  ``route`` and ``after_dispatch`` hooks;
+  departments' commitment and waits, handlers' scheduling delays, the severity
+  up to which grid workers keep their own finds; the ``route`` and
+  ``after_dispatch`` hooks;
 - ``behaviour``: residents' behaviour — incentives, points, invitations,
   registration, legal literacy, the service level owners hold a firm to;
 - ``money``: funds that buy service — a firm's fees returned by oversight,
@@ -56,6 +57,8 @@ LEVERS: dict[str, tuple[tuple[str, str], ...]] = {
         ("workers", "patrol_hours"),
         ("workers", "cells_per_patrol_hour"),
         ("workers", "uniform_patrol_share"),
+        ("party", "visits_per_household_year"),
+        ("ngos", "visits_per_household_month"),
         ("residents", "report_factor"),
         ("residents", "report_accuracy"),
         ("residents", "contacted"),
@@ -67,6 +70,7 @@ LEVERS: dict[str, tuple[tuple[str, str], ...]] = {
         ("departments", "remedy_lag_hours"),
         ("departments", "transfer_delay_hours"),
         ("handlers", "delay"),
+        ("workers", "small_threshold"),
     ),
     "behaviour": (
         ("residents", "incentive_value"),

@@ -2,8 +2,17 @@
 
 Plain numpy over a model (no UI): the same function measures the class's street and
 its automatic baseline, so every figure can be shown against the baseline. A round's
-figures are over the round's days (issues reported, closed or found in them; hours
-used in them), except states (satisfaction, quality, backlog), read at its end.
+figures are over the round's days, read at its end:
+
+- ``closure_rate``: of the cases reported in the round, the share resolved by its end;
+- ``response_hours`` (and a role's ``repair_hours``, ``need_response_hours``): the mean
+  hours from report to resolution of the cases resolved in the round (failed and
+  escalated closures are not responses);
+- counts (issues found, matters settled), hours used and money: the round's own;
+- states (satisfaction, trust, quality, open cases) at the round's end;
+- ``participation``: residents who took part within the participation window
+  (``participation.window_days``) before the round's end;
+- ``cost_yuan``: paid hours at the outcome wages plus mechanisms' spending.
 
 Each kind of role has a headline figure (:data:`HEADLINE`) for the leaderboard and
 the debrief, and ``better`` says which way is better.
@@ -110,7 +119,8 @@ def round_figures(model, since: Tally, roles) -> dict:
     t_close = iss.t_close[:n]
     state = iss.state[:n]
     terminal = state >= IssueState.RESOLVED
-    closed = case & terminal & (t_close >= h0) & (t_close < h1)
+    resolved = state == IssueState.RESOLVED
+    closed = case & resolved & (t_close >= h0) & (t_close < h1)  # resolved in the round
     reported = case & (iss.t_report[:n] >= h0) & (iss.t_report[:n] < h1)
     resp = t_close - iss.t_report[:n]
     open_ = case & (state > IssueState.LATENT) & ~terminal
@@ -124,7 +134,7 @@ def round_figures(model, since: Tally, roles) -> dict:
     recent = model.day - r.last_part < model.cfg.participation.window_days
     out = {
         "street": {
-            "closure_rate": float((closed & (state == IssueState.RESOLVED)).sum())
+            "closure_rate": float((reported & resolved & (t_close < h1)).sum())
             / max(int(reported.sum()), 1),
             "response_hours": _mean(resp[closed]),
             "satisfaction": _mean(r.satisfaction),
@@ -218,6 +228,8 @@ def gain(kind_figures: dict, key: str, value: float, baseline: float) -> float:
     """How much better ``value`` is than ``baseline`` for figure ``key`` (signed: positive
     is better), relative to the baseline; NaN when either is missing."""
     sign = kind_figures.get(key, 0) or 1
+    if value is None or baseline is None:
+        return float("nan")
     if not (np.isfinite(value) and np.isfinite(baseline)) or baseline == 0:
         return float("nan")
     return float(sign * (value - baseline) / abs(baseline))

@@ -48,7 +48,6 @@ from cogov_sim.core.mechanisms.class_play import (
     SPEC,
     DecisionError,
     Role,
-    levers_of,
 )
 from cogov_sim.core.model import CoGovModel
 from cogov_sim.frontends.play import figures as fig
@@ -182,8 +181,9 @@ class RoundRecord:
 
 
 def world_digest(model) -> str:
-    """A fingerprint of a model's whole state that outcomes are made from: every issue
-    column, every event, the residents' states and the handlers' books."""
+    """A fingerprint of a model's state: every issue column and event, the residents'
+    states, the handlers' capacities, queues and books, the firms' money and quality,
+    the departments' outside queue, the ledger, and the random stream's position."""
     h = hashlib.sha256()
     n = model.issues.n
     for name in ISSUE_COLUMNS:
@@ -195,8 +195,14 @@ def world_digest(model) -> str:
     for a in (r.satisfaction, r.trust, r.property_sat, r.last_part, r.points):
         h.update(np.ascontiguousarray(a).tobytes())
     hd = model.handlers
-    for a in (hd.used_total, hd.cap_total, hd.paid_total):
-        h.update(a.tobytes())
+    for a in (hd.used_total, hd.cap_total, hd.paid_total, hd.hours, hd.reserved, hd.backlog):
+        h.update(np.ascontiguousarray(a).tobytes())
+    f = model.firms
+    for a in (f.quality, f.paid, f.billed, f.oversight, f.service_level):
+        h.update(np.ascontiguousarray(a).tobytes())
+    h.update(np.ascontiguousarray(model.departments.out_rem).tobytes())
+    h.update(repr(sorted(model.ledger.by_item.items())).encode())
+    h.update(repr(model.rng.bit_generator.state).encode())
     h.update(str(model.day).encode())
     return h.hexdigest()
 
@@ -223,6 +229,14 @@ class ClassGame:
         self.advance_seconds = float("nan")
         #: a counter that changes with every state change (pages poll it)
         self.version = 0
+        #: called with the game when its last round has been played (the registry keeps
+        #: a research copy of a class that agreed to it); a failure is reported, and the
+        #: class stays finished
+        self.on_finish = None
+        #: the thread running ``on_finish``, once started
+        self.ending: threading.Thread | None = None
+        #: the last round that failed and was undone (shown on the console)
+        self.error = ""
         self._build(())
 
     # -------------------------------------------------------------- models
@@ -353,11 +367,18 @@ class ClassGame:
         return bool(self.ready) and held <= self.ready
 
     # -------------------------------------------------------- the teacher
-    def control(self, action: str, seconds: float = 60.0) -> None:
+    def control(self, action: str, seconds: float = 60.0, role: str = "") -> None:
         """The teacher's ``start``, ``pause``, ``resume``, ``extend`` (by ``seconds``),
-        ``skip`` and ``rewind``."""
+        ``skip``, ``rewind`` and ``release`` (``role``: its player watches, and the role is
+        free for another; what it decided stays in force)."""
         with self.lock:
-            if action == "start":
+            if action == "release":
+                holder = [p for p in self.players.values() if p.role == role]
+                if not holder:
+                    raise ClassError(f"no player holds role {role!r}")
+                holder[0].role = None
+                self.ready.discard(role)
+            elif action == "start":
                 self._need("lobby", action)
                 self.state = "deciding"
                 self.deadline = self.clock() + self.setup.round_seconds
@@ -392,7 +413,8 @@ class ClassGame:
                 self.left_when_paused = self.setup.round_seconds
             else:
                 raise ClassError(
-                    f"unknown action {action!r} (start, pause, resume, extend, skip, rewind)"
+                    f"unknown action {action!r} (start, pause, resume, extend, skip, rewind, "
+                    "release)"
                 )
             self._changed()
 
@@ -404,7 +426,9 @@ class ClassGame:
     def tick(self) -> bool:
         """Advance the round if its timer ran out, or if every player still connected
         is ready; whether it did."""
-        with self.lock:
+        if not self.lock.acquire(blocking=False):  # busy (a round, a rewind): next tick
+            return False
+        try:
             if self.state != "deciding":
                 return False
             if self.clock() >= self.deadline:
@@ -414,6 +438,8 @@ class ClassGame:
                 self._advance("ready")
                 return True
             return False
+        finally:
+            self.lock.release()
 
     def _advance(self, how: str) -> None:
         rec = RoundRecord(
@@ -424,16 +450,39 @@ class ClassGame:
             ready=sorted(self.ready),
             how=how,
         )
-        self._play_round(rec)
+        try:
+            self._play_round(rec)
+        except Exception as exc:
+            # The streets may have run part of the round: put them back where the rounds
+            # played left them, keep the decisions, and pause for the teacher.
+            self._build(tuple(self.rounds))
+            self.state = "paused"
+            self.left_when_paused = self.setup.round_seconds
+            self.error = f"round {rec.number} failed and was undone: {exc!r}"
+            self._changed()
+            raise ClassError(self.error + "; the class is paused") from exc
+        self.error = ""
         self.rounds.append(rec)
         self.pending, self.by, self.ready = {}, {}, set()
         if len(self.rounds) >= self.setup.rounds:
             self.state = "finished"
             self.deadline = float("inf")
+            if self.on_finish is not None:  # after this lock is released, on its own thread
+                self.ending = threading.Thread(target=self._finish, name="cogov-class-end")
+                self.ending.daemon = True
+                self.ending.start()
         else:
             self.state = "deciding"
             self.deadline = self.clock() + self.setup.round_seconds
         self._changed()
+
+    def _finish(self) -> None:
+        try:
+            self.on_finish(self)
+        except Exception:  # noqa: BLE001 - the class's end never fails for it
+            import traceback
+
+            traceback.print_exc()
 
     def _changed(self) -> None:
         self.version += 1
@@ -447,10 +496,9 @@ class ClassGame:
         return None
 
     def levers(self, role_id: str) -> list[dict]:
-        r = self.role_by_id[role_id]
         cur = {**self.play.current[role_id], **self.pending.get(role_id, {})}
         out = []
-        for lv in levers_of(self.model, r.kind):
+        for lv in self.play.role_levers[role_id]:
             out.append(
                 {
                     **asdict(lv),
@@ -468,7 +516,25 @@ class ClassGame:
             "baseline": [_num(r.baseline.get(who, {}).get(key)) for r in self.rounds],
         }
 
+    def _busy(self) -> dict | None:
+        """A page's view while the class's lock is held (a round or a rewind running):
+        None once the lock is taken (release it after the view), else a short view that
+        says so, so that a page's poll never waits on the streets."""
+        if self.lock.acquire(timeout=0.2):
+            return None
+        return {"code": self.code, "state": "busy", "busy": True, "version": self.version}
+
     def student_view(self, token: str) -> dict:
+        busy = self._busy()
+        if busy is not None:
+            self.player(token)  # a stranger learns nothing, busy or not
+            return busy
+        try:
+            return self._student_view(token)
+        finally:
+            self.lock.release()
+
+    def _student_view(self, token: str) -> dict:
         with self.lock:
             p = self.player(token)
             view = self._common()
@@ -503,6 +569,15 @@ class ClassGame:
             return view
 
     def console_view(self) -> dict:
+        busy = self._busy()
+        if busy is not None:
+            return busy
+        try:
+            return self._console_view()
+        finally:
+            self.lock.release()
+
+    def _console_view(self) -> dict:
         with self.lock:
             view = self._common()
             now = self.clock()
@@ -523,6 +598,7 @@ class ClassGame:
             view["leaderboard"] = self.leaderboard()
             view["advance_seconds"] = _num(self.advance_seconds)
             view["setup"] = asdict(self.setup)
+            view["error"] = self.error
             return view
 
     def _common(self) -> dict:

@@ -42,12 +42,12 @@ LEVERS = {
 }
 
 FIGURES = {
-    "closure_rate": ("Cases resolved / reported", "办结率"),
-    "response_hours": ("Mean hours to close a case", "平均办结时长（小时）"),
+    "closure_rate": ("Cases reported this round and resolved", "本轮报告案件办结率"),
+    "response_hours": ("Mean hours to resolve a case", "平均办结时长（小时）"),
     "satisfaction": ("Residents' satisfaction", "居民满意度"),
     "participation": ("Residents taking part", "居民参与率"),
     "open_cases": ("Open cases", "在办案件"),
-    "cost_yuan": ("Cost of paid hours (yuan)", "人力成本（元）"),
+    "cost_yuan": ("Cost: paid hours and spending (yuan)", "成本：人工及支出（元）"),
     "found_by_workers": ("Issues found on patrol", "巡查发现问题"),
     "worker_utilisation": ("Workers' hours used", "网格员工时利用率"),
     "party_utilisation": ("Party branch hours used", "党委工时利用率"),
@@ -128,6 +128,12 @@ UI = {
     "by_community": ("By community (residents' satisfaction)", "按社区（居民满意度）"),
     "gain": ("gain", "提升"),
     "export": ("Download the debrief (zip)", "下载复盘数据（zip）"),
+    "close": ("Close the class", "结束并关闭课堂"),
+    "close_confirm": (
+        "Close the class? Its street and players are forgotten (download the debrief first).",
+        "关闭课堂？街区和参与者将被清除（请先下载复盘数据）。",
+    ),
+    "release": ("Free this role (its player watches)", "释放该角色（其参与者改为旁观）"),
     "debrief": ("Debrief", "复盘"),
     "join_at": ("Students join at", "学生加入地址"),
     "local_only": (

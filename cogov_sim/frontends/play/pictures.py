@@ -1,4 +1,9 @@
-"""The console's map and the debrief's figure, drawn with matplotlib (Agg) as PNG bytes."""
+"""The console's map and the debrief's figure, drawn with matplotlib as PNG bytes.
+
+Drawn on a ``Figure`` with its own Agg canvas, never through ``pyplot``: the server
+draws for many pages at once, from several threads, and pyplot's state is global.
+Chinese text is set with the font family per text, not through ``rcParams``.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +15,23 @@ from cogov_sim.frontends.play import figures as fig
 from cogov_sim.frontends.play.labels import figure_name, t
 
 
-def _plt():
-    import matplotlib
+def _figure(size):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    fig_ = Figure(figsize=size, dpi=100)
+    FigureCanvasAgg(fig_)
+    return fig_
 
+
+def _font(lang: str) -> dict:
+    """Keyword arguments that set a text's font: one with Chinese glyphs for ``zh``."""
+    if lang != "zh":
+        return {}
     from cogov_sim.results.fonts import cjk_font
 
     font = cjk_font()
-    if font and font not in plt.rcParams["font.sans-serif"]:
-        plt.rcParams["font.sans-serif"] = [font, *plt.rcParams["font.sans-serif"]]
-    return plt
+    return {"fontfamily": [font, "sans-serif"]} if font else {}
 
 
 def map_png(game, lang: str = "en", role=None) -> bytes:
@@ -32,7 +42,6 @@ def map_png(game, lang: str = "en", role=None) -> bytes:
     roles see their community, a firm its compounds' cells, the office everything."""
     from scipy.ndimage import distance_transform_edt
 
-    plt = _plt()
     with game.lock:
         w = game.model.world
         diff = game.model.residents.satisfaction - game.baseline.residents.satisfaction
@@ -53,7 +62,8 @@ def map_png(game, lang: str = "en", role=None) -> bytes:
             focus = comm == role.community
         centres = [(w.x[w.community == c].mean(), w.y[w.community == c].mean())
                    for c in range(w.n_communities)]  # fmt: skip
-    fig_, ax = plt.subplots(figsize=(5.2, 5.2 * w.height / max(w.width, 1) + 0.5), dpi=100)
+    fig_ = _figure((5.2, 5.2 * w.height / max(w.width, 1) + 0.5))
+    ax = fig_.subplots()
     lim = max(float(np.nanmax(np.abs(img))) if np.isfinite(img).any() else 0.0, 0.02)
     im = ax.imshow(img, cmap="RdYlGn", vmin=-lim, vmax=lim, interpolation="nearest")
     if focus is not None:
@@ -65,38 +75,39 @@ def map_png(game, lang: str = "en", role=None) -> bytes:
                 bbox={"boxstyle": "circle", "fc": "white", "alpha": 0.8})  # fmt: skip
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.set_title(t("map" if role is None else "your_part", lang), fontsize=10)
+    ax.set_title(t("map" if role is None else "your_part", lang), fontsize=10, **_font(lang))
     fig_.colorbar(im, ax=ax, fraction=0.046, pad=0.02)
-    return _png(fig_, plt)
+    return _png(fig_)
 
 
 def debrief_png(record: dict, lang: str = "en") -> bytes:
     """The street's outcomes round by round, class (solid) against baseline (dashed)."""
-    plt = _plt()
     keys = list(fig.STREET)
-    fig_, axes = plt.subplots(2, 3, figsize=(11, 5.5), dpi=100)
+    fig_ = _figure((11, 5.5))
+    axes = fig_.subplots(2, 3)
+    font = _font(lang)
     x = [r["number"] for r in record["rounds"]]
     for ax, key in zip(axes.ravel()[: len(keys)], keys, strict=True):
         cls = [_nan(r["figures"]["street"][key]) for r in record["rounds"]]
         base = [_nan(r["baseline"]["street"][key]) for r in record["rounds"]]
         ax.plot(x, cls, "o-", color="#1565c0", label=t("class", lang))
         ax.plot(x, base, "s--", color="#777", label=t("baseline", lang))
-        ax.set_title(figure_name(key, lang), fontsize=10)
+        ax.set_title(figure_name(key, lang), fontsize=10, **font)
         if x:
             ax.set_xticks(x)
-        ax.set_xlabel(t("round", lang) if lang != "zh" else "轮次")
+        ax.set_xlabel(t("round", lang), **font)
         ax.grid(alpha=0.3)
-    axes.ravel()[0].legend(fontsize=8)
+    legend = {"family": font["fontfamily"]} if font else {}
+    axes.ravel()[0].legend(prop={"size": 8, **legend})
     fig_.tight_layout()
-    return _png(fig_, plt)
+    return _png(fig_)
 
 
 def _nan(v):
     return float("nan") if v is None else v
 
 
-def _png(fig_, plt) -> bytes:
+def _png(fig_) -> bytes:
     buf = io.BytesIO()
     fig_.savefig(buf, format="png", bbox_inches="tight", pad_inches=0.1)
-    plt.close(fig_)
     return buf.getvalue()

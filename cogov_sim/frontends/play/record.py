@@ -53,6 +53,7 @@ def class_record(game: ClassGame, anonymous: bool = False) -> dict:
         rounds = []
         for r in game.rounds:
             d = asdict(r)
+            d["figures"], d["baseline"] = _no_nan(d["figures"]), _no_nan(d["baseline"])
             if anonymous:
                 d["by"] = {k: "" for k in d["by"]}
             rounds.append(d)
@@ -132,18 +133,19 @@ def export_zip(game: ClassGame, lang: str = "en", anonymous: bool = False) -> by
     from cogov_sim.frontends.play.pictures import debrief_png
     from cogov_sim.results.events import write_events
 
-    record = class_record(game, anonymous=anonymous)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "events.parquet"
+        with game.lock:  # the record and the event log of one state of the class
+            record = class_record(game, anonymous=anonymous)
+            write_events(game.model, path)
+        events = path.read_bytes()
     png = debrief_png(record, lang)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("class.json", json.dumps(record, ensure_ascii=False, indent=1))
+        z.writestr("class.json", json.dumps(record, ensure_ascii=False, indent=1, allow_nan=False))
         z.writestr("decisions.csv", _csv(decision_rows(record)))
         z.writestr("figures.csv", _csv(figure_rows(record)))
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "events.parquet"
-            with game.lock:
-                write_events(game.model, path)
-            z.write(path, "events.parquet")
+        z.writestr("events.parquet", events)
         z.writestr("debrief.png", png)
         z.writestr("debrief.html", debrief_html(record, lang, image="debrief.png"))
     return buf.getvalue()
@@ -186,7 +188,11 @@ def replay(source, check: bool = True) -> ClassGame:
         f"the file was made by cogov-sim {record.get('cogov_sim', '?')}, this is {__version__}"
     )
     setup = ClassSetup.from_dict({**record["setup"]})
-    game = ClassGame(setup, record.get("code", "REPLAY"))
+    game = ClassGame(setup, str(record.get("code", "REPLAY")))
+    if check and "config" in record:
+        built = json.loads(json.dumps(OmegaConf.to_container(game.model.config)))
+        if built != record["config"]:
+            raise ReplayError(f"the file's street config differs from its setup's ({made_by})")
     for saved in record["rounds"]:
         rec = RoundRecord(
             number=saved["number"],
@@ -203,7 +209,7 @@ def replay(source, check: bool = True) -> ClassGame:
                 f"round {rec.number} differs from the file (digest {rec.digest[:12]} against "
                 f"{saved['digest'][:12]}): a changed file or model ({made_by})"
             )
-        if check and json.dumps(_jsonable(rec.figures)) != json.dumps(saved["figures"]):
+        if check and json.dumps(_no_nan(rec.figures)) != json.dumps(saved["figures"]):
             raise ReplayError(
                 f"round {rec.number}'s figures differ from the file: a changed file or "
                 f"model ({made_by})"
@@ -212,16 +218,23 @@ def replay(source, check: bool = True) -> ClassGame:
     return game
 
 
-def _jsonable(x):
-    return json.loads(json.dumps(x))
+def _no_nan(x):
+    """``x`` with every NaN as None (JSON's null: a NaN is not JSON)."""
+    if isinstance(x, dict):
+        return {k: _no_nan(v) for k, v in x.items()}
+    if isinstance(x, float) and x != x:
+        return None
+    return x
 
 
 def _fmt(v) -> str:
-    if v is None or v != v:
-        return "–"
     if isinstance(v, bool):
         return "✓" if v else "✗"
-    if isinstance(v, (int,)) or float(v).is_integer() and abs(v) >= 10:
+    if not isinstance(v, (int, float)):
+        return "–" if v is None else html.escape(str(v))
+    if v != v:
+        return "–"
+    if float(v).is_integer() and abs(v) >= 10:
         return f"{v:,.0f}"
     return f"{v:.3g}"
 
@@ -255,7 +268,7 @@ def debrief_html(record: dict, lang: str = "en", image: str | None = None) -> st
                 continue
             shown += 1
             rows.append(
-                f"<tr><td>{r['number']}</td><td>{e(role_name(role, lang))}</td>"
+                f"<tr><td>{int(r['number'])}</td><td>{e(role_name(role, lang))}</td>"
                 f"<td>{e(r['by'].get(role, ''))}</td><td>{change}</td>"
                 f"<td>{e(figure_name(key, lang))}: {_fmt(v)} / {_fmt(b)} "
                 f"({_pct(fig.gain(fig.ROLE[kind], key, v, b))})</td>"
@@ -263,7 +276,7 @@ def debrief_html(record: dict, lang: str = "en", image: str | None = None) -> st
             )
         if not shown:
             rows.append(
-                f"<tr><td>{r['number']}</td><td colspan=4>{e(t('no_decisions', lang))}</td>"
+                f"<tr><td>{int(r['number'])}</td><td colspan=4>{e(t('no_decisions', lang))}</td>"
                 f"<td>{_pct(street_gain)}</td></tr>"
             )
     totals = []
@@ -272,7 +285,7 @@ def debrief_html(record: dict, lang: str = "en", image: str | None = None) -> st
         base = [r["baseline"]["street"][key] for r in record["rounds"]]
         cells = "".join(f"<td>{_fmt(c)} / {_fmt(b)}</td>" for c, b in zip(cls, base, strict=True))
         totals.append(f"<tr><th scope=row>{e(figure_name(key, lang))}</th>{cells}</tr>")
-    heads = "".join(f"<th>{e(t('round', lang))} {r['number']}</th>" for r in record["rounds"])
+    heads = "".join(f"<th>{e(t('round', lang))} {int(r['number'])}</th>" for r in record["rounds"])
     img = f'<p><img src="{e(image)}" alt="{e(t("outcomes", lang))}" width=900></p>' if image else ""
     return f"""<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -14,6 +14,7 @@ import threading
 import time
 
 from cogov_sim.frontends.play.game import ClassError, ClassGame, ClassSetup, NotYours
+from cogov_sim.frontends.play.record import keep_for_research
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
@@ -55,6 +56,7 @@ class Classes:
             self._games[code] = None  # reserved while its models are built
         try:
             game = ClassGame(setup, code)
+            game.on_finish = keep_for_research
         except BaseException:
             with self._lock:
                 self._games.pop(code, None)
@@ -72,7 +74,8 @@ class Classes:
 
     def teacher(self, code: str, key: str) -> ClassGame:
         game = self.get(code)
-        if not secrets.compare_digest(str(key or ""), game.teacher_key):
+        given = str(key or "").encode("utf-8", "replace")
+        if not secrets.compare_digest(given, game.teacher_key.encode()):
             raise NotYours("only this class's teacher page can do that")
         return game
 

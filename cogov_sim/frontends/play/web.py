@@ -14,7 +14,8 @@ served from this package; everything else is the JSON API under ``/api/class``:
 ``POST /api/class/{code}/ready``      ``{token, ready}``
 ``POST /api/class/{code}/take``       ``{token, role}``: a watcher takes a free role
 ``GET  /api/class/{code}/console``    ``?key=``: the teacher's view
-``POST /api/class/{code}/control``    ``{key, action, seconds}``
+``POST /api/class/{code}/control``    ``{action, seconds, role}`` (see ClassGame.control)
+``POST /api/class/{code}/close``      the class ends and is forgotten
 ``GET  /api/class/{code}/map.png``    ``?key=&lang=``
 ``GET  /api/class/{code}/mymap.png``  ``?token=&lang=``: the student's part of it
 ``GET  /api/class/{code}/outcomes.png`` ``?key=&lang=``
@@ -24,7 +25,10 @@ served from this package; everything else is the JSON API under ``/api/class``:
 ====================================  =========================================
 
 A bad request gets status 400 and ``{"error": message}`` (the page shows the
-message); a request for a role or class the sender does not hold gets 403. The
+message); a request for a role or class the sender does not hold gets 403. A POST
+must be ``application/json`` (a form on another site cannot send one). The
+teacher's key travels in the ``X-Class-Key`` header (the console never puts it in
+its address, which a projector shows); ``?key=`` is accepted too, for scripts. The
 model work of a request (a round advancing, a rewind, an export) runs in
 Starlette's thread pool, never on the server's event loop.
 """
@@ -57,6 +61,9 @@ def _error(exc: Exception) -> JSONResponse:
 
 
 async def _body(request: Request) -> dict:
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/json":
+        raise ClassError("send the request as application/json")
     try:
         data = json.loads(await request.body() or b"{}")
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -146,12 +153,18 @@ def routes(classes: Classes = CLASSES) -> list[Route]:
                 q = request.query_params
                 code = request.path_params["code"]
                 if teacher:
-                    game = classes.teacher(code, body.get("key", q.get("key")))
+                    key = request.headers.get("x-class-key") or body.get("key") or q.get("key")
+                    game = classes.teacher(code, key)
                 else:
                     game = classes.get(code)
                 return await run_in_threadpool(fn, game, body, request)
             except ClassError as exc:
                 return _error(exc)
+            except Exception as exc:  # noqa: BLE001 - a page gets a message, the server goes on
+                import traceback
+
+                traceback.print_exc()
+                return JSONResponse({"error": f"the server failed: {exc!r}"}, status_code=500)
 
         return endpoint
 
@@ -170,7 +183,10 @@ def routes(classes: Classes = CLASSES) -> list[Route]:
         return JSONResponse({"ok": True, "values": clean})
 
     def ready(game, body, request):
-        advanced = game.set_ready(body.get("token", ""), bool(body.get("ready", True)))
+        flag = body.get("ready", True)
+        if not isinstance(flag, bool):
+            raise ClassError(f"ready must be true or false, not {flag!r}")
+        advanced = game.set_ready(body.get("token", ""), flag)
         return JSONResponse({"ok": True, "advanced": advanced})
 
     def take(game, body, request):
@@ -184,11 +200,7 @@ def routes(classes: Classes = CLASSES) -> list[Route]:
 
     def control(game, body, request):
         seconds = body.get("seconds", 60)
-        game.control(str(body.get("action", "")), seconds)
-        if game.state == "finished":
-            from cogov_sim.frontends.play.record import keep_for_research
-
-            keep_for_research(game)
+        game.control(str(body.get("action", "")), seconds, str(body.get("role", "")))
         return JSONResponse({"ok": True, "state": game.state})
 
     def map_png(game, body, request):
@@ -229,12 +241,19 @@ def routes(classes: Classes = CLASSES) -> list[Route]:
         )
 
     def debrief(game, body, request):
+        import base64
+
+        from cogov_sim.frontends.play.pictures import debrief_png
         from cogov_sim.frontends.play.record import class_record, debrief_html
 
         lang = _lang(request)
-        key = request.query_params.get("key", "")
-        image = f"/api/class/{game.code}/outcomes.png?key={key}&lang={lang}"
-        return HTMLResponse(debrief_html(class_record(game), lang, image=image))
+        record = class_record(game)
+        image = "data:image/png;base64," + base64.b64encode(debrief_png(record, lang)).decode()
+        return HTMLResponse(debrief_html(record, lang, image=image))
+
+    def close(game, body, request):
+        classes.close(game.code, game.teacher_key)
+        return JSONResponse({"ok": True})
 
     base = "/api/class/{code}"
     return [
@@ -251,6 +270,7 @@ def routes(classes: Classes = CLASSES) -> list[Route]:
         Route(f"{base}/take", _with_game(take), methods=["POST"]),
         Route(f"{base}/console", _with_game(console, teacher=True)),
         Route(f"{base}/control", _with_game(control, teacher=True), methods=["POST"]),
+        Route(f"{base}/close", _with_game(close, teacher=True), methods=["POST"]),
         Route(f"{base}/map.png", _with_game(map_png, teacher=True)),
         Route(f"{base}/mymap.png", _with_game(my_map_png)),
         Route(f"{base}/outcomes.png", _with_game(outcomes_png, teacher=True)),

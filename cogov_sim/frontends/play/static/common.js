@@ -25,9 +25,11 @@ class RequestError extends Error {
   constructor(message, status) { super(message); this.status = status; }
 }
 
-async function api(path, body) {
-  const opts = body === undefined ? {} : {
-    method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)};
+// ``headers``: extra request headers (the console's X-Class-Key).
+async function api(path, body, headers) {
+  const opts = body === undefined ? {headers: headers || {}} : {
+    method: "POST", headers: {"Content-Type": "application/json", ...(headers || {})},
+    body: JSON.stringify(body)};
   let r;
   try { r = await fetch(path, opts); } catch (e) { throw new RequestError(L ? L.ui.lost : "offline", 0); }
   let data = {};

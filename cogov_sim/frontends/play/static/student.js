@@ -46,7 +46,8 @@ async function poll() {
   try {
     const v = await api("/api/class/" + CODE + "/me?token=" + encodeURIComponent(TOKEN));
     if ($("error").dataset.lost) { showError(""); delete $("error").dataset.lost; }
-    VIEW = v; render(v);
+    if (v.busy) $("state").textContent = L.ui.advancing;  // the street is running a round
+    else { VIEW = v; render(v); }
   } catch (e) {
     if (e.status === 403 || e.status === 400) {  // not (or no longer) a player of this class
       localStorage.removeItem(tokenKey()); TOKEN = null;
@@ -66,7 +67,7 @@ function render(v) {
   $("role-card").hidden = watching; $("watch-card").hidden = !watching;
   if (watching) { renderWatch(v); return; }
   $("role-title").textContent = L.ui.your_role + ": " + roleName(v.role.id);
-  const key = v.role.id + ":" + v.played + ":" + JSON.stringify(v.levers.map(l => l.in_force)) + ":" + v.state;
+  const key = v.role.id + ":" + v.played + ":" + JSON.stringify(v.levers.map(l => l.in_force));
   if (key !== leverKey) { leverKey = key; renderLevers(v); }
   const open = v.state !== "finished";
   $("send").disabled = !open;
@@ -105,13 +106,18 @@ function renderLevers(v) {
     }
     box.appendChild(div);
     const input = div.querySelector("[data-lever]");
+    // only the levers the student moved are sent: a value the street's own mechanisms set
+    // (perhaps between the slider's steps) stays as it is
+    const moved = () => { input.dataset.moved = "1"; };
+    input.addEventListener("input", moved);
+    input.addEventListener("change", moved);
     if (lv.kind === "number") input.addEventListener("input", () => { $(id + "-value").textContent = fmt(Number(input.value)); });
   }
 }
 
 function values() {
   const out = {};
-  for (const input of document.querySelectorAll("#levers [data-lever]")) {
+  for (const input of document.querySelectorAll("#levers [data-lever][data-moved]")) {
     const name = input.dataset.lever;
     out[name] = input.type === "checkbox" ? input.checked : Number(input.value);
   }

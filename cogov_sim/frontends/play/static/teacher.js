@@ -1,7 +1,24 @@
 // The teacher's page: open a class, then run it from the console (for the projector).
 "use strict";
+// The teacher key never stays in the address (a projector shows it): it is kept by this
+// browser and sent in a header; images, the export and the debrief are fetched with it.
 let CODE = (Q.get("code") || "").toUpperCase();
 let KEY = CODE ? (Q.get("key") || localStorage.getItem("cogov-key-" + CODE)) : null;
+if (CODE && KEY) localStorage.setItem("cogov-key-" + CODE, KEY);
+if (Q.has("key")) {
+  const q0 = new URLSearchParams(location.search); q0.delete("key");
+  history.replaceState(null, "", location.pathname + "?" + q0.toString());
+}
+function auth() { return {"X-Class-Key": KEY}; }
+async function blobOf(path) {
+  const r = await fetch(path, {headers: auth()});
+  if (!r.ok) { let m = "HTTP " + r.status; try { m = (await r.json()).error; } catch (e) {} throw new Error(m); }
+  return URL.createObjectURL(await r.blob());
+}
+async function showImage(id, path) {
+  try { const old = $(id).src; $(id).src = await blobOf(path); if (old.startsWith("blob:")) URL.revokeObjectURL(old); }
+  catch (e) { showError(e.message); }
+}
 let VIEW = null;
 let shownPlayed = -1;
 let timer = null;
@@ -18,7 +35,8 @@ function labelPage() {
       ["join-label", "join_at"], ["start", "start"], ["pause", "pause"], ["resume", "resume"],
       ["extend", "extend"], ["skip", "skip"], ["rewind", "rewind"], ["players-title", "players"],
       ["outcomes-title", "outcomes"], ["board-title", "leaderboard"], ["by-role", "by_role"],
-      ["by-community", "by_community"], ["export", "export"], ["debrief", "debrief"], ["local-only", "local_only"]]) {
+      ["by-community", "by_community"], ["export", "export"], ["debrief", "debrief"], ["local-only", "local_only"],
+      ["close", "close"]]) {
     $(id).textContent = u[k];
   }
   shownPlayed = -1;
@@ -48,7 +66,7 @@ async function openClass(ev) {
     const r = await api("/api/class", setup);
     CODE = r.code; KEY = r.key;
     localStorage.setItem("cogov-key-" + CODE, KEY);
-    const q = new URLSearchParams(location.search); q.set("code", CODE); q.set("key", KEY);
+    const q = new URLSearchParams(location.search); q.set("code", CODE);
     history.replaceState(null, "", location.pathname + "?" + q.toString());
     startConsole();
   } catch (e) { showError(e.message); }
@@ -57,18 +75,19 @@ async function openClass(ev) {
 
 function startConsole() {
   $("open").hidden = true; $("console").hidden = false;
-  $("qr").src = `/api/class/${CODE}/qr.svg?key=${encodeURIComponent(KEY)}`;
+  showImage("qr", `/api/class/${CODE}/qr.svg`);
   poll();
 }
 
-function q() { return `key=${encodeURIComponent(KEY)}&lang=${LANG}`; }
+function q() { return `lang=${LANG}`; }
 
 async function poll() {
   clearTimeout(timer);
   try {
-    VIEW = await api(`/api/class/${CODE}/console?${q()}`);
+    const v = await api(`/api/class/${CODE}/console?${q()}`, undefined, auth());
     if ($("error").dataset.lost) { showError(""); delete $("error").dataset.lost; }
-    render(VIEW);
+    if (v.busy) { $("state").textContent = L.ui.advancing; }
+    else { VIEW = v; render(v); }
   } catch (e) {
     if (e.status === 403 || e.status === 400) { showError(e.message); return; }
     showError(L.ui.lost); $("error").dataset.lost = "1";
@@ -82,20 +101,22 @@ function render(v) {
   $("address").textContent = v.join_address;
   $("local-only").hidden = !v.local_only;
   $("round").textContent = roundText(v);
-  $("state").textContent = L.ui[v.state] || v.state;
+  $("state").textContent = (L.ui[v.state] || v.state) + (v.error ? " — " + v.error : "");
   const s = v.state;
   $("start").hidden = s !== "lobby"; $("pause").hidden = s !== "deciding"; $("resume").hidden = s !== "paused";
   $("extend").disabled = !["deciding", "paused"].includes(s);
   $("skip").disabled = !["deciding", "paused"].includes(s);
   $("rewind").disabled = v.played === 0;
-  $("export").href = `/api/class/${CODE}/export?${q()}`;
-  $("debrief").href = `/api/class/${CODE}/debrief?${q()}`;
-  let rows = `<tr><th>${esc(L.ui.player)}</th><th>${esc(L.ui.role)}</th><th></th></tr>`;
+  let rows = `<tr><th>${esc(L.ui.player)}</th><th>${esc(L.ui.role)}</th><th></th><th></th></tr>`;
   for (const p of v.players) {
     const marks = [p.decided ? "✎ " + L.ui.decided : "", p.ready ? "✓ " + L.ui.is_ready : ""].filter(Boolean).join(" · ");
-    rows += `<tr><td><span class="dot ${p.connected ? "on" : "off"}" title="${p.connected ? "" : esc(L.ui.offline)}"></span>${esc(p.name)}</td><td>${esc(p.role ? roleName(p.role) : "—")}</td><td>${esc(marks)}</td></tr>`;
+    const free = p.role && s !== "finished" ? `<button type="button" class="secondary" data-release="${esc(p.role)}" title="${esc(L.ui.release)}">✕</button>` : "";
+    rows += `<tr><td><span class="dot ${p.connected ? "on" : "off"}" title="${p.connected ? "" : esc(L.ui.offline)}"></span>${esc(p.name)}</td><td>${esc(p.role ? roleName(p.role) : "—")}</td><td>${esc(marks)}</td><td>${free}</td></tr>`;
   }
   $("players").innerHTML = rows;
+  for (const b of document.querySelectorAll("[data-release]")) {
+    b.addEventListener("click", () => { if (confirm(L.ui.release + ": " + roleName(b.dataset.release) + "?")) control("release", b.dataset.release); });
+  }
   $("free").textContent = v.free_roles.length ? L.ui.free_roles + ": " + v.free_roles.map(roleName).join(", ") : "";
   let b = "";
   for (const r of v.leaderboard.roles) {
@@ -106,19 +127,49 @@ function render(v) {
     `<tr><td>${esc(L.ui.community)} ${c.community + 1}</td><td class="num ${c.gain > 0 ? "better" : c.gain < 0 ? "worse" : ""}">${(c.gain >= 0 ? "+" : "") + c.gain.toFixed(4)}</td></tr>`).join("");
   if (v.played !== shownPlayed) {
     shownPlayed = v.played;
-    $("map").src = `/api/class/${CODE}/map.png?${q()}&v=${v.version}`;
+    showImage("map", `/api/class/${CODE}/map.png?${q()}&v=${v.version}`);
     $("outcomes").hidden = v.played === 0;
-    if (v.played) $("outcomes").src = `/api/class/${CODE}/outcomes.png?${q()}&v=${v.version}`;
+    if (v.played) showImage("outcomes", `/api/class/${CODE}/outcomes.png?${q()}&v=${v.version}`);
   }
 }
 
-async function control(action) {
+async function control(action, role) {
   showError("");
-  try { await api(`/api/class/${CODE}/control`, {key: KEY, action: action, seconds: 60}); poll(); }
+  try { await api(`/api/class/${CODE}/control`, {action: action, seconds: 60, role: role || ""}, auth()); poll(); }
   catch (e) { showError(e.message); }
 }
 
+async function download(ev) {
+  ev.preventDefault(); showError("");
+  try {
+    const url = await blobOf(`/api/class/${CODE}/export?${q()}`);
+    const a = document.createElement("a");
+    a.href = url; a.download = `class-${CODE}-round${VIEW ? VIEW.played : 0}.zip`;
+    document.body.appendChild(a); a.click(); a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  } catch (e) { showError(e.message); }
+}
+
+async function openDebrief(ev) {
+  ev.preventDefault(); showError("");
+  const w = window.open("", "_blank");
+  try { const url = await blobOf(`/api/class/${CODE}/debrief?${q()}`); if (w) w.location = url; else location = url; }
+  catch (e) { if (w) w.close(); showError(e.message); }
+}
+
+async function closeClass() {
+  if (!confirm(L.ui.close_confirm)) return;
+  try {
+    await api(`/api/class/${CODE}/close`, {}, auth());
+    clearTimeout(timer); localStorage.removeItem("cogov-key-" + CODE);
+    location = location.pathname + "?lang=" + LANG;
+  } catch (e) { showError(e.message); }
+}
+
 $("open-form").addEventListener("submit", openClass);
+$("export").addEventListener("click", download);
+$("debrief").addEventListener("click", openDebrief);
+$("close").addEventListener("click", closeClass);
 for (const b of document.querySelectorAll("[data-action]")) b.addEventListener("click", () => control(b.dataset.action));
 $("lang").addEventListener("click", () => switchLang(() => { labelPage(); if (!CODE) showOpenForm(); }));
 loadLabels().then(() => {
