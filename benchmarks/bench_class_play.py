@@ -14,6 +14,9 @@ Prints, per round and class:
   made; target: under 2 s);
 - **model**: the seconds of that spent running the two streets (class and baseline)
   and their figures (the game's ``advance_seconds``);
+- **pictures**: seconds until every page of both classes has the new round's
+  pictures (each student's own map, the console's map and outcome chart), all
+  asked for at once as the pages do when a round ends;
 - the server's CPU time over the run.
 
 Usage:
@@ -41,13 +44,32 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def call(base: str, path: str, body=None):
+def call(base: str, path: str, body=None, key: str = "", raw: bool = False):
     data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(
-        base + path, data=data, headers={"Content-Type": "application/json"}
-    )
+    headers = {"Content-Type": "application/json", **({"X-Class-Key": key} if key else {})}
+    req = urllib.request.Request(base + path, data=data, headers=headers)
     with urllib.request.urlopen(req, timeout=60) as r:
-        return json.loads(r.read())
+        return r.read() if raw else json.loads(r.read())
+
+
+def pictures(base: str, classes: list) -> float:
+    """Seconds for every page's pictures of the round just played, asked for at once."""
+    jobs = []
+    for c in classes:
+        jobs += [
+            (f"/api/class/{c['code']}/mymap.png?token={s['token']}", "") for s in c["students"]
+        ]
+        jobs += [(f"/api/class/{c['code']}/{name}.png", c["key"]) for name in ("map", "outcomes")]
+    t0 = time.perf_counter()
+    threads = [
+        threading.Thread(target=call, args=(base, path), kwargs={"key": key, "raw": True})
+        for path, key in jobs
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - t0
 
 
 def cpu_seconds(pid: int) -> float:
@@ -90,10 +112,10 @@ def play(base: str, n_classes: int, n_students: int, rounds: int, pid: int) -> d
             call(base, f"/api/class/{code}/join", {"name": f"S{i}"}) for i in range(n_students)
         ]
         pollers = [Poller(base, f"/api/class/{code}/me?token={s['token']}", stop) for s in students]
-        pollers.append(Poller(base, f"/api/class/{code}/console?key={key}", stop))
+        pollers.append(Poller(base, f"/api/class/{code}/console?key={key}", stop))  # a script's way
         for p in pollers:
             p.start()
-        call(base, f"/api/class/{code}/control", {"key": key, "action": "start"})
+        call(base, f"/api/class/{code}/control", {"action": "start"}, key=key)
         classes.append({"code": code, "key": key, "students": students, "pollers": pollers})
 
     cpu0, rows = cpu_seconds(pid), []
@@ -121,12 +143,15 @@ def play(base: str, n_classes: int, n_students: int, rounds: int, pid: int) -> d
             t.start()
         for t in threads:
             t.join()
+        pics = pictures(base, classes)
         for i, c in enumerate(classes):
-            view = call(base, f"/api/class/{c['code']}/console?key={c['key']}")
+            view = call(base, f"/api/class/{c['code']}/console", key=c["key"])
             rows.append({"round": r + 1, "class": i + 1, "ready_to_advanced_s": took[i],
-                         "model_s": view["advance_seconds"], "played": view["played"]})  # fmt: skip
+                         "model_s": view["advance_seconds"], "played": view["played"],
+                         "pictures_s": pics})  # fmt: skip
             print(f"round {r + 1} class {i + 1}: ready -> advanced {took[i]:.2f} s "
-                  f"(model {view['advance_seconds']:.2f} s)", flush=True)  # fmt: skip
+                  f"(model {view['advance_seconds']:.2f} s); every page's pictures "
+                  f"{pics:.2f} s", flush=True)  # fmt: skip
     cpu = cpu_seconds(pid) - cpu0
     stop.set()
     errors = sum(p.errors for c in classes for p in c["pollers"])
@@ -157,6 +182,9 @@ def main() -> None:
     print(f"ready -> advanced: median {statistics.median(took):.2f} s, max {max(took):.2f} s "
           f"(target < 2 s)")  # fmt: skip
     print(f"model per round:   median {statistics.median(model):.2f} s, max {max(model):.2f} s")
+    pics = [r["pictures_s"] for r in out["rows"]]
+    print(f"every page's pictures after a round: median {statistics.median(pics):.2f} s, "
+          f"max {max(pics):.2f} s")  # fmt: skip
     print(
         f"server CPU {out['server_cpu_s']:.1f} s over {wall:.1f} s; "
         f"poll errors {out['poll_errors']}"

@@ -485,7 +485,12 @@ def _call(app, method: str, path: str, body=None, kind=b"application/json", head
         elif msg["type"] == "http.response.body":
             out["body"] = out.get("body", b"") + msg.get("body", b"")
 
-    asyncio.run(app(scope, receive, send))
+    # on a thread of its own: a test worker may already run an event loop (Playwright's)
+    import threading
+
+    done = threading.Thread(target=asyncio.run, args=(app(scope, receive, send),))
+    done.start()
+    done.join(60)
     return out["status"], json.loads(out["body"])
 
 

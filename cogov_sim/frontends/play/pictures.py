@@ -36,11 +36,15 @@ def _font(lang: str) -> dict:
 
 def map_png(game, lang: str = "en", role=None) -> bytes:
     """The street by grid zone: its households' mean satisfaction in the class's street
-    minus the baseline's (green better, red worse), with the communities' borders and
-    numbers (a cell without a household shows its nearest household's zone). With a
-    ``role`` (a student's own map), the rest of the street is greyed: a community's
-    roles see their community, a firm its compounds' cells, the office everything."""
-    from scipy.ndimage import distance_transform_edt
+    minus the baseline's (green better, red worse, on the scale drawn at the right),
+    with the communities' borders and numbers (a cell without a household shows its
+    nearest household's zone). With a ``role`` (a student's own map), the rest of the
+    street is greyed: a community's roles see their community, a firm its compounds'
+    cells, the office everything. Drawn as pixels (a few milliseconds: every page
+    asks for its map when a round ends); the pages give its title in their language
+    (``lang`` is not used)."""
+    from matplotlib import colormaps
+    from PIL import Image, ImageDraw, ImageFont
 
     with game.lock:
         w = game.model.world
@@ -48,10 +52,7 @@ def map_png(game, lang: str = "en", role=None) -> bytes:
         per_zone = np.bincount(w.zone, weights=diff, minlength=w.n_zones) / np.maximum(
             np.bincount(w.zone, minlength=w.n_zones), 1
         )
-        zone = np.full((w.height, w.width), -1)
-        zone[w.y, w.x] = w.zone
-        _, (iy, ix) = distance_transform_edt(zone < 0, return_indices=True)
-        zone = zone[iy, ix]
+        zone = _zone_raster(game)
         img = per_zone[zone]
         comm = w.zone_community[zone]
         focus = None
@@ -62,22 +63,51 @@ def map_png(game, lang: str = "en", role=None) -> bytes:
             focus = comm == role.community
         centres = [(w.x[w.community == c].mean(), w.y[w.community == c].mean())
                    for c in range(w.n_communities)]  # fmt: skip
-    fig_ = _figure((5.2, 5.2 * w.height / max(w.width, 1) + 0.5))
-    ax = fig_.subplots()
     lim = max(float(np.nanmax(np.abs(img))) if np.isfinite(img).any() else 0.0, 0.02)
-    im = ax.imshow(img, cmap="RdYlGn", vmin=-lim, vmax=lim, interpolation="nearest")
-    if focus is not None:
-        ax.imshow(np.where(focus, np.nan, 1.0), cmap="Greys", vmin=0, vmax=1.4, alpha=0.75,
-                  interpolation="nearest")  # fmt: skip
-    ax.contour(comm, levels=np.arange(-0.5, w.n_communities), colors="k", linewidths=0.8)
+    cmap = colormaps["RdYlGn"]
+    rgb = cmap(np.clip((img + lim) / (2 * lim), 0, 1))[..., :3]
+    if focus is not None:  # the rest of the street, greyed
+        rgb = np.where(focus[..., None], rgb, 0.35 * rgb + 0.65 * 0.55)
+    k = max(1, 480 // max(w.width, w.height))  # pixels per cell
+    pix = np.repeat(np.repeat((rgb * 255).astype(np.uint8), k, axis=0), k, axis=1)
+    border = np.zeros(comm.shape, dtype=bool)
+    border[:, 1:] |= comm[:, 1:] != comm[:, :-1]
+    border[1:, :] |= comm[1:, :] != comm[:-1, :]
+    edge = np.repeat(np.repeat(border, k, axis=0), k, axis=1)
+    pix[edge] = (20, 20, 20)
+    h, wd = pix.shape[:2]
+    bar, pad = 16, 64  # the colour scale at the right, and room for its labels
+    canvas = Image.new("RGB", (wd + bar + pad, max(h, 200)), "white")
+    canvas.paste(Image.fromarray(pix), (0, 0))
+    ramp = (cmap(np.linspace(1, 0, h))[:, :3] * 255).astype(np.uint8)
+    canvas.paste(Image.fromarray(np.repeat(ramp[:, None, :], bar, axis=1)), (wd + 8, 0))
+    draw = ImageDraw.Draw(canvas)
+    font = ImageFont.load_default(size=max(12, k * 4))
+    small = ImageFont.load_default(size=12)
+    for y, v in ((0, lim), (h // 2, 0.0), (h - 12, -lim)):
+        draw.text((wd + bar + 12, y), f"{v:+.3f}" if v else "0", fill="black", font=small)
     for c, (x, y) in enumerate(centres):
-        ax.text(x, y, str(c + 1), ha="center", va="center", fontsize=13,
-                bbox={"boxstyle": "circle", "fc": "white", "alpha": 0.8})  # fmt: skip
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_title(t("map" if role is None else "your_part", lang), fontsize=10, **_font(lang))
-    fig_.colorbar(im, ax=ax, fraction=0.046, pad=0.02)
-    return _png(fig_)
+        cx, cy, r = (x + 0.5) * k, (y + 0.5) * k, max(10, k * 3)
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill="white", outline="black")
+        draw.text((cx, cy), str(c + 1), fill="black", font=font, anchor="mm")
+    buf = io.BytesIO()
+    canvas.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _zone_raster(game) -> np.ndarray:
+    """The zone of every cell of the lattice (a cell without a household: its nearest
+    household's zone); fixed for a class, so kept on it."""
+    raster = getattr(game, "_zone_raster", None)
+    if raster is None:
+        from scipy.ndimage import distance_transform_edt
+
+        w = game.model.world
+        zone = np.full((w.height, w.width), -1)
+        zone[w.y, w.x] = w.zone
+        _, (iy, ix) = distance_transform_edt(zone < 0, return_indices=True)
+        raster = game._zone_raster = zone[iy, ix]
+    return raster
 
 
 def debrief_png(record: dict, lang: str = "en") -> bytes:

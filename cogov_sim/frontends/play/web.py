@@ -39,6 +39,7 @@ import io
 import json
 import os
 import socket
+import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -95,6 +96,59 @@ def lan_address() -> str | None:
             return s.getsockname()[0]
     except OSError:
         return None
+
+
+class Pictures:
+    """A class's pictures of its current round, drawn once however many pages ask at
+    once: a round's end makes every page ask for its map together, and the roles of a
+    community share theirs. Keyed by the last round's digest (a rewind finds its
+    round's pictures again), the picture and the language."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.state = ""
+        self.done: dict[tuple, bytes] = {}
+        self.making: dict[tuple, threading.Event] = {}
+
+    def get(self, game, what: tuple, make) -> bytes:
+        state = game.rounds[-1].digest if game.rounds else "start"
+        key = (state, *what)
+        while True:
+            with self.lock:
+                if state != self.state:  # a new round: the old pictures go
+                    self.state, self.done = state, {}
+                if key in self.done:
+                    return self.done[key]
+                wait = self.making.get(key)
+                if wait is None:
+                    self.making[key] = threading.Event()
+                    break
+            wait.wait(30)
+        try:
+            data = make()
+            with self.lock:
+                if state == self.state:
+                    self.done[key] = data
+            return data
+        finally:
+            with self.lock:
+                self.making.pop(key).set()
+
+
+def pictures_of(game) -> Pictures:
+    pics = getattr(game, "pictures", None)
+    if pics is None:
+        pics = game.pictures = Pictures()
+    return pics
+
+
+def focus(role) -> tuple:
+    """What a role's own map shows: the street, a community, or a firm's compounds."""
+    if role is None or role.kind == "office":
+        return ("street",)
+    if role.kind == "firm":
+        return ("firm", role.owner)
+    return ("community", role.community)
 
 
 def routes(classes: Classes = CLASSES) -> list[Route]:
@@ -206,20 +260,30 @@ def routes(classes: Classes = CLASSES) -> list[Route]:
     def map_png(game, body, request):
         from cogov_sim.frontends.play.pictures import map_png as draw
 
-        return Response(draw(game, _lang(request)), media_type="image/png")
+        lang = _lang(request)
+        data = pictures_of(game).get(game, ("map", lang), lambda: draw(game, lang))
+        return Response(data, media_type="image/png")
 
     def my_map_png(game, body, request):
         from cogov_sim.frontends.play.pictures import map_png as draw
 
         p = game.player(request.query_params.get("token", ""))
         role = game.role_by_id.get(p.role) if p.role else None
-        return Response(draw(game, _lang(request), role=role), media_type="image/png")
+        lang = _lang(request)
+        data = pictures_of(game).get(
+            game, ("mine", *focus(role), lang), lambda: draw(game, lang, role=role)
+        )
+        return Response(data, media_type="image/png")
 
     def outcomes_png(game, body, request):
         from cogov_sim.frontends.play.pictures import debrief_png
         from cogov_sim.frontends.play.record import class_record
 
-        return Response(debrief_png(class_record(game), _lang(request)), media_type="image/png")
+        lang = _lang(request)
+        data = pictures_of(game).get(
+            game, ("outcomes", lang), lambda: debrief_png(class_record(game), lang)
+        )
+        return Response(data, media_type="image/png")
 
     def qr(game, body, request):
         import segno

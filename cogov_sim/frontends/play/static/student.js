@@ -19,6 +19,7 @@ function labelPage() {
   $("join-button").textContent = L.ui.join;
   $("send").textContent = L.ui.decide;
   $("figures-title").textContent = L.ui.your_figures;
+  $("mymap-title").textContent = L.ui.your_part;
   leverKey = "";
   if (VIEW) render(VIEW);
 }

@@ -36,7 +36,7 @@ function labelPage() {
       ["extend", "extend"], ["skip", "skip"], ["rewind", "rewind"], ["players-title", "players"],
       ["outcomes-title", "outcomes"], ["board-title", "leaderboard"], ["by-role", "by_role"],
       ["by-community", "by_community"], ["export", "export"], ["debrief", "debrief"], ["local-only", "local_only"],
-      ["close", "close"]]) {
+      ["close", "close"], ["map-title", "map"]]) {
     $(id).textContent = u[k];
   }
   shownPlayed = -1;
@@ -110,7 +110,7 @@ function render(v) {
   let rows = `<tr><th>${esc(L.ui.player)}</th><th>${esc(L.ui.role)}</th><th></th><th></th></tr>`;
   for (const p of v.players) {
     const marks = [p.decided ? "✎ " + L.ui.decided : "", p.ready ? "✓ " + L.ui.is_ready : ""].filter(Boolean).join(" · ");
-    const free = p.role && s !== "finished" ? `<button type="button" class="secondary" data-release="${esc(p.role)}" title="${esc(L.ui.release)}">✕</button>` : "";
+    const free = p.role && s !== "finished" ? `<button type="button" class="secondary small" data-release="${esc(p.role)}" title="${esc(L.ui.release)}">✕</button>` : "";
     rows += `<tr><td><span class="dot ${p.connected ? "on" : "off"}" title="${p.connected ? "" : esc(L.ui.offline)}"></span>${esc(p.name)}</td><td>${esc(p.role ? roleName(p.role) : "—")}</td><td>${esc(marks)}</td><td>${free}</td></tr>`;
   }
   $("players").innerHTML = rows;
