@@ -260,3 +260,16 @@ def test_a_class_of_twelve_plays_six_rounds_and_its_export_replays_bit_for_bit(
     for s in students:
         s["ctx"].close()
     t_ctx.close()
+
+
+def test_the_app_opens_a_class_in_its_own_language(browser, class_server):
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"{class_server}/?lang=zh")
+    link = page.locator(".cogov-class-link")
+    link.wait_for(timeout=TIMEOUT)
+    assert "课堂角色扮演" in link.inner_text()
+    assert link.get_attribute("href") == "/class?lang=zh"
+    page.goto(f"{class_server}/class?lang=zh")
+    page.wait_for_selector("#open-button:has-text('开设课堂')", timeout=TIMEOUT)
+    assert page.locator("#world option").count() >= 3  # the streets a class may play
+    page.context.close()

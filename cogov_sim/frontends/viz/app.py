@@ -427,7 +427,7 @@ def Page():
                 classes=["cogov-present", "cogov-present-toggle"],
                 attributes={"aria-pressed": "true" if present.value else "false"},
             )
-        if not narrow.value:  # the participatory class: students play the street's actors
+        if not (narrow.value or present.value):  # the participatory class (not on the projector)
             solara.Button(
                 t("class_play", lang),
                 icon_name="mdi-account-group",
