@@ -289,12 +289,20 @@ class ClassPlay(Mechanism):
         return out
 
     @staticmethod
-    def cost(model, plan: dict) -> float:
-        """Yuan a month (30 days) of an office plan's paid hours, at the outcome wages."""
+    def prices(model) -> dict[str, float]:
+        """Yuan a month (30 days) of one unit of each office lever, at the outcome wages
+        (an hour a day from each of the street's NGOs for ``ngo_hours``)."""
         oc = model.cfg.outcomes
-        per_day = plan["department_hours"] * oc.wage_department
-        per_day += plan["ngo_hours"] * model.world.n_communities * oc.wage_ngo
-        return 30.0 * per_day
+        return {
+            "department_hours": 30.0 * oc.wage_department,
+            "department_focus": 0.0,
+            "ngo_hours": 30.0 * oc.wage_ngo * model.world.n_communities,
+        }
+
+    @classmethod
+    def cost(cls, model, plan: dict) -> float:
+        """Yuan a month of an office plan's paid hours."""
+        return float(sum(p * plan[k] for k, p in cls.prices(model).items()))
 
     def plan(self, model, day: int, decisions: dict[str, dict]) -> dict[str, dict]:
         """Apply ``decisions`` (role -> lever -> value) at the start of ``day`` (a day to

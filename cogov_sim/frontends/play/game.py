@@ -120,7 +120,9 @@ class ClassSetup:
         if bad:
             raise ClassError(f"no mechanism {bad[0]!r} (known: {', '.join(MECHANISMS)})")
         kinds = tuple(self.kinds)
-        if not kinds or any(k not in ROLE_KINDS for k in kinds):
+        if not kinds:
+            raise ClassError("choose at least one kind of role to offer")
+        if any(k not in ROLE_KINDS for k in kinds):
             raise ClassError(f"roles on offer must be among {', '.join(ROLE_KINDS)}, not {kinds!r}")
         self.kinds = tuple(k for k in ROLE_KINDS if k in kinds)
         self.mechanisms = tuple(self.mechanisms)
@@ -549,6 +551,7 @@ class ClassGame:
                 plan = {lv["name"]: lv["value"] for lv in view["levers"]}
                 view["cost_yuan_month"] = self.play.cost(self.model, plan)
                 view["budget_yuan_month"] = self.play.params.budget_yuan_month
+                view["price_yuan_month"] = self.play.prices(self.model)
             view["decided"] = r.id in self.pending
             view["ready"] = r.id in self.ready
             last = self.rounds[-1] if self.rounds else None
@@ -624,6 +627,8 @@ class ClassGame:
         holders = {p.role: p.name for p in self.players.values() if p.role}
         rows = []
         for r in self.roles:
+            if r.id not in holders:  # a role no one plays is the street's noise
+                continue
             key = fig.HEADLINE[r.kind]
             v, b = last.figures[r.id][key], last.baseline[r.id][key]
             rows.append(
@@ -639,7 +644,8 @@ class ClassGame:
         rows.sort(key=lambda x: np.inf if x["gain"] is None else -x["gain"])
         w = self.model.world
         comm = []
-        for c in range(w.n_communities):
+        n = self.setup.communities or w.n_communities
+        for c in range(min(n, w.n_communities)):  # the communities in play
             homes = w.community == c
             v = float(self.model.residents.satisfaction[homes].mean())
             b = float(self.baseline.residents.satisfaction[homes].mean())

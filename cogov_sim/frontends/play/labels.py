@@ -66,6 +66,86 @@ FIGURES = {
     "department_utilisation": ("Department hours used", "部门工时利用率"),
 }
 
+#: each lever's unit, as a student reads it (shares are shown as %)
+LEVER_UNITS = {
+    "patrol_hours": ("h/day", "小时/天"),
+    "push_up": ("", ""),
+    "visits_per_year": ("/household/year", "次/户/年"),
+    "activities_per_month": ("/month", "次/月"),
+    "repair_delay_hours": ("h", "小时"),
+    "visits_per_month": ("/household/month", "次/户/月"),
+    "service_level": ("× contract", "倍合同"),
+    "department_hours": ("h/day", "小时/天"),
+    "ngo_hours": ("h/day each", "小时/天/个"),
+}
+LEVER_SHARES = ("reinvest", "volunteer_share")
+
+#: a line under each lever: what it trades off
+LEVER_HELP = {
+    "patrol_hours": (
+        "Of the workers' 4 hours a day: patrol finds problems early; the rest handles cases.",
+        "网格员每天4小时：巡查能早发现问题，其余时间办理案件。",
+    ),
+    "push_up": (
+        "Problems your workers find, up to this severity (0 minor, 1 grave), they fix "
+        "themselves; above it they go to the department.",
+        "网格员自己发现的问题，严重度（0轻微—1严重）不超过此值的自行处置，超过的上报部门。",
+    ),
+    "visits_per_year": (
+        "Staff visits build trust and find problems, and take the branch's hours.",
+        "入户走访增进信任、发现问题，占用党委工时。",
+    ),
+    "activities_per_month": (
+        "Each invites about 8% of households; those who come give volunteer hours, and "
+        "organising them takes the branch's hours.",
+        "每次邀请约8%的住户；参加者贡献志愿时长，组织活动占用党委工时。",
+    ),
+    "council": (
+        "Collective matters go to a residents' council you convene: slower, better accepted.",
+        "公共事务交由议事会协商：较慢，但更易被接受。",
+    ),
+    "reinvest": (
+        "Fees pay staff; the margin is profit unless you put it into staff hours "
+        "(from next month's bill).",
+        "物业费支付人工；利润部分可投入人手（自下月起生效）。",
+    ),
+    "service_level": (
+        "Routine cleaning and upkeep, as far as your staff hours allow; the rest goes to repairs.",
+        "日常保洁与维护（在人手允许范围内）；其余工时用于维修。",
+    ),
+    "repair_delay_hours": (
+        "How soon a repair or property dispute is taken up.",
+        "报修或物业纠纷多快开始处理。",
+    ),
+    "visits_per_month": (
+        "Visits find vulnerable residents' needs early, and take your hours.",
+        "探访能及早发现困难群众的需求，占用机构工时。",
+    ),
+    "volunteer_share": (
+        "Volunteers from the community's activities add to your hours.",
+        "社区活动的志愿者可补充机构工时。",
+    ),
+    "department_hours": (
+        "Paid department staff sent to this street, from the budget.",
+        "从预算中增派的部门人员工时。",
+    ),
+    "department_focus": (
+        "The department whose queue gets them.",
+        "增派到哪个部门的队列。",
+    ),
+    "ngo_hours": (
+        "Service hours bought from each of the street's NGOs, from the budget.",
+        "从预算中向街道每个社会组织购买的服务时长。",
+    ),
+}
+
+#: figures shown as percentages
+SHARES = (
+    "closure_rate", "satisfaction", "participation", "worker_utilisation",
+    "party_utilisation", "trust", "property_satisfaction", "quality", "fees_paid_share",
+    "ngo_utilisation", "vulnerable_satisfaction", "department_utilisation",
+)  # fmt: skip
+
 UI = {
     "title": ("A class plays the street", "课堂角色扮演：共治街区"),
     "join_title": ("Join a class", "加入课堂"),
@@ -82,6 +162,35 @@ UI = {
     "not_ready": ("Not ready yet", "还没准备好"),
     "sent": ("Decision sent.", "已提交。"),
     "in_force": ("in force", "现行"),
+    "in_force_now": ("in force now", "当前生效"),
+    "colon": (": ", "："),
+    "points": ("pts", "个百分点"),
+    "yuan": ("yuan", "元"),
+    "department": ("department", "部门"),
+    "you_are_ready": ("You are ready: waiting for the others.", "你已准备好，等待其他人。"),
+    "watching_free": ("You are watching. These roles are free:", "你在旁观。以下角色空缺："),
+    "unsent": (
+        "Not sent yet: press Send, or I'm ready (it sends too).",
+        "尚未提交：请点“提交决定”，或直接点“我准备好了”（会一并提交）。",
+    ),
+    "over_budget": ("over the budget", "超出预算"),
+    "figures_help": (
+        "class: your street as the class plays it; baseline: the same street and seed with "
+        "no one deciding. Green: better than the baseline by more than 1%; red: worse.",
+        "课堂：全班共同决策下的街区；基线：同一街区、同一种子、无人决策。绿色：比基线好1%以上；红色：更差。",
+    ),
+    "console_elsewhere": (
+        "This browser does not hold this class's teacher key. Open the console from the "
+        "browser that opened the class, or with its console link (Show console link).",
+        "本浏览器没有该课堂的教师密钥。请在开设课堂的浏览器中打开控制台，或使用控制台链接（“显示控制台链接”）。",
+    ),
+    "console_link": ("Show console link (for another device)", "显示控制台链接（用于其他设备）"),
+    "confirm_skip": (
+        "Run this round now, with the decisions sent so far?",
+        "立即运行本轮（按已提交的决定）？",
+    ),
+    "confirm_rewind": ("Undo the last round played?", "撤销上一轮？"),
+    "roles_count": ("roles on offer", "个开放角色"),
     "your_figures": ("Your figures, last round", "你的指标（上一轮）"),
     "class": ("class", "课堂"),
     "baseline": ("baseline", "基线"),
@@ -142,9 +251,15 @@ UI = {
         "服务器仅在本机监听：请用 cogov-sim-viz --host 0.0.0.0 启动，手机才能加入。",
     ),
     "player": ("Player", "参与者"),
-    "change": ("decision", "决定"),
-    "headline": ("the role's figure: class / baseline", "角色指标：课堂 / 基线"),
-    "street_sat": ("street satisfaction gain", "街区满意度变化"),
+    "change": ("Decision", "决定"),
+    "headline": (
+        "The role's figure: class / baseline (gain, + better)",
+        "角色指标：课堂 / 基线（提升，+为更好）",
+    ),
+    "street_sat": (
+        "Street satisfaction, class − baseline (points)",
+        "街区满意度：课堂−基线（百分点）",
+    ),
     "debrief_intro": (
         "Each decision took effect at the start of its round. The figures are the "
         "round's own, for the role's part of the street, against the automatic "
@@ -197,4 +312,8 @@ def bundle(lang: str) -> dict:
         "levers": {k: v[i] for k, v in LEVERS.items()},
         "figures": {k: v[i] for k, v in FIGURES.items()},
         "ui": {k: v[i] for k, v in UI.items()},
+        "lever_units": {k: v[i] for k, v in LEVER_UNITS.items()},
+        "lever_help": {k: v[i] for k, v in LEVER_HELP.items()},
+        "lever_shares": list(LEVER_SHARES),
+        "shares": list(SHARES),
     }

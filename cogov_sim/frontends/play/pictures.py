@@ -110,19 +110,31 @@ def _zone_raster(game) -> np.ndarray:
     return raster
 
 
-def debrief_png(record: dict, lang: str = "en") -> bytes:
-    """The street's outcomes round by round, class (solid) against baseline (dashed)."""
+def debrief_png(record: dict, lang: str = "en", wide: bool = True) -> bytes:
+    """The street's outcomes round by round, class (solid) against baseline (dashed):
+    three columns for the debrief page (``wide``), two for the console's narrow column.
+    Shares are in per cent, and the axes show plain values (no offset), so that a
+    difference in the fourth digit does not look like a result."""
+    from matplotlib.ticker import ScalarFormatter
+
+    from cogov_sim.frontends.play.labels import SHARES
+
     keys = list(fig.STREET)
-    fig_ = _figure((11, 5.5))
-    axes = fig_.subplots(2, 3)
+    fig_ = _figure((11, 5.5) if wide else (5.6, 6.6))
+    axes = fig_.subplots(2, 3) if wide else fig_.subplots(3, 2)
     font = _font(lang)
     x = [r["number"] for r in record["rounds"]]
     for ax, key in zip(axes.ravel()[: len(keys)], keys, strict=True):
-        cls = [_nan(r["figures"]["street"][key]) for r in record["rounds"]]
-        base = [_nan(r["baseline"]["street"][key]) for r in record["rounds"]]
+        scale = 100.0 if key in SHARES else 1.0
+        cls = [_nan(r["figures"]["street"][key]) * scale for r in record["rounds"]]
+        base = [_nan(r["baseline"]["street"][key]) * scale for r in record["rounds"]]
         ax.plot(x, cls, "o-", color="#1565c0", label=t("class", lang))
         ax.plot(x, base, "s--", color="#777", label=t("baseline", lang))
-        ax.set_title(figure_name(key, lang), fontsize=10, **font)
+        title = figure_name(key, lang) + (" (%)" if scale == 100.0 else "")
+        ax.set_title(title, fontsize=10, **font)
+        plain = ScalarFormatter(useOffset=False)
+        plain.set_scientific(False)
+        ax.yaxis.set_major_formatter(plain)
         if x:
             ax.set_xticks(x)
         ax.set_xlabel(t("round", lang), **font)

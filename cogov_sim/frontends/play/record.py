@@ -234,9 +234,18 @@ def _fmt(v) -> str:
         return "–" if v is None else html.escape(str(v))
     if v != v:
         return "–"
-    if float(v).is_integer() and abs(v) >= 10:
+    if abs(v) >= 1000 or (float(v).is_integer() and abs(v) >= 10):
         return f"{v:,.0f}"
     return f"{v:.3g}"
+
+
+def _show(key: str, v) -> str:
+    """A figure as the pages show it: shares in per cent."""
+    from cogov_sim.frontends.play.labels import SHARES
+
+    if key in SHARES and isinstance(v, (int, float)) and v == v:
+        return f"{100 * v:.1f}%"
+    return _fmt(v)
 
 
 def debrief_html(record: dict, lang: str = "en", image: str | None = None) -> str:
@@ -246,12 +255,8 @@ def debrief_html(record: dict, lang: str = "en", image: str | None = None) -> st
     rows = []
     before = {(role, k): v for role, d in record.get("defaults", {}).items() for k, v in d.items()}
     for r in record["rounds"]:
-        street_gain = fig.gain(
-            fig.STREET,
-            "satisfaction",
-            r["figures"]["street"]["satisfaction"],
-            r["baseline"]["street"]["satisfaction"],
-        )
+        s_c, s_b = r["figures"]["street"]["satisfaction"], r["baseline"]["street"]["satisfaction"]
+        street_gain = None if s_c is None or s_b is None else 100.0 * (s_c - s_b)
         shown = 0
         for role, values in r["decisions"].items():
             kind = role.partition("-")[0]
@@ -259,7 +264,7 @@ def debrief_html(record: dict, lang: str = "en", image: str | None = None) -> st
             v, b = r["figures"][role][key], r["baseline"][role][key]
             moved = {k: x for k, x in values.items() if before.get((role, k)) != x}
             change = "; ".join(
-                f"{e(lever_name(k, lang))}: {_fmt(before.get((role, k)))} → {_fmt(x)}"
+                f"{e(lever_name(k, lang))}: {_lever(k, before.get((role, k)))} → {_lever(k, x)}"
                 for k, x in moved.items()
             )
             for k, x in values.items():
@@ -270,20 +275,22 @@ def debrief_html(record: dict, lang: str = "en", image: str | None = None) -> st
             rows.append(
                 f"<tr><td>{int(r['number'])}</td><td>{e(role_name(role, lang))}</td>"
                 f"<td>{e(r['by'].get(role, ''))}</td><td>{change}</td>"
-                f"<td>{e(figure_name(key, lang))}: {_fmt(v)} / {_fmt(b)} "
+                f"<td>{e(figure_name(key, lang))}: {_show(key, v)} / {_show(key, b)} "
                 f"({_pct(fig.gain(fig.ROLE[kind], key, v, b))})</td>"
-                f"<td>{_pct(street_gain)}</td></tr>"
+                f"<td>{_points(street_gain)}</td></tr>"
             )
         if not shown:
             rows.append(
                 f"<tr><td>{int(r['number'])}</td><td colspan=4>{e(t('no_decisions', lang))}</td>"
-                f"<td>{_pct(street_gain)}</td></tr>"
+                f"<td>{_points(street_gain)}</td></tr>"
             )
     totals = []
     for key in fig.STREET:
         cls = [r["figures"]["street"][key] for r in record["rounds"]]
         base = [r["baseline"]["street"][key] for r in record["rounds"]]
-        cells = "".join(f"<td>{_fmt(c)} / {_fmt(b)}</td>" for c, b in zip(cls, base, strict=True))
+        cells = "".join(
+            f"<td>{_show(key, c)} / {_show(key, b)}</td>" for c, b in zip(cls, base, strict=True)
+        )
         totals.append(f"<tr><th scope=row>{e(figure_name(key, lang))}</th>{cells}</tr>")
     heads = "".join(f"<th>{e(t('round', lang))} {int(r['number'])}</th>" for r in record["rounds"])
     img = f'<p><img src="{e(image)}" alt="{e(t("outcomes", lang))}" width=900></p>' if image else ""
@@ -309,6 +316,19 @@ _CSS = (
     "table{border-collapse:collapse;margin:.5em 0;font-size:.9em}"
     "td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}img{max-width:100%}"
 )
+
+
+def _lever(key: str, v) -> str:
+    """A lever's value as the pages show it (a silo counted from 1, shares in %)."""
+    if key == "department_focus" and isinstance(v, int):
+        return str(v + 1)
+    if key in ("reinvest", "volunteer_share") and isinstance(v, (int, float)):
+        return f"{100 * v:.0f}%"
+    return _fmt(v)
+
+
+def _points(d) -> str:
+    return "–" if d is None or d != d else f"{d:+.2f}"
 
 
 def _pct(g) -> str:

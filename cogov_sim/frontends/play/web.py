@@ -176,7 +176,16 @@ def routes(classes: Classes = CLASSES) -> list[Route]:
         from cogov_sim.core.mechanisms.class_play import ROLE_KINDS
 
         lang = _lang(request)
-        worlds = [w for w in world_presets() if w != "district"]
+        names = {
+            "street": ("default street (generated, 5 communities)", "默认街区（生成，5个社区）"),
+            "classroom": (
+                "classroom street (generated, 2 communities)",
+                "课堂街区（生成，2个社区）",
+            ),
+            "example_street": ("example street (from files)", "示例街道（来自文件）"),
+        }
+        i = 1 if lang == "zh" else 0
+        worlds = {w: names.get(w, (w, w))[i] for w in world_presets() if w != "district"}
         mechs = {
             n: (c.title_zh if lang == "zh" else c.title_en) or n for n, c in MECHANISMS.items()
         }
@@ -281,7 +290,7 @@ def routes(classes: Classes = CLASSES) -> list[Route]:
 
         lang = _lang(request)
         data = pictures_of(game).get(
-            game, ("outcomes", lang), lambda: debrief_png(class_record(game), lang)
+            game, ("outcomes", lang), lambda: debrief_png(class_record(game), lang, wide=False)
         )
         return Response(data, media_type="image/png")
 

@@ -57,9 +57,26 @@ function fmt(v) {
   return Number(v).toPrecision(3).replace(/\.?0+$/, "");
 }
 
+// Coloured only beyond 1% of the baseline: smaller gaps are one street's noise.
 function compare(v, b, better) {
   if (v === null || b === null || !better || v === b) return "";
+  if (b !== 0 && Math.abs(v - b) / Math.abs(b) < 0.01) return "";
   return (v - b) * better > 0 ? "better" : "worse";
+}
+
+function yuan(v) { return Math.round(v).toLocaleString() + " " + L.ui.yuan; }
+
+function fmtLever(name, v) {
+  if (L.lever_shares.includes(name)) return Math.round(Number(v) * 100) + "%";
+  const unit = L.lever_units[name];
+  return fmt(Number(v)) + (unit ? " " + unit : "");
+}
+
+function fmtFigure(key, v) {
+  if (v === null || v === undefined) return "–";
+  if (L.shares.includes(key)) return (v * 100).toFixed(1) + "%";
+  if (key.endsWith("_yuan")) return yuan(v);
+  return fmt(v);
 }
 
 function roundText(v) {
@@ -67,5 +84,5 @@ function roundText(v) {
   if (LANG === "zh") {
     return "第 " + v.round + " 轮，共 " + v.rounds + " 轮" + (s === null ? "" : " · 剩余 " + s + " 秒");
   }
-  return "Round " + v.round + " of " + v.rounds + (s === null ? "" : " · " + s + " seconds left");
+  return "Round " + v.round + " of " + v.rounds + (s === null ? "" : " · " + s + " s left");
 }

@@ -9,7 +9,11 @@ let mapShown = "";
 
 const $ = id => document.getElementById(id);
 function tokenKey() { return "cogov-token-" + CODE; }
-function showError(msg) { $("error").textContent = msg || ""; }
+// Errors show next to the buttons that caused them (and at the foot, for the join form).
+function showError(msg) {
+  $("error").textContent = msg || "";
+  if ($("role-error")) $("role-error").textContent = msg || "";
+}
 
 function labelPage() {
   $("title").textContent = L.ui.title;
@@ -19,8 +23,9 @@ function labelPage() {
   $("join-button").textContent = L.ui.join;
   $("send").textContent = L.ui.decide;
   $("figures-title").textContent = L.ui.your_figures;
+  $("figures-help").textContent = L.ui.figures_help;
   $("mymap-title").textContent = L.ui.your_part;
-  leverKey = "";
+  leverKey = ""; mapShown = "";
   if (VIEW) render(VIEW);
 }
 
@@ -63,20 +68,22 @@ async function poll() {
 function render(v) {
   $("where").textContent = v.code + " · " + v.me.name;
   $("round").textContent = roundText(v);
-  $("state").textContent = L.ui[v.state] || v.state;
   const watching = !v.role;
+  let state = L.ui[v.state] || v.state;
+  if (v.state === "deciding" && v.ready) state = L.ui.you_are_ready;
+  if (watching && v.state !== "finished") state = "";
+  $("state").textContent = state;
   $("role-card").hidden = watching; $("watch-card").hidden = !watching;
   if (watching) { renderWatch(v); return; }
-  $("role-title").textContent = L.ui.your_role + ": " + roleName(v.role.id);
+  $("role-title").textContent = L.ui.your_role + L.ui.colon + roleName(v.role.id);
   const key = v.role.id + ":" + v.played + ":" + JSON.stringify(v.levers.map(l => l.in_force));
-  if (key !== leverKey) { leverKey = key; renderLevers(v); }
+  if (key !== leverKey) { leverKey = key; renderLevers(v); $("sent").textContent = ""; }
   const open = v.state !== "finished";
   $("send").disabled = !open;
   $("ready").disabled = v.state !== "deciding";
   $("ready").textContent = v.ready ? L.ui.not_ready : L.ui.ready;
-  $("ready").className = v.ready ? "" : "secondary";
-  $("budget").textContent = v.budget_yuan_month === undefined ? "" :
-    L.ui.budget + ": " + fmt(v.cost_yuan_month) + " / " + fmt(v.budget_yuan_month);
+  $("ready").className = v.ready ? "secondary" : "";
+  renderBudget();
   renderFigures(v);
   const mapKey = v.role.id + ":" + v.played + ":" + LANG;
   if (mapKey !== mapShown) {
@@ -84,6 +91,11 @@ function render(v) {
     $("map-card").hidden = false;
     $("mymap").src = `/api/class/${CODE}/mymap.png?token=${encodeURIComponent(TOKEN)}&lang=${LANG}&v=${v.played}`;
   }
+}
+
+function leverValue(lv, v) {
+  if (lv.kind === "choice") return L.ui.department + " " + (Number(v) + 1);
+  return fmtLever(lv.name, v);
 }
 
 function renderLevers(v) {
@@ -94,26 +106,44 @@ function renderLevers(v) {
     div.className = "lever";
     const id = "lever-" + lv.name;
     const label = esc(L.levers[lv.name] || lv.name);
-    const inforce = `<span class="inforce">(${esc(L.ui.in_force)}: ${esc(fmt(lv.in_force))})</span>`;
+    const inforce = `<span class="inforce">${esc(L.ui.in_force_now)}${esc(L.ui.colon)}${esc(leverValue(lv, lv.in_force))}</span>`;
     if (lv.kind === "switch") {
-      div.innerHTML = `<label><input type="checkbox" id="${id}" data-lever="${lv.name}" ${lv.value ? "checked" : ""}> ${label} ${inforce}</label>`;
+      div.innerHTML = `<label><input type="checkbox" id="${id}" data-lever="${lv.name}" ${lv.value ? "checked" : ""}> ${label}</label>${inforce}`;
     } else if (lv.kind === "choice") {
       let opts = "";
-      for (let i = 0; i <= lv.hi; i++) opts += `<option value="${i}" ${i === lv.value ? "selected" : ""}>${i + 1}</option>`;
-      div.innerHTML = `<label for="${id}">${label} ${inforce}</label><select id="${id}" data-lever="${lv.name}">${opts}</select>`;
+      for (let i = 0; i <= lv.hi; i++) opts += `<option value="${i}" ${i === lv.value ? "selected" : ""}>${esc(leverValue(lv, i))}</option>`;
+      div.innerHTML = `<label for="${id}">${label}</label><select id="${id}" data-lever="${lv.name}">${opts}</select> ${inforce}`;
     } else {
-      div.innerHTML = `<label for="${id}">${label}: <span class="value" id="${id}-value">${esc(fmt(lv.value))}</span> ${inforce}</label>` +
-        `<input type="range" id="${id}" data-lever="${lv.name}" min="${lv.lo}" max="${lv.hi}" step="${lv.step}" value="${lv.value}">`;
+      div.innerHTML = `<label for="${id}">${label}${esc(L.ui.colon)}<span class="value" id="${id}-value">${esc(fmtLever(lv.name, lv.value))}</span></label>` +
+        `<input type="range" id="${id}" data-lever="${lv.name}" min="${lv.lo}" max="${lv.hi}" step="${lv.step}" value="${lv.value}">` +
+        `<div class="range"><span>${esc(fmtLever(lv.name, lv.lo))}</span><span>${inforce}</span><span>${esc(fmtLever(lv.name, lv.hi))}</span></div>`;
     }
+    const help = L.lever_help[lv.name];
+    if (help) div.insertAdjacentHTML("beforeend", `<div class="help">${esc(help)}</div>`);
     box.appendChild(div);
     const input = div.querySelector("[data-lever]");
     // only the levers the student moved are sent: a value the street's own mechanisms set
     // (perhaps between the slider's steps) stays as it is
-    const moved = () => { input.dataset.moved = "1"; };
+    const moved = () => { input.dataset.moved = "1"; $("sent").textContent = L.ui.unsent; renderBudget(); };
     input.addEventListener("input", moved);
     input.addEventListener("change", moved);
-    if (lv.kind === "number") input.addEventListener("input", () => { $(id + "-value").textContent = fmt(Number(input.value)); });
+    if (lv.kind === "number") input.addEventListener("input", () => { $(id + "-value").textContent = fmtLever(lv.name, Number(input.value)); });
   }
+}
+
+// The street office sees what its plan costs as the sliders move (the server checks it).
+function renderBudget() {
+  const v = VIEW;
+  if (!v || v.budget_yuan_month === undefined) { $("budget").textContent = ""; return; }
+  let cost = 0;
+  for (const lv of v.levers) {
+    const input = document.querySelector(`[data-lever=${lv.name}]`);
+    const x = input ? Number(input.value) : lv.value;
+    cost += (v.price_yuan_month[lv.name] || 0) * x;
+  }
+  const over = cost > v.budget_yuan_month + 1e-6;
+  $("budget").innerHTML = `${esc(L.ui.budget)}${esc(L.ui.colon)}<span class="${over ? "worse" : ""}">${esc(yuan(cost))}</span> / ${esc(yuan(v.budget_yuan_month))}` +
+    (over ? ` — ${esc(L.ui.over_budget)}` : "");
 }
 
 function values() {
@@ -129,13 +159,16 @@ async function send() {
   showError(""); $("sent").textContent = "";
   try {
     await api("/api/class/" + CODE + "/decide", {token: TOKEN, role: VIEW.role.id, values: values()});
+    for (const input of document.querySelectorAll("#levers [data-moved]")) delete input.dataset.moved;
     $("sent").textContent = L.ui.sent;
-    poll();
-  } catch (e) { showError(e.message); }
+    return true;
+  } catch (e) { showError(e.message); return false; }
 }
 
 async function toggleReady() {
   showError("");
+  // moves not sent yet go with "ready": a student who forgets "Send" loses nothing
+  if (!VIEW.ready && document.querySelector("#levers [data-moved]") && !(await send())) return;
   try {
     await api("/api/class/" + CODE + "/ready", {token: TOKEN, ready: !VIEW.ready});
     poll();
@@ -147,14 +180,14 @@ function renderFigures(v) {
   $("figures-card").hidden = rows.length === 0;
   let html = `<tr><th>${esc(L.ui.figure)}</th><th>${esc(L.ui.class)}</th><th>${esc(L.ui.baseline)}</th></tr>`;
   for (const [k, f] of rows) {
-    html += `<tr><td>${esc(L.figures[k] || k)}</td><td class="num ${compare(f.class, f.baseline, f.better)}">${esc(fmt(f.class))}</td><td class="num">${esc(fmt(f.baseline))}</td></tr>`;
+    html += `<tr><td>${esc(L.figures[k] || k)}</td><td class="num ${compare(f.class, f.baseline, f.better)}">${esc(fmtFigure(k, f.class))}</td><td class="num">${esc(fmtFigure(k, f.baseline))}</td></tr>`;
   }
   $("figures").innerHTML = html;
 }
 
 function renderWatch(v) {
-  $("watching").textContent = L.ui.watching;
   const free = v.free_roles || [];
+  $("watching").textContent = free.length ? L.ui.watching_free : L.ui.watching;
   $("free").innerHTML = free.map(r => `<p>${esc(roleName(r))} <button type="button" data-take="${esc(r)}">${esc(L.ui.take)}</button></p>`).join("");
   for (const b of document.querySelectorAll("[data-take]")) {
     b.addEventListener("click", async () => {

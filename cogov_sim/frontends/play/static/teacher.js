@@ -36,7 +36,7 @@ function labelPage() {
       ["extend", "extend"], ["skip", "skip"], ["rewind", "rewind"], ["players-title", "players"],
       ["outcomes-title", "outcomes"], ["board-title", "leaderboard"], ["by-role", "by_role"],
       ["by-community", "by_community"], ["export", "export"], ["debrief", "debrief"], ["local-only", "local_only"],
-      ["close", "close"], ["map-title", "map"]]) {
+      ["close", "close"], ["map-title", "map"], ["show-link", "console_link"], ["elsewhere", "console_elsewhere"]]) {
     $(id).textContent = u[k];
   }
   shownPlayed = -1;
@@ -46,7 +46,7 @@ function labelPage() {
 async function showOpenForm() {
   $("open").hidden = false; $("console").hidden = true;
   const o = await api("/api/class/options?lang=" + LANG);
-  $("world").innerHTML = o.worlds.map(w => `<option ${w === o.defaults.world ? "selected" : ""}>${esc(w)}</option>`).join("");
+  $("world").innerHTML = Object.entries(o.worlds).map(([w, label]) => `<option value="${esc(w)}" ${w === o.defaults.world ? "selected" : ""}>${esc(label)}</option>`).join("");
   $("kinds").innerHTML = o.kinds.map(k => `<label><input type="checkbox" name="kind" value="${k}" checked> ${esc(L.kinds[k])}</label>`).join("");
   $("mechs").innerHTML = Object.entries(o.mechanisms).map(([n, t]) => `<label><input type="checkbox" name="mech" value="${n}"> ${esc(t)}</label>`).join("");
 }
@@ -117,14 +117,14 @@ function render(v) {
   for (const b of document.querySelectorAll("[data-release]")) {
     b.addEventListener("click", () => { if (confirm(L.ui.release + ": " + roleName(b.dataset.release) + "?")) control("release", b.dataset.release); });
   }
-  $("free").textContent = v.free_roles.length ? L.ui.free_roles + ": " + v.free_roles.map(roleName).join(", ") : "";
+  $("free").textContent = v.free_roles.length ? L.ui.free_roles + L.ui.colon + v.free_roles.map(roleName).join(LANG === "zh" ? "；" : "; ") : "";
   let b = "";
   for (const r of v.leaderboard.roles) {
     b += `<tr><td>${esc(roleName(r.role))}</td><td>${esc(r.player)}</td><td>${esc(L.figures[r.figure] || r.figure)}</td><td class="num ${r.gain > 0 ? "better" : r.gain < 0 ? "worse" : ""}">${r.gain === null ? "–" : (r.gain * 100).toFixed(1) + "%"}</td></tr>`;
   }
   $("board-roles").innerHTML = b;
   $("board-communities").innerHTML = v.leaderboard.communities.map(c =>
-    `<tr><td>${esc(L.ui.community)} ${c.community + 1}</td><td class="num ${c.gain > 0 ? "better" : c.gain < 0 ? "worse" : ""}">${(c.gain >= 0 ? "+" : "") + c.gain.toFixed(4)}</td></tr>`).join("");
+    `<tr><td>${esc(L.ui.community)} ${c.community + 1}</td><td class="num ${c.gain > 0 ? "better" : c.gain < 0 ? "worse" : ""}">${(c.gain >= 0 ? "+" : "") + (100 * c.gain).toFixed(2) + " " + esc(L.ui.points)}</td></tr>`).join("");
   if (v.played !== shownPlayed) {
     shownPlayed = v.played;
     showImage("map", `/api/class/${CODE}/map.png?${q()}&v=${v.version}`);
@@ -170,9 +170,21 @@ $("open-form").addEventListener("submit", openClass);
 $("export").addEventListener("click", download);
 $("debrief").addEventListener("click", openDebrief);
 $("close").addEventListener("click", closeClass);
-for (const b of document.querySelectorAll("[data-action]")) b.addEventListener("click", () => control(b.dataset.action));
+const CONFIRM = {skip: "confirm_skip", rewind: "confirm_rewind"};
+for (const b of document.querySelectorAll("[data-action]")) {
+  b.addEventListener("click", () => {
+    const ask = CONFIRM[b.dataset.action];
+    if (!ask || confirm(L.ui[ask])) control(b.dataset.action);
+  });
+}
+$("show-link").addEventListener("click", () => {
+  const box = $("console-link");
+  box.textContent = `${location.origin}/class?code=${CODE}&key=${encodeURIComponent(KEY)}`;
+  box.hidden = !box.hidden;
+});
 $("lang").addEventListener("click", () => switchLang(() => { labelPage(); if (!CODE) showOpenForm(); }));
 loadLabels().then(() => {
   labelPage();
-  if (CODE && KEY) startConsole(); else showOpenForm();
+  if (CODE && KEY) startConsole();
+  else { $("elsewhere").hidden = !CODE; showOpenForm(); }
 });
