@@ -16,6 +16,7 @@ Memory is the server's resident set (``/proc``).
 from __future__ import annotations
 
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -97,9 +98,15 @@ def measure(sessions: int = 8, seconds: float = 20.0, rounds: int = 1, say=print
                     page.keyboard.press("End")  # the top speed
                     page.get_by_role("button", name="Play", exact=True).click()
                 time.sleep(3)  # past the first frames
-                rss_open = rss_mb(pid)
                 s0, c0, t0 = [steps(p) for _, p in opened], cpu_seconds(pid), time.monotonic()
-                time.sleep(seconds)
+                # the server's memory while the sessions play: the median of a sample a
+                # second (one sample, taken while the sessions still built their runs,
+                # swung by tens of MB from class to class)
+                samples = []
+                while time.monotonic() < t0 + seconds:
+                    samples.append(rss_mb(pid))
+                    time.sleep(min(1.0, max(0.0, t0 + seconds - time.monotonic())))
+                rss_open = statistics.median(samples)
                 s1, c1, t1 = [steps(p) for _, p in opened], cpu_seconds(pid), time.monotonic()
                 _close(opened)
                 time.sleep(SETTLE)
@@ -111,6 +118,7 @@ def measure(sessions: int = 8, seconds: float = 20.0, rounds: int = 1, say=print
                     "server_cpu_ms_per_day": round(1000 * (c1 - c0) / max(1, sum(days)), 1),
                     "server_cpu_share": round((c1 - c0) / (t1 - t0), 2),
                     "rss_open_mb": round(rss_open, 1),
+                    "rss_open_max_mb": round(max(samples), 1),
                     "rss_closed_mb": round(rss_mb(pid), 1),
                 }
                 out["rounds"].append(row)

@@ -37,11 +37,17 @@ def test_eight_sessions_playing_at_once_each_get_three_days_per_second(class_at_
 
 def test_a_second_class_needs_and_leaves_no_more_server_memory_than_the_first(class_at_once):
     """No growth from class to class, open or closed (glibc's moving mmap threshold once
-    made a second class take ~200 MB more per session: see server.OFFLINE_ENV). The
-    issue's target, back within 10% of the start, is not asserted: it is not met
-    (+11% of the warm start; docs/performance.md)."""
+    made a second class take ~200 MB more per session, 1.6 GB for eight: see
+    server.OFFLINE_ENV). The issue's target, back within 10% of the start, is not
+    asserted: it is not met (+11% of the warm start; docs/performance.md).
+
+    While the sessions play, the server's footprint (the median of a sample a second)
+    varies from class to class by 2-39 MB on the project's machine, with the code of
+    before and after issue #31 alike (a quarter of the ~200 MB warm start at most): the
+    open bound is that quarter, far below the failure it guards against. What a class
+    leaves behind once closed varies by 1-3 MB, and its bound stays 5%."""
     warm = class_at_once["rss_warm_mb"]
     first, second = class_at_once["rounds"]
     assert first["rss_open_mb"] > first["rss_closed_mb"]  # the sessions took memory
-    assert second["rss_open_mb"] - first["rss_open_mb"] < 0.1 * warm, class_at_once
+    assert second["rss_open_mb"] - first["rss_open_mb"] < 0.25 * warm, class_at_once
     assert second["rss_closed_mb"] - first["rss_closed_mb"] < 0.05 * warm, class_at_once
