@@ -93,7 +93,6 @@ class Tally:
         self.paid_hours = h.paid_total.copy()
         self.billed = model.firms.billed.copy()
         self.fees = model.firms.paid.copy()
-        self.firm_paid_hours = h.paid_total[h.slice("firm")].copy()
         self.h0 = model.day_end  # the round starts with the next day
         self.spent = model.ledger.total
 
@@ -183,7 +182,7 @@ def round_figures(model, since: Tally, roles) -> dict:
                 "repair_hours": _mean(resp[closed & mine]),
                 "margin_yuan": float(
                     (fi.paid[f] - since.fees[f]) * model.cfg.firms.fee_yuan_month
-                    - (h.paid_total[h.slice("firm")][f] - since.firm_paid_hours[f])
+                    - (h.paid_total - since.paid_hours)[h.slice("firm")][f]
                     * model.cfg.outcomes.wage_firm
                 ),
             }

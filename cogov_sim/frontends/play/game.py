@@ -537,39 +537,39 @@ class ClassGame:
             self.lock.release()
 
     def _student_view(self, token: str) -> dict:
-        with self.lock:
-            p = self.player(token)
-            view = self._common()
-            view["me"] = {"name": p.name, "role": p.role}
-            if p.role is None:
-                view["free_roles"] = self.free_roles() if self.state != "finished" else []
-                return view
-            r = self.role_by_id[p.role]
-            view["role"] = {"id": r.id, "kind": r.kind, "community": r.community, "owner": r.owner}
-            view["levers"] = self.levers(r.id)
-            if r.kind == "office":
-                plan = {lv["name"]: lv["value"] for lv in view["levers"]}
-                view["cost_yuan_month"] = self.play.cost(self.model, plan)
-                view["budget_yuan_month"] = self.play.params.budget_yuan_month
-                view["price_yuan_month"] = self.play.prices(self.model)
-            view["decided"] = r.id in self.pending
-            view["ready"] = r.id in self.ready
-            last = self.rounds[-1] if self.rounds else None
-            view["figures"] = (
-                {
-                    k: {
-                        "class": _num(last.figures[r.id][k]),
-                        "baseline": _num(last.baseline[r.id][k]),
-                        "better": b,
-                    }
-                    for k, b in fig.ROLE[r.kind].items()
-                }
-                if last
-                else {}
-            )
-            view["headline"] = fig.HEADLINE[r.kind]
-            view["headline_series"] = self.series(r.id, fig.HEADLINE[r.kind])
+        """(With the game's lock held by the caller.)"""
+        p = self.player(token)
+        view = self._common()
+        view["me"] = {"name": p.name, "role": p.role}
+        if p.role is None:
+            view["free_roles"] = self.free_roles() if self.state != "finished" else []
             return view
+        r = self.role_by_id[p.role]
+        view["role"] = {"id": r.id, "kind": r.kind, "community": r.community, "owner": r.owner}
+        view["levers"] = self.levers(r.id)
+        if r.kind == "office":
+            plan = {lv["name"]: lv["value"] for lv in view["levers"]}
+            view["cost_yuan_month"] = self.play.cost(self.model, plan)
+            view["budget_yuan_month"] = self.play.params.budget_yuan_month
+            view["price_yuan_month"] = self.play.prices(self.model)
+        view["decided"] = r.id in self.pending
+        view["ready"] = r.id in self.ready
+        last = self.rounds[-1] if self.rounds else None
+        view["figures"] = (
+            {
+                k: {
+                    "class": _num(last.figures[r.id][k]),
+                    "baseline": _num(last.baseline[r.id][k]),
+                    "better": b,
+                }
+                for k, b in fig.ROLE[r.kind].items()
+            }
+            if last
+            else {}
+        )
+        view["headline"] = fig.HEADLINE[r.kind]
+        view["headline_series"] = self.series(r.id, fig.HEADLINE[r.kind])
+        return view
 
     def console_view(self) -> dict:
         busy = self._busy()
@@ -581,28 +581,28 @@ class ClassGame:
             self.lock.release()
 
     def _console_view(self) -> dict:
-        with self.lock:
-            view = self._common()
-            now = self.clock()
-            view["players"] = [
-                {
-                    "name": p.name,
-                    "role": p.role,
-                    "connected": now - p.seen < CONNECTED_SECONDS,
-                    "decided": p.role in self.pending if p.role else False,
-                    "ready": p.role in self.ready if p.role else False,
-                }
-                for p in sorted(self.players.values(), key=lambda q: q.joined)
-            ]
-            view["free_roles"] = self.free_roles()
-            view["roles"] = [asdict(r) for r in self.roles]
-            view["street"] = {k: self.series("street", k) for k in fig.STREET}
-            view["better"] = fig.STREET
-            view["leaderboard"] = self.leaderboard()
-            view["advance_seconds"] = _num(self.advance_seconds)
-            view["setup"] = asdict(self.setup)
-            view["error"] = self.error
-            return view
+        """(With the game's lock held by the caller.)"""
+        view = self._common()
+        now = self.clock()
+        view["players"] = [
+            {
+                "name": p.name,
+                "role": p.role,
+                "connected": now - p.seen < CONNECTED_SECONDS,
+                "decided": p.role in self.pending if p.role else False,
+                "ready": p.role in self.ready if p.role else False,
+            }
+            for p in sorted(self.players.values(), key=lambda q: q.joined)
+        ]
+        view["free_roles"] = self.free_roles()
+        view["roles"] = [asdict(r) for r in self.roles]
+        view["street"] = {k: self.series("street", k) for k in fig.STREET}
+        view["better"] = fig.STREET
+        view["leaderboard"] = self.leaderboard()
+        view["advance_seconds"] = _num(self.advance_seconds)
+        view["setup"] = asdict(self.setup)
+        view["error"] = self.error
+        return view
 
     def _common(self) -> dict:
         return {
